@@ -1,0 +1,121 @@
+// UniqueFunction: a move-only std::function with inline storage for small captures.
+//
+// Completions and posted tasks are stored in a UniqueFunction. A callable whose size is at
+// most InlineBytes (and whose move constructor cannot throw) lives inside the object, so
+// storing it allocates nothing; larger callables go to the heap. Not thread-safe: one
+// object is used by one thread at a time (moving it between threads through a queue with
+// proper synchronisation is fine).
+#pragma once
+
+#include <cstddef>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+namespace aero {
+
+template <class Signature, std::size_t InlineBytes = 48>
+class UniqueFunction;
+
+template <class R, class... Args, std::size_t InlineBytes>
+class UniqueFunction<R(Args...), InlineBytes> {
+ public:
+  UniqueFunction() noexcept = default;
+  UniqueFunction(std::nullptr_t) noexcept {}
+
+  template <class F, class D = std::decay_t<F>,
+            class = std::enable_if_t<!std::is_same_v<D, UniqueFunction> &&
+                                     std::is_invocable_r_v<R, D&, Args...>>>
+  UniqueFunction(F&& f) {  // NOLINT(google-explicit-constructor): a function wrapper
+    if constexpr (stored_inline<D>()) {
+      ::new (static_cast<void*>(storage_)) D(std::forward<F>(f));
+      ops_ = &inline_ops<D>;
+    } else {
+      *reinterpret_cast<D**>(storage_) = new D(std::forward<F>(f));
+      ops_ = &heap_ops<D>;
+    }
+  }
+
+  UniqueFunction(UniqueFunction&& other) noexcept { take(other); }
+
+  UniqueFunction& operator=(UniqueFunction&& other) noexcept {
+    if (this != &other) {
+      reset();
+      take(other);
+    }
+    return *this;
+  }
+
+  UniqueFunction& operator=(std::nullptr_t) noexcept {
+    reset();
+    return *this;
+  }
+
+  UniqueFunction(const UniqueFunction&) = delete;
+  UniqueFunction& operator=(const UniqueFunction&) = delete;
+
+  ~UniqueFunction() { reset(); }
+
+  explicit operator bool() const noexcept { return ops_ != nullptr; }
+
+  // Calls the stored callable. Calling an empty UniqueFunction is a bug (checked by assert
+  // in the caller's interest: it dereferences a null table).
+  R operator()(Args... args) { return ops_->invoke(storage_, std::forward<Args>(args)...); }
+
+  // True when a callable of type F is kept inside the object (no heap allocation).
+  template <class F>
+  static constexpr bool stored_inline() {
+    return sizeof(F) <= InlineBytes && alignof(F) <= alignof(std::max_align_t) &&
+           std::is_nothrow_move_constructible_v<F>;
+  }
+
+  void reset() noexcept {
+    if (ops_ != nullptr) {
+      ops_->destroy(storage_);
+      ops_ = nullptr;
+    }
+  }
+
+ private:
+  struct Ops {
+    R (*invoke)(void* storage, Args&&... args);
+    void (*move)(void* from, void* to) noexcept;  // leaves `from` destroyed
+    void (*destroy)(void* storage) noexcept;
+  };
+
+  template <class D>
+  static constexpr Ops inline_ops = {
+      [](void* s, Args&&... args) -> R {
+        return (*std::launder(static_cast<D*>(s)))(std::forward<Args>(args)...);
+      },
+      [](void* from, void* to) noexcept {
+        D* src = std::launder(static_cast<D*>(from));
+        ::new (to) D(std::move(*src));
+        src->~D();
+      },
+      [](void* s) noexcept { std::launder(static_cast<D*>(s))->~D(); },
+  };
+
+  template <class D>
+  static constexpr Ops heap_ops = {
+      [](void* s, Args&&... args) -> R {
+        return (**static_cast<D**>(s))(std::forward<Args>(args)...);
+      },
+      [](void* from, void* to) noexcept { *static_cast<D**>(to) = *static_cast<D**>(from); },
+      [](void* s) noexcept { delete *static_cast<D**>(s); },
+  };
+
+  void take(UniqueFunction& other) noexcept {
+    if (other.ops_ != nullptr) {
+      other.ops_->move(other.storage_, storage_);
+      ops_ = other.ops_;
+      other.ops_ = nullptr;
+    }
+  }
+
+  static_assert(InlineBytes >= sizeof(void*), "inline storage must hold a pointer");
+  alignas(std::max_align_t) unsigned char storage_[InlineBytes];
+  const Ops* ops_ = nullptr;
+};
+
+}  // namespace aero

@@ -1,0 +1,175 @@
+// io::Loop: the event-loop contract every backend (epoll, kqueue, IOCP) implements.
+//
+// The contract is completion-shaped (proactor): "connect, tell me when done", "write all of
+// these bytes, tell me when done", "read at least N bytes into this buffer, tell me how
+// many arrived". IOCP is natively like that; epoll and kqueue implement it with readiness
+// plus non-blocking system calls. client/ uses only this header, never a backend.
+//
+// Threads: a Loop is owned by exactly one thread, the one that calls run(). post(), stop()
+// and executor().submit() may be called from any thread; everything else only on the loop
+// thread (checked by assert in debug builds).
+//
+// Completions: every started operation (connect, write, read, timer) completes exactly
+// once: done, failed with an error code, or cancelled (std::errc::operation_canceled).
+// Handlers run on the loop thread, never inside the call that started the operation.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include "executor/executor.h"
+#include "executor/unique_function.h"
+
+namespace aero::io {
+
+using Clock = std::chrono::steady_clock;
+using TimePoint = Clock::time_point;
+
+// Outcomes that have no std::errc equivalent. Everything else is reported as a
+// std::errc value in std::generic_category() on every platform (e.g. connection_refused,
+// timed_out, connection_reset, operation_canceled), so callers compare portably:
+// `if (ec == std::errc::connection_refused)`.
+enum class Errc {
+  eof = 1,           // the peer closed the connection before the read was satisfied
+  bad_socket = 2,    // the socket id is unknown or already closed
+  busy = 3,          // an operation of the same kind is already pending on the socket
+};
+const std::error_category& io_category() noexcept;
+std::error_code make_error_code(Errc e) noexcept;
+
+// An IPv4 or IPv6 address and port.
+struct Endpoint {
+  enum class Family : std::uint8_t { v4, v6 };
+  Family family = Family::v4;
+  std::array<std::uint8_t, 16> address{};  // network order; v4 uses the first 4 bytes
+  std::uint16_t port = 0;                   // host order
+  std::uint32_t scope_id = 0;               // v6 only
+
+  static Endpoint v4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d,
+                     std::uint16_t port);
+  static Endpoint loopback_v4(std::uint16_t port) { return v4(127, 0, 0, 1, port); }
+  // Parses a numeric address ("127.0.0.1", "::1", "fe80::1%2"); no name resolution.
+  static std::optional<Endpoint> parse(std::string_view address, std::uint16_t port);
+  std::string to_string() const;  // "127.0.0.1:3000", "[::1]:3000"
+  friend bool operator==(const Endpoint&, const Endpoint&) = default;
+};
+
+// Identifies a socket owned by a Loop. Ids are never reused within one loop, so a stale id
+// fails cleanly with Errc::bad_socket instead of touching another connection.
+struct SocketId {
+  std::uint64_t value = 0;
+  explicit operator bool() const { return value != 0; }
+  friend bool operator==(SocketId, SocketId) = default;
+};
+
+struct ConstBuffer {
+  const void* data;
+  std::size_t size;
+};
+
+struct MutableBuffer {
+  void* data;
+  std::size_t size;
+};
+
+// Connect completion: the new socket on success (owned by the loop until close()).
+using ConnectHandler = UniqueFunction<void(std::error_code, SocketId)>;
+// Read and write completions: bytes transferred (all of them, for a successful write).
+using IoHandler = UniqueFunction<void(std::error_code, std::size_t)>;
+
+// A one-shot timer embedded in its owner (e.g. a command). Starting and cancelling never
+// allocate; both are O(log n) in the number of armed timers. A Timer must stay at the same
+// address while armed and must be cancelled (or have fired) before it is destroyed.
+class Timer {
+ public:
+  explicit Timer(UniqueFunction<void()> on_expire) : on_expire_(std::move(on_expire)) {}
+  Timer() = default;
+  Timer(const Timer&) = delete;
+  Timer& operator=(const Timer&) = delete;
+
+  void set_handler(UniqueFunction<void()> on_expire) { on_expire_ = std::move(on_expire); }
+  bool armed() const { return heap_index_ != kNotArmed; }
+  TimePoint deadline() const { return deadline_; }
+
+ private:
+  friend class TimerQueue;
+  static constexpr std::size_t kNotArmed = static_cast<std::size_t>(-1);
+  UniqueFunction<void()> on_expire_;
+  TimePoint deadline_{};
+  std::size_t heap_index_ = kNotArmed;
+};
+
+class Loop {
+ public:
+  virtual ~Loop() = default;
+
+  // ---- any thread ----
+
+  // The loop's SerialExecutor: tasks run on the loop thread between I/O batches, in FIFO
+  // order. A burst of submits from other threads wakes the loop once.
+  virtual Executor& executor() = 0;
+
+  // Same as executor().submit(). Returns false once the loop is stopped.
+  bool post(Task&& task) { return executor().submit(std::move(task)); }
+
+  // Asks run() to return. Tasks accepted before stop() still run before run() returns;
+  // later posts are refused (return false). Pending I/O operations complete with
+  // operation_canceled before run() returns; armed timers are disarmed without running.
+  virtual void stop() = 0;
+
+  // ---- loop thread only ----
+
+  // Runs the loop on the calling thread, which becomes the loop thread, until stop().
+  virtual void run() = 0;
+
+  // True when called on the thread currently inside run().
+  virtual bool in_loop_thread() const = 0;
+
+  // Starts a non-blocking TCP connect (TCP_NODELAY set). Fails with std::errc::timed_out
+  // if not connected by `deadline`.
+  virtual void connect(const Endpoint& to, TimePoint deadline, ConnectHandler handler) = 0;
+
+  // Writes every byte of `buffers` in order, across partial writes. The buffers and the
+  // span itself must stay valid until the handler runs. At most one write pending per socket.
+  virtual void write(SocketId socket, std::span<const ConstBuffer> buffers,
+                     IoHandler handler) = 0;
+
+  // Reads into `buffer` until at least `min_bytes` (1 <= min_bytes <= buffer.size) have
+  // arrived; may return more, up to buffer.size. At most one read pending per socket.
+  virtual void read(SocketId socket, MutableBuffer buffer, std::size_t min_bytes,
+                    IoHandler handler) = 0;
+
+  // Completes the socket's pending connect/read/write with operation_canceled. The socket
+  // stays open. Returns true if anything was pending.
+  virtual bool cancel(SocketId socket) = 0;
+
+  // Cancels what is pending (as cancel()) and closes the socket; the id is then invalid.
+  virtual void close(SocketId socket) = 0;
+
+  // Timers: on expiry the timer's handler runs on the loop thread. Re-arming an armed
+  // timer moves its deadline. cancel_timer() returns false if the timer was not armed (it
+  // already fired, or was never started): then its handler has run or will never run.
+  virtual void start_timer(Timer& timer, TimePoint deadline) = 0;
+  virtual bool cancel_timer(Timer& timer) = 0;
+
+  // The loop's view of now, refreshed once per loop iteration (cheap).
+  virtual TimePoint now() const = 0;
+};
+
+// The backend for this platform: epoll on Linux, kqueue on BSD/macOS, IOCP on Windows.
+std::unique_ptr<Loop> make_loop();
+
+}  // namespace aero::io
+
+namespace std {
+template <>
+struct is_error_code_enum<aero::io::Errc> : true_type {};
+}  // namespace std
