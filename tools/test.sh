@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The project's test command (see README). Installs what is missing, then runs:
+#   1. every test in the default configuration (g++, -Werror);
+#   2. executor/ and io/ tests (and the other fast suites) under ASan+UBSan and under TSan;
+#   3. a clang 14 build of everything;
+#   4. each libFuzzer target for a short bounded time (FUZZ_SECONDS, default 30);
+#   5. the IOCP backend's conformance suite, cross-compiled with mingw-w64, under Wine.
+# Prints one line per test target and a closing "tests: N passed, M failed" line; exits
+# non-zero if anything failed.
+#
+# Usage: tools/test.sh [--quick]   (--quick: step 1 only)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash tools/setup.sh || { echo "setup failed" >&2; exit 1; }
+
+cache_dir="${AEROSPIKE_ASYNC_CACHE:-$HOME/.cache/aerospike-async}"
+mkdir -p "$cache_dir/disk-cache"
+bazel_flags=(--disk_cache="$cache_dir/disk-cache" --jobs=2 --test_summary=short
+             --test_output=errors --color=no --curses=no)
+summary_file="$(mktemp)"
+trap 'rm -f "$summary_file"' EXIT
+failed_steps=()
+
+step() {  # step NAME COMMAND...
+  local name="$1"; shift
+  local start=$SECONDS
+  echo "=== $name"
+  local log; log="$(mktemp)"
+  "$@" 2>&1 | tee "$log" | grep -vE '^(INFO: From|\[[0-9,]+ / [0-9,]+\])'
+  local rc=${PIPESTATUS[0]}
+  # Bazel's short summary: "//pkg:target  PASSED in 1.2s" / "(cached) PASSED" / "FAILED".
+  grep -E '^//[^ ]+ +(\(cached\) )?(PASSED|FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD)' "$log" \
+    | sed "s|^|[$name] |" >> "$summary_file" || true
+  grep -E '^(PASS|FAIL)[: ]' "$log" | sed "s|^|[$name] |" >> "$summary_file" || true
+  rm -f "$log"
+  echo "=== $name: exit $rc after $((SECONDS - start)) s"
+  if [ "$rc" -ne 0 ]; then failed_steps+=("$name"); fi
+}
+
+sanitizer_targets=(//test/executor/... //test/io/...)
+for extra in //test/wire/... //test/server/...; do
+  pkg="${extra#//}"; pkg="${pkg%/...}"
+  [ -d "$pkg" ] && sanitizer_targets+=("$extra")
+done
+
+step "default" bazel test "${bazel_flags[@]}" --config=werror //...
+
+if [ "${1:-}" != "--quick" ]; then
+  step "asan" bazel test "${bazel_flags[@]}" --config=asan "${sanitizer_targets[@]}"
+  step "tsan" bazel test "${bazel_flags[@]}" --config=tsan //test/executor/... //test/io/...
+  step "clang" bazel build "${bazel_flags[@]}" --config=clang --config=werror //...
+  if [ -x tools/run_fuzzers.sh ]; then
+    step "fuzz" tools/run_fuzzers.sh "${FUZZ_SECONDS:-30}"
+  fi
+  if [ -x tools/test_windows.sh ]; then
+    step "wine" tools/test_windows.sh
+  fi
+fi
+
+echo
+echo "=== summary"
+cat "$summary_file"
+passed=$(grep -cE 'PASSED|\] PASS' "$summary_file" || true)
+failed=$(grep -cE 'FAILED|TIMEOUT|NO STATUS|\] FAIL' "$summary_file" || true)
+if [ ${#failed_steps[@]} -ne 0 ]; then
+  echo "failed steps: ${failed_steps[*]}"
+fi
+echo "tests: $passed passed, $failed failed"
+if [ ${#failed_steps[@]} -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
+  exit 1
+fi
