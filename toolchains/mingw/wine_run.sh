@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs a Windows test binary under Wine: `wine_run.sh program.exe [args...]`.
+# Used as Bazel's --run_under by --config=mingw, and by tools/test_windows.sh.
+#
+# The Wine prefix lives outside the repository, under the project's cache directory, and is
+# created once (the first run takes ~10 s); WINEDEBUG=-all keeps Wine's own chatter out of
+# test logs; the run is bounded by WINE_TEST_TIMEOUT seconds (default 300) and a hung test
+# fails instead of blocking the build.
+set -uo pipefail
+
+if [ $# -lt 1 ]; then
+  echo "usage: $0 program.exe [args...]" >&2
+  exit 2
+fi
+if ! command -v wine >/dev/null; then
+  echo "wine_run: wine is not installed (tools/setup.sh installs it)" >&2
+  exit 2
+fi
+
+home="${HOME:-}"
+if [ -z "$home" ] || [ ! -d "$home" ]; then home="$(getent passwd "$(id -u)" | cut -d: -f6)"; fi
+cache_dir="${AEROSPIKE_ASYNC_CACHE:-$home/.cache/aerospike-async}"
+export WINEPREFIX="${WINEPREFIX:-$cache_dir/wine}"
+export WINEDEBUG="${WINEDEBUG:--all}"
+export WINEARCH=win64
+export WINEDLLOVERRIDES="${WINEDLLOVERRIDES:-mscoree,mshtml=}"  # no Mono/Gecko prompts
+mkdir -p "$(dirname "$WINEPREFIX")"
+
+# Create the prefix once; concurrent runs wait for the first one.
+(
+  flock 9
+  if [ ! -f "$WINEPREFIX/system.reg" ]; then
+    echo "wine_run: creating Wine prefix $WINEPREFIX (once)" >&2
+    timeout 300 wineboot --init >/dev/null 2>&1 || true
+    timeout 60 wineserver --wait || true
+  fi
+) 9>"$WINEPREFIX.lock"
+if [ ! -f "$WINEPREFIX/system.reg" ]; then
+  echo "wine_run: could not create the Wine prefix $WINEPREFIX" >&2
+  exit 2
+fi
+
+# Bazel hands GoogleTest a Unix path for its XML report (XML_OUTPUT_FILE, or GTEST_OUTPUT);
+# GoogleTest on Windows takes "/x/y" as relative to the working directory, so name Wine's
+# Z: drive (the Unix root) explicitly.
+if [[ "${XML_OUTPUT_FILE:-}" == /* ]]; then
+  export XML_OUTPUT_FILE="Z:${XML_OUTPUT_FILE}"
+fi
+if [[ "${GTEST_OUTPUT:-}" == xml:/* ]]; then
+  export GTEST_OUTPUT="xml:Z:${GTEST_OUTPUT#xml:}"
+fi
+
+program="$1"; shift
+timeout -k 10 "${WINE_TEST_TIMEOUT:-300}" wine "$program" "$@"
+rc=$?
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+  echo "wine_run: $program timed out after ${WINE_TEST_TIMEOUT:-300} s" >&2
+fi
+exit "$rc"
