@@ -1,0 +1,39 @@
+// Record digests and partition ids.
+//
+// The digest is RIPEMD-160 over: set name bytes (none when there is no set) || one key-type
+// byte || the key bytes (integer: 8-byte big-endian two's complement, type 1; string: UTF-8,
+// type 3; blob: raw bytes, type 4 or the blob's own particle type). The namespace is not part
+// of it. The partition id is the first two digest bytes read little-endian, masked to 12
+// bits (4096 partitions). Computed with OpenSSL's libcrypto; allocation-free.
+//
+// Threads: pure functions.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "client/wire/protocol.h"
+
+namespace aero::wire {
+
+using Digest = std::array<uint8_t, kDigestSize>;
+
+// Low-level form: the caller supplies the key-type byte and the key bytes.
+Digest compute_digest(std::string_view set, uint8_t key_type, std::span<const uint8_t> key_bytes);
+
+Digest compute_digest(std::string_view set, int64_t key);
+Digest compute_digest(std::string_view set, std::string_view key);  // string key
+Digest compute_digest_blob(std::string_view set, std::span<const uint8_t> key,
+                           uint8_t blob_type = particle::kBlob);
+
+constexpr uint32_t partition_id(const Digest& d) {
+  return (uint32_t{d[0]} | (uint32_t{d[1]} << 8)) & (kPartitionCount - 1);
+}
+
+// Lower-case hex, 40 characters.
+std::string digest_to_hex(const Digest& d);
+
+}  // namespace aero::wire
