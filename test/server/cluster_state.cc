@@ -1,0 +1,50 @@
+#include "test/server/cluster_state.h"
+
+#include <cstdio>
+
+namespace aero::testserver {
+
+std::string node_id_hex(uint64_t id) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%llX", static_cast<unsigned long long>(id));
+  return buf;
+}
+
+ClusterState::ClusterState(const ClusterOptions& options)
+    : options_(options),
+      store_(options.namespaces, options.default_ttl),
+      policy_(options.not_owner_policy),
+      created_(std::chrono::steady_clock::now()) {
+  for (int i = 0; i < options_.nodes; ++i) {
+    auto a = std::make_unique<NodeAdvert>();
+    a->id = options_.node_id_base + uint64_t(i);
+    a->id_hex = node_id_hex(a->id);
+    adverts_.push_back(std::move(a));
+  }
+}
+
+int ClusterState::namespace_index(std::string_view name) const {
+  for (size_t i = 0; i < options_.namespaces.size(); ++i) {
+    if (options_.namespaces[i] == name) return int(i);
+  }
+  return -1;
+}
+
+std::shared_ptr<const PartitionMap> ClusterState::map() const {
+  std::lock_guard<std::mutex> lock(map_mutex_);
+  return map_;
+}
+
+void ClusterState::set_map(std::shared_ptr<const PartitionMap> map) {
+  std::lock_guard<std::mutex> lock(map_mutex_);
+  map_ = std::move(map);
+  map_version_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+int64_t ClusterState::uptime_seconds() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
+                                                          created_)
+      .count();
+}
+
+}  // namespace aero::testserver

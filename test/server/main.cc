@@ -1,0 +1,130 @@
+// aerospike_test_server: runs an in-memory test cluster until SIGINT or SIGTERM.
+//
+//   bazel run //test/server:aerospike_test_server -- --nodes 3 --port 3000
+//       --replication-factor 2 --namespaces test,bar   (one command line)
+//
+// Prints one line per node ("node <index> <id> <host>:<port>"), then "ready", on stdout.
+#include <signal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "test/server/cluster.h"
+
+namespace {
+
+void usage(FILE* out) {
+  std::fprintf(out,
+               "usage: aerospike_test_server [options]\n"
+               "  --nodes N               nodes in the cluster, 1..8 (default 1)\n"
+               "  --port P                port of node 0; node i uses P + i * step;\n"
+               "                          0 = an ephemeral port per node (default 3000)\n"
+               "  --port-step S           distance between node ports (default 1)\n"
+               "  --replication-factor R  replication factor (default 1)\n"
+               "  --namespaces a,b        namespaces (default test)\n"
+               "  --cluster-name NAME     cluster name (default aerospike-test-server)\n"
+               "  --host ADDR             IPv4 address to listen on (default 127.0.0.1)\n"
+               "  --loops-per-node L      event-loop threads per node (default 1)\n"
+               "  --default-ttl SECONDS   namespace default TTL (default 0: never expire)\n"
+               "  --enterprise            Enterprise behaviour (durable delete, compression)\n");
+}
+
+bool parse_int(const char* s, long lo, long hi, long* out) {
+  char* end = nullptr;
+  const long v = std::strtol(s, &end, 10);
+  if (end == s || *end != '\0' || v < lo || v > hi) return false;
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  aero::testserver::ClusterOptions o;
+  o.port = 3000;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--help" || a == "-h") {
+      usage(stdout);
+      return 0;
+    }
+    if (a == "--enterprise") {
+      o.enterprise = true;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "missing value for %s\n", argv[i]);
+      usage(stderr);
+      return 2;
+    }
+    const char* v = argv[++i];
+    long n = 0;
+    bool ok = true;
+    if (a == "--nodes") {
+      ok = parse_int(v, 1, 8, &n);
+      o.nodes = int(n);
+    } else if (a == "--port") {
+      ok = parse_int(v, 0, 65535, &n);
+      o.port = uint16_t(n);
+    } else if (a == "--port-step") {
+      ok = parse_int(v, 1, 1000, &n);
+      o.port_step = uint16_t(n);
+    } else if (a == "--replication-factor") {
+      ok = parse_int(v, 1, 8, &n);
+      o.replication_factor = int(n);
+    } else if (a == "--loops-per-node") {
+      ok = parse_int(v, 1, 64, &n);
+      o.loops_per_node = int(n);
+    } else if (a == "--default-ttl") {
+      ok = parse_int(v, 0, 315360000, &n);
+      o.default_ttl = uint32_t(n);
+    } else if (a == "--cluster-name") {
+      o.cluster_name = v;
+    } else if (a == "--host") {
+      o.host = v;
+    } else if (a == "--namespaces") {
+      o.namespaces.clear();
+      std::string_view list = v;
+      while (!list.empty()) {
+        const size_t comma = list.find(',');
+        o.namespaces.emplace_back(list.substr(0, comma));
+        list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+      }
+    } else {
+      std::fprintf(stderr, "unknown option %s\n", argv[i - 1]);
+      usage(stderr);
+      return 2;
+    }
+    if (!ok) {
+      std::fprintf(stderr, "bad value for %s: %s\n", argv[i - 1], v);
+      return 2;
+    }
+  }
+
+  // Block the stop signals before any thread starts, so only sigwait() sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  aero::testserver::Cluster cluster(o);
+  std::string error;
+  if (!cluster.start(&error)) {
+    std::fprintf(stderr, "cannot start: %s\n", error.c_str());
+    return 1;
+  }
+  for (size_t i = 0; i < cluster.size(); ++i) {
+    std::printf("node %zu %s %s\n", i, cluster.node(i).id().c_str(),
+                cluster.node(i).address().c_str());
+  }
+  std::printf("ready\n");
+  std::fflush(stdout);
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  cluster.stop();
+  return 0;
+}

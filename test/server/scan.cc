@@ -1,0 +1,409 @@
+#include "test/server/scan.h"
+
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+
+#include "test/server/wire.h"
+
+namespace aero::testserver {
+
+namespace {
+
+namespace rc = wire::result;
+
+void error_frame(ResponseWriter& w, uint8_t result) {
+  MsgHeader h;
+  h.result = result;
+  w.header_only_frame(h);
+}
+
+void add_last(ResponseWriter& w, uint8_t result) {
+  MsgHeader h;
+  h.info3 = wire::info3::kLast;
+  h.result = result;
+  w.begin_message(h);
+  w.end_message();
+}
+
+void add_partition_done(ResponseWriter& w, uint32_t pid, uint8_t result) {
+  MsgHeader h;
+  h.info3 = wire::info3::kPartitionDone;
+  h.result = result;
+  h.generation = pid;
+  w.begin_message(h);
+  w.end_message();
+}
+
+bool candidate_less(int64_t bval_a, const Digest& a, int64_t bval_b, const Digest& b) {
+  if (bval_a != bval_b) return bval_a < bval_b;
+  return std::memcmp(a.data(), b.data(), a.size()) < 0;
+}
+
+// Applies the write ops of a background scan/query to every matching record of the partitions
+// this node masters.
+void run_background(const RequestContext& ctx, const MessageView& m, Namespace& ns, int ns_index,
+                    const std::vector<uint32_t>& pids, std::string_view set) {
+  std::vector<uint8_t> scratch;
+  std::vector<Digest> digests;
+  const uint32_t now = ctx.cluster.clock().now();
+  for (uint32_t pid : pids) {
+    if (ctx.map->master(size_t(ns_index), pid) != ctx.node) continue;
+    digests.clear();
+    {
+      Partition& p = ns.partition(pid);
+      std::lock_guard<std::mutex> lock(p.mutex);
+      for (const auto& [d, r] : p.records) {
+        if (is_expired(r, now)) continue;
+        if (!set.empty() && r.set != set) continue;
+        digests.push_back(d);
+      }
+    }
+    for (const Digest& d : digests) {
+      scratch.clear();
+      ResponseWriter sw(scratch);
+      execute_record_command(ctx, m, d.data(), 0, sw);
+    }
+  }
+}
+
+}  // namespace
+
+int64_t string_bval(const std::string& s) {
+  uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 0x100000001b3ull;
+  }
+  return int64_t(h);
+}
+
+std::unique_ptr<ScanJob> ScanJob::start(const RequestContext& ctx, const MessageView& m,
+                                        ResponseWriter& w) {
+  const FieldView& nsf = m.field(wire::field::kNamespace);
+  Namespace* ns = nsf.present ? ctx.cluster.store().find(nsf.str()) : nullptr;
+  if (ns == nullptr) {
+    error_frame(w, rc::kNamespace);
+    return nullptr;
+  }
+  // UDF scans/queries (aggregations, background UDFs) are not emulated.
+  if (m.has(wire::field::kUdfOp) || m.has(wire::field::kUdfPackage)) {
+    error_frame(w, rc::kUnsupportedFeature);
+    return nullptr;
+  }
+  std::unique_ptr<ScanJob> job(new ScanJob());
+  job->ns_ = ns;
+  job->ns_index_ = ctx.cluster.namespace_index(ns->name());
+  const FieldView& set = m.field(wire::field::kSet);
+  if (set.present) {
+    if (set.size >= 64) {
+      error_frame(w, rc::kParameter);
+      return nullptr;
+    }
+    job->set_.assign(set.str());
+  }
+  const bool background = (m.info2 & wire::info2::kWrite) != 0;
+  if (!background && !(m.info3 & wire::info3::kPartitionDone)) {
+    error_frame(w, rc::kUnsupportedFeature);  // current servers require the partition protocol
+    return nullptr;
+  }
+
+  // Partitions requested: whole ones, then ones resuming after a digest.
+  const bool has_where = m.has(wire::field::kIndexRange);
+  std::vector<bool> requested(wire::kPartitions, false);
+  const FieldView& pid_field = m.field(wire::field::kPidArray);
+  const FieldView& digest_field = m.field(wire::field::kDigestArray);
+  const FieldView& bval_field = m.field(wire::field::kBvalArray);
+  if (pid_field.present) {
+    const uint32_t n = pid_field.size / 2;
+    if (n == 0 || n > wire::kPartitions || pid_field.size % 2 != 0) {
+      error_frame(w, rc::kParameter);
+      return nullptr;
+    }
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint32_t pid = wire::load_le16(pid_field.data + 2 * i);
+      if (pid >= wire::kPartitions || requested[pid]) {
+        error_frame(w, rc::kParameter);
+        return nullptr;
+      }
+      requested[pid] = true;
+      job->partitions_.push_back(PartitionTask{pid, false, {}, 0});
+    }
+  }
+  if (digest_field.present) {
+    const uint32_t n = digest_field.size / wire::kDigestSize;
+    if (n == 0 || n > wire::kPartitions || digest_field.size % wire::kDigestSize != 0) {
+      error_frame(w, rc::kParameter);
+      return nullptr;
+    }
+    if (has_where && (!bval_field.present || bval_field.size != n * 8)) {
+      error_frame(w, rc::kParameter);
+      return nullptr;
+    }
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint8_t* d = digest_field.data + i * wire::kDigestSize;
+      const uint32_t pid = wire::partition_of(d);
+      if (requested[pid]) {
+        error_frame(w, rc::kParameter);
+        return nullptr;
+      }
+      requested[pid] = true;
+      PartitionTask t{pid, true, digest_from(d), 0};
+      if (has_where) {
+        uint64_t v = 0;
+        for (int b = 7; b >= 0; --b) v = (v << 8) | bval_field.data[i * 8 + size_t(b)];
+        t.resume_bval = int64_t(v);
+      }
+      job->partitions_.push_back(t);
+    }
+  } else if (bval_field.present) {
+    error_frame(w, rc::kParameter);
+    return nullptr;
+  }
+
+  if (background) {
+    if (m.n_ops == 0) {
+      error_frame(w, rc::kParameter);
+      return nullptr;
+    }
+    std::vector<uint32_t> pids;
+    if (job->partitions_.empty()) {
+      for (uint32_t p = 0; p < wire::kPartitions; ++p) pids.push_back(p);
+    } else {
+      for (const PartitionTask& t : job->partitions_) pids.push_back(t.pid);
+    }
+    run_background(ctx, m, *ns, job->ns_index_, pids, job->set_);
+    MsgHeader h;
+    h.info3 = wire::info3::kLast;
+    w.header_only_frame(h);
+    return nullptr;
+  }
+
+  // Secondary-index filter.
+  if (has_where) {
+    const FieldView& f = m.field(wire::field::kIndexRange);
+    const uint8_t* p = f.data;
+    const uint8_t* const end = f.data + f.size;
+    auto fail = [&](uint8_t code) {
+      error_frame(w, code);
+      return nullptr;
+    };
+    if (end - p < 2 || p[0] != 1) return fail(rc::kParameter);
+    const uint8_t name_len = p[1];
+    p += 2;
+    if (name_len == 0 || name_len >= 16 || end - p < name_len + 1) return fail(rc::kParameter);
+    job->index_bin_.assign(reinterpret_cast<const char*>(p), name_len);
+    p += name_len;
+    const uint8_t type = *p++;
+    if (end - p < 4) return fail(rc::kParameter);
+    const uint32_t begin_len = wire::load_be32(p);
+    p += 4;
+    if (uint64_t(end - p) < begin_len) return fail(rc::kParameter);
+    const uint8_t* begin = p;
+    p += begin_len;
+    if (type == wire::particle::kInteger) {
+      if (begin_len != 8 || end - p < 12 || wire::load_be32(p) != 8) return fail(rc::kParameter);
+      job->range_begin_ = int64_t(wire::load_be64(begin));
+      job->range_end_ = int64_t(wire::load_be64(p + 4));
+      if (job->range_begin_ > job->range_end_) return fail(rc::kParameter);
+      job->numeric_ = true;
+    } else if (type == wire::particle::kString) {
+      job->string_value_.assign(reinterpret_cast<const char*>(begin), begin_len);
+      job->numeric_ = false;
+    } else if (type == wire::particle::kBlob || type == wire::particle::kGeoJson) {
+      return fail(rc::kIndexNotFound);  // only numeric and string indexes are emulated
+    } else {
+      return fail(rc::kParameter);
+    }
+    const FieldView& itype = m.field(wire::field::kIndexType);
+    const bool collection = itype.present && itype.size > 0 && itype.data[0] != 0;
+    if (collection || m.has(wire::field::kIndexContext) ||
+        !ns->find_index(job->set_, job->index_bin_,
+                        job->numeric_ ? IndexType::kNumeric : IndexType::kString)) {
+      return fail(rc::kIndexNotFound);
+    }
+    job->is_query_ = true;
+  }
+  job->short_query_ = (m.info1 & wire::info1::kShortQuery) != 0;
+  if (const FieldView& f = m.field(wire::field::kRecordsPerSecond); f.present) {
+    if (f.size != 4 || job->short_query_) {
+      error_frame(w, rc::kParameter);
+      return nullptr;
+    }
+  }
+  if (job->partitions_.empty()) {
+    error_frame(w, rc::kUnsupportedFeature);  // neither PID_ARRAY nor DIGEST_ARRAY
+    return nullptr;
+  }
+  if (const FieldView& f = m.field(wire::field::kSocketTimeout); f.present && f.size != 4) {
+    error_frame(w, rc::kParameter);
+    return nullptr;
+  }
+  if (const FieldView& f = m.field(wire::field::kMaxRecords); f.present) {
+    if (f.size != 8) {
+      error_frame(w, rc::kParameter);
+      return nullptr;
+    }
+    job->max_records_ = wire::load_be64(f.data);
+  }
+  if (m.has(wire::field::kFilterExpression)) {  // filters are not emulated
+    error_frame(w, rc::kUnsupportedFeature);
+    return nullptr;
+  }
+  if (const FieldView& f = m.field(wire::field::kTaskId); f.present && f.size == 8) {
+    job->task_id_ = wire::load_be64(f.data);
+  }
+  OpIterator it = m.ops();
+  OpView op;
+  while (it.next(op)) {
+    if (op.type == wire::op::kRead && !op.name.empty() && op.name.size() < 16) {
+      job->bin_names_.emplace_back(op.name);
+    }
+  }
+  job->no_bin_data_ = (m.info1 & wire::info1::kNoBinData) != 0;
+  std::sort(job->partitions_.begin(), job->partitions_.end(),
+            [](const PartitionTask& a, const PartitionTask& b) { return a.pid < b.pid; });
+  return job;
+}
+
+bool ScanJob::record_matches(const Record& r, int64_t* bval) const {
+  if (!set_.empty() && r.set != set_) return false;
+  if (!is_query_) return true;
+  const Bin* b = r.find_bin(index_bin_);
+  if (b == nullptr) return false;
+  if (numeric_) {
+    if (b->type != wire::particle::kInteger || b->value.size() != 8) return false;
+    const int64_t v = int64_t(wire::load_be64(reinterpret_cast<const uint8_t*>(b->value.data())));
+    if (v < range_begin_ || v > range_end_) return false;
+    *bval = v;
+    return true;
+  }
+  if (b->type != wire::particle::kString || b->value != string_value_) return false;
+  *bval = string_bval(b->value);
+  return true;
+}
+
+void ScanJob::emit_record(ResponseWriter& w, const Digest& d, const Record& r,
+                          const int64_t* bval) {
+  MsgHeader h;
+  h.info1 = no_bin_data_ ? wire::info1::kNoBinData : 0;
+  h.generation = r.generation;
+  h.void_time = r.void_time;
+  w.begin_message(h);
+  w.add_field(wire::field::kNamespace, ns_->name());
+  w.add_field(wire::field::kDigest, d.data(), d.size());
+  if (!r.set.empty()) w.add_field(wire::field::kSet, r.set);
+  if (!r.key.empty()) w.add_field(wire::field::kKey, r.key);
+  if (bval != nullptr) {
+    uint8_t le[8];
+    wire::store_le64(le, uint64_t(*bval));
+    w.add_field(wire::field::kBvalArray, le, sizeof le);
+  }
+  if (!no_bin_data_) {
+    if (bin_names_.empty()) {
+      for (const Bin& b : r.bins) {
+        w.add_op(wire::op::kRead, b.type, b.name, b.value.data(), b.value.size());
+      }
+    } else {
+      for (const std::string& name : bin_names_) {
+        if (const Bin* b = r.find_bin(name)) {
+          w.add_op(wire::op::kRead, b->type, b->name, b->value.data(), b->value.size());
+        }
+      }
+    }
+  }
+  w.end_message();
+  ++sent_records_;
+}
+
+bool ScanJob::scan_partition(const RequestContext& ctx, ResponseWriter& w, size_t limit) {
+  Partition& p = ns_->partition(partitions_[current_].pid);
+  const uint32_t now = ctx.cluster.clock().now();
+  std::lock_guard<std::mutex> lock(p.mutex);
+  auto it = has_cursor_ ? p.records.upper_bound(cursor_) : p.records.begin();
+  for (; it != p.records.end(); ++it) {
+    if (max_records_ != 0 && sent_records_ >= max_records_) return true;
+    if (w.frame_bytes() >= limit) return false;
+    if (is_expired(it->second, now) || !record_matches(it->second, nullptr)) continue;
+    emit_record(w, it->first, it->second, nullptr);
+    cursor_ = it->first;
+    has_cursor_ = true;
+  }
+  return true;
+}
+
+bool ScanJob::query_partition(const RequestContext& ctx, ResponseWriter& w, size_t limit) {
+  Partition& p = ns_->partition(partitions_[current_].pid);
+  const uint32_t now = ctx.cluster.clock().now();
+  std::lock_guard<std::mutex> lock(p.mutex);
+  while (next_candidate_ < candidates_.size()) {
+    if (max_records_ != 0 && sent_records_ >= max_records_) return true;
+    if (w.frame_bytes() >= limit) return false;
+    const Candidate& c = candidates_[next_candidate_++];
+    const Record* r = find_live(p.records, c.digest, now);
+    int64_t bval = 0;
+    if (r == nullptr || !record_matches(*r, &bval) || bval != c.bval) continue;  // changed
+    emit_record(w, c.digest, *r, &bval);
+  }
+  return true;
+}
+
+bool ScanJob::produce(const RequestContext& ctx, ResponseWriter& w, size_t budget) {
+  w.begin_frame(wire::kTypeMessage);
+  while (current_ < partitions_.size() && w.frame_bytes() < budget) {
+    const PartitionTask& task = partitions_[current_];
+    if (!partition_open_) {
+      if (ctx.map->master(size_t(ns_index_), task.pid) != ctx.node) {
+        add_partition_done(w, task.pid, rc::kUnavailable);
+        ++current_;
+        continue;
+      }
+      partition_open_ = true;
+      has_cursor_ = task.has_resume;
+      cursor_ = task.resume;
+      candidates_.clear();
+      next_candidate_ = 0;
+      if (is_query_) {
+        Partition& p = ns_->partition(task.pid);
+        const uint32_t now = ctx.cluster.clock().now();
+        std::lock_guard<std::mutex> lock(p.mutex);
+        for (const auto& [d, r] : p.records) {
+          int64_t bval = 0;
+          if (is_expired(r, now) || !record_matches(r, &bval)) continue;
+          if (task.has_resume && !candidate_less(task.resume_bval, task.resume, bval, d)) {
+            continue;  // at or before the resume point
+          }
+          candidates_.push_back(Candidate{bval, d});
+        }
+        std::sort(candidates_.begin(), candidates_.end(),
+                  [](const Candidate& a, const Candidate& b) {
+                    return candidate_less(a.bval, a.digest, b.bval, b.digest);
+                  });
+      }
+    }
+    const bool done = is_query_ ? query_partition(ctx, w, budget) : scan_partition(ctx, w, budget);
+    if (done) {
+      partition_open_ = false;
+      ++current_;
+    }
+  }
+  const bool finished = current_ >= partitions_.size();
+  if (finished && short_query_) {
+    add_last(w, rc::kOk);  // short queries append the end marker to the last data
+    w.end_frame();
+    return true;
+  }
+  if (w.frame_bytes() > wire::kProtoHeaderSize) {
+    w.end_frame();
+  } else {
+    w.abandon_frame();
+  }
+  if (finished) {
+    MsgHeader h;
+    h.info3 = wire::info3::kLast;
+    w.header_only_frame(h);
+  }
+  return finished;
+}
+
+}  // namespace aero::testserver

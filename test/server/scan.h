@@ -1,0 +1,88 @@
+// Partition scans and secondary-index queries (type-3 requests with neither a digest nor the
+// BATCH bit), answered as a stream: record messages, PARTITION_DONE messages for partitions this
+// node cannot serve (result 11), then a LAST message.
+//
+// A ScanJob copies what it needs from the request at start(), then produce() appends a bounded
+// amount of answer at a time, so a connection streams a large scan with flow control and never
+// holds a partition lock between calls. A job belongs to one connection (one thread).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "test/server/message.h"
+#include "test/server/record_ops.h"
+#include "test/server/response.h"
+#include "test/server/store.h"
+
+namespace aero::testserver {
+
+class ScanJob {
+ public:
+  // Validates the request. When the answer is complete right away (an error, or a background
+  // scan that ran to completion) it is appended to `w` and nullptr is returned; otherwise the
+  // returned job produces the stream.
+  static std::unique_ptr<ScanJob> start(const RequestContext& ctx, const MessageView& m,
+                                        ResponseWriter& w);
+
+  // Appends whole frames holding roughly `budget` bytes. Returns true once the LAST message
+  // has been written (the job is then finished).
+  bool produce(const RequestContext& ctx, ResponseWriter& w, size_t budget);
+
+  uint64_t task_id() const { return task_id_; }
+
+ private:
+  struct PartitionTask {
+    uint32_t pid = 0;
+    bool has_resume = false;
+    Digest resume{};
+    int64_t resume_bval = 0;
+  };
+  struct Candidate {  // a secondary-index match, in (bval, digest) order
+    int64_t bval;
+    Digest digest;
+  };
+
+  ScanJob() = default;
+  // Emits records of the current partition until `w` holds `limit` bytes; true when the
+  // partition is exhausted.
+  bool scan_partition(const RequestContext& ctx, ResponseWriter& w, size_t limit);
+  bool query_partition(const RequestContext& ctx, ResponseWriter& w, size_t limit);
+  bool record_matches(const Record& r, int64_t* bval) const;
+  void emit_record(ResponseWriter& w, const Digest& d, const Record& r, const int64_t* bval);
+
+  Namespace* ns_ = nullptr;
+  int ns_index_ = 0;
+  std::string set_;
+  std::vector<PartitionTask> partitions_;
+  std::vector<std::string> bin_names_;
+  bool no_bin_data_ = false;
+  bool short_query_ = false;
+  uint64_t max_records_ = 0;  // 0 = no limit
+  uint64_t sent_records_ = 0;
+  uint64_t task_id_ = 0;
+
+  // Secondary-index filter.
+  bool is_query_ = false;
+  bool numeric_ = true;
+  std::string index_bin_;
+  int64_t range_begin_ = 0, range_end_ = 0;
+  std::string string_value_;
+
+  // Progress.
+  size_t current_ = 0;        // index in partitions_
+  bool partition_open_ = false;
+  bool has_cursor_ = false;   // scan: last digest sent in the current partition
+  Digest cursor_{};
+  std::vector<Candidate> candidates_;  // query: matches of the current partition
+  size_t next_candidate_ = 0;
+};
+
+// The bval the server reports for a string index key (any stable 64-bit hash works: clients
+// only echo it back to resume).
+int64_t string_bval(const std::string& s);
+
+}  // namespace aero::testserver
