@@ -1,0 +1,14 @@
+// The one header to include: the async Aerospike client and everything its API uses.
+//
+//   #include "client/aerospike.h"
+//
+// Threads: see each header (client.h for the Client).
+#pragma once
+
+#include "client/client.h"      // Client, callbacks, futures
+#include "client/co_task.h"     // CoTask, sync_wait, spawn
+#include "client/future.h"      // Future, Promise
+#include "client/policy.h"      // policies and ClientConfig
+#include "client/status.h"      // Status, Result, ClientCode
+#include "client/sync_client.h" // SyncClient
+#include "client/types.h"       // Key, Value, Bin, Record, Operation, batch types

@@ -1,0 +1,175 @@
+// Client: the async Aerospike client. Start here.
+//
+//   aero::ClientConfig config;
+//   config.seeds = {{"127.0.0.1", 3000}};
+//   auto client = aero::Client::connect(config).value_or_throw();   // or check .ok()
+//
+//   // 1. callbacks (the classic event-loop model): the callback runs on the completion
+//   //    executor, by default the serial executor of the command's loop
+//   client->put(key, {{"name", "alice"}, {"age", 30}}, [](aero::Result<void> r) { ... });
+//   client->get(key, [](aero::Result<aero::Record> r) { ... });
+//   // 2. futures
+//   aero::Future<aero::Record> f = client->get(key);
+//   // 3. coroutines (inside an aero::CoTask)
+//   aero::Record rec = co_await client->get(key);
+//   // 4. blocking (scripts, tools): see SyncClient
+//
+// Every command completes exactly once: with its value, a server result code (e.g. 2,
+// record not found) or a client error (ClientCode: timeout uses the server's code 9).
+//
+// Threads: every command method may be called from any thread, including from inside a
+// completion. connect() and close()/the destructor block: call them from a thread that is
+// not one of the client's loops. Commands are sent by the loop named in the call, or by the
+// loop of the calling thread when it is one of the client's loops, or else round-robin.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "client/future.h"
+#include "client/policy.h"
+#include "client/status.h"
+#include "client/types.h"
+#include "executor/unique_function.h"
+#include "io/loop.h"
+
+namespace aero {
+
+namespace command {
+class LoopContext;
+}
+namespace cluster {
+class Cluster;
+class Tender;
+}
+namespace io {
+class LoopThread;
+}
+
+using RecordCallback = UniqueFunction<void(Result<Record>)>;
+using WriteCallback = UniqueFunction<void(Result<void>)>;
+using ExistsCallback = UniqueFunction<void(Result<bool>)>;
+using BatchCallback = UniqueFunction<void(Result<std::vector<BatchRecord>>)>;
+
+// Counters for tests and metrics (a snapshot; relaxed reads).
+struct ClientStats {
+  std::size_t nodes = 0;
+  std::uint64_t tends = 0;
+  std::uint64_t commands_started = 0;
+  std::int64_t commands_outstanding = 0;  // taken from a pool and not yet fully done
+  int connections = 0;                    // over every node and loop
+  std::uint64_t connections_opened = 0;
+  std::uint64_t connections_closed = 0;
+};
+
+class Client {
+ public:
+  // Seeds the cluster and runs the first tend (blocking), then tends in the background.
+  // Fails when no seed answers (ClientCode::connection_failed) or the config is invalid.
+  static Result<std::unique_ptr<Client>> connect(ClientConfig config);
+
+  ~Client();  // close()
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Stops tending, refuses new commands (ClientCode::client_closed), waits until every
+  // command in flight has completed (each ends by its own deadline at the latest), then
+  // stops the loops the client created. Idempotent. Never call it on a loop thread.
+  void close();
+
+  // The loops commands run on (created by the client, or the user's).
+  std::size_t loop_count() const;
+  io::Loop& loop(std::size_t index);
+
+  const ClientConfig& config() const { return config_; }
+  ClientStats stats() const;
+
+  // ---- put: write bins (create or update per policy.exists) ----
+  void put(const Key& key, Bins bins, const WritePolicy& policy, WriteCallback cb,
+           io::Loop* loop = nullptr);
+  void put(const Key& key, Bins bins, WriteCallback cb) { put(key, bins, config_.write, std::move(cb)); }
+  Future<void> put(const Key& key, Bins bins, const WritePolicy& policy);
+  Future<void> put(const Key& key, Bins bins) { return put(key, bins, config_.write); }
+
+  // ---- get: all bins; named bins; header (generation and expiry) only ----
+  void get(const Key& key, const ReadPolicy& policy, RecordCallback cb, io::Loop* loop = nullptr);
+  void get(const Key& key, RecordCallback cb) { get(key, config_.read, std::move(cb)); }
+  void get(const Key& key, BinNames bins, const ReadPolicy& policy, RecordCallback cb,
+           io::Loop* loop = nullptr);
+  void get_header(const Key& key, const ReadPolicy& policy, RecordCallback cb,
+                  io::Loop* loop = nullptr);
+  Future<Record> get(const Key& key, const ReadPolicy& policy);
+  Future<Record> get(const Key& key) { return get(key, config_.read); }
+  Future<Record> get(const Key& key, BinNames bins, const ReadPolicy& policy);
+  Future<Record> get(const Key& key, BinNames bins) { return get(key, bins, config_.read); }
+  Future<Record> get_header(const Key& key, const ReadPolicy& policy);
+  Future<Record> get_header(const Key& key) { return get_header(key, config_.read); }
+
+  // ---- exists: true when the record exists ----
+  void exists(const Key& key, const ReadPolicy& policy, ExistsCallback cb, io::Loop* loop = nullptr);
+  Future<bool> exists(const Key& key, const ReadPolicy& policy);
+  Future<bool> exists(const Key& key) { return exists(key, config_.read); }
+
+  // ---- remove: true when the record existed ----
+  void remove(const Key& key, const WritePolicy& policy, ExistsCallback cb, io::Loop* loop = nullptr);
+  Future<bool> remove(const Key& key, const WritePolicy& policy);
+  Future<bool> remove(const Key& key) { return remove(key, config_.write); }
+
+  // ---- touch: reset the TTL (policy.ttl) and bump the generation ----
+  void touch(const Key& key, const WritePolicy& policy, WriteCallback cb, io::Loop* loop = nullptr);
+  Future<void> touch(const Key& key, const WritePolicy& policy);
+  Future<void> touch(const Key& key) { return touch(key, config_.write); }
+
+  // ---- operate: several read and write operations on one record, atomically ----
+  void operate(const Key& key, Operations ops, const WritePolicy& policy, RecordCallback cb,
+               io::Loop* loop = nullptr);
+  Future<Record> operate(const Key& key, Operations ops, const WritePolicy& policy);
+  Future<Record> operate(const Key& key, Operations ops) { return operate(key, ops, config_.write); }
+
+  // ---- batch: many keys at once, split per node and sent in parallel ----
+  // Results come in the order of `keys`; a missing record is a row with code 2. The Result
+  // itself fails only when the batch could not be attempted at all.
+  void batch_get(std::vector<Key> keys, BatchRead what, const BatchPolicy& policy,
+                 BatchCallback cb, io::Loop* loop = nullptr);
+  Future<std::vector<BatchRecord>> batch_get(std::vector<Key> keys, BatchRead what,
+                                             const BatchPolicy& policy);
+  Future<std::vector<BatchRecord>> batch_get(std::vector<Key> keys,
+                                             BatchRead what = BatchRead::all()) {
+    return batch_get(std::move(keys), std::move(what), config_.batch);
+  }
+  // The same operations on every key (reads and/or writes).
+  void batch_operate(std::vector<Key> keys, std::vector<Operation> ops,
+                     const BatchWritePolicy& policy, BatchCallback cb, io::Loop* loop = nullptr);
+  Future<std::vector<BatchRecord>> batch_operate(std::vector<Key> keys, std::vector<Operation> ops,
+                                                 const BatchWritePolicy& policy);
+  Future<std::vector<BatchRecord>> batch_operate(std::vector<Key> keys, std::vector<Operation> ops) {
+    return batch_operate(std::move(keys), std::move(ops), config_.batch_write);
+  }
+
+ private:
+  struct PerLoop;
+  explicit Client(ClientConfig config);
+  Status start();
+  PerLoop& pick(io::Loop* loop);
+  template <class R, class Encode>
+  void submit_single(const Key& key, const Policy& policy, bool is_write, int not_found,
+                     io::Loop* loop, UniqueFunction<void(Result<R>)> cb, Encode&& encode);
+  template <class R>
+  static void fail_now(PerLoop& pl, UniqueFunction<void(Result<R>)>& cb, Status status);
+  void submit_batch(std::vector<Key> keys, BatchRead what, std::vector<Operation> ops,
+                    bool is_write, const BatchPolicy& policy, BatchCallback cb, io::Loop* loop);
+
+  ClientConfig config_;
+  std::vector<std::unique_ptr<io::LoopThread>> owned_loops_;
+  std::vector<io::Loop*> loops_;
+  std::unique_ptr<cluster::Cluster> cluster_;
+  std::vector<std::unique_ptr<PerLoop>> per_loop_;
+  std::unique_ptr<cluster::Tender> tender_;
+  std::atomic<std::uint64_t> round_robin_{0};
+  std::atomic<bool> closed_{false};
+  std::atomic<std::int64_t> outstanding_{0};
+};
+
+}  // namespace aero

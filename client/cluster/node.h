@@ -1,0 +1,57 @@
+// Node: one server of the cluster, as the client sees it.
+//
+// A Node is shared (std::shared_ptr) by the cluster snapshots that route to it and by the
+// commands using it. Its connection pools are per loop: pool(i) belongs to loop i and is
+// touched only on that loop's thread, so the command hot path takes no lock.
+//
+// Threads: name(), address(), active() from any thread. pool(i) on loop i's thread only.
+// The tend_* members are the tender thread's alone.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "client/command/connection_pool.h"
+#include "io/loop.h"
+
+namespace aero::cluster {
+
+class Node : public std::enable_shared_from_this<Node> {
+ public:
+  // `max_conns_per_loop[i]` / `min_conns_per_loop[i]`: the pool limits of loop i.
+  Node(std::string name, io::Endpoint address, const std::vector<int>& max_conns_per_loop,
+       const std::vector<int>& min_conns_per_loop);
+
+  const std::string& name() const { return name_; }
+  const io::Endpoint& address() const { return address_; }
+
+  // False once the tender removed the node: its pools close connections as they come back.
+  bool active() const { return active_.load(std::memory_order_acquire); }
+  void deactivate() { active_.store(false, std::memory_order_release); }
+
+  command::ConnectionPool& pool(std::size_t loop_index) { return *pools_[loop_index]; }
+  std::size_t pool_count() const { return pools_.size(); }
+
+  // ---- tender thread only ----
+  int tend_failures = 0;
+  std::int64_t partition_generation = -1;  // -1: fetch the partition map at the next tend
+  std::int64_t peers_generation = -1;      // -1: fetch the peers at the next tend
+  int peer_count = 0;                      // peers this node reported at its last peers fetch
+  int friends = 0;                         // responding nodes that listed this one, this tend
+  bool partition_changed = false;
+  bool peers_changed = false;
+  bool refreshed = false;                  // the last refresh succeeded
+
+ private:
+  std::string name_;
+  io::Endpoint address_;
+  std::atomic<bool> active_{true};
+  std::vector<std::unique_ptr<command::ConnectionPool>> pools_;
+};
+
+using NodePtr = std::shared_ptr<Node>;
+
+}  // namespace aero::cluster

@@ -1,0 +1,407 @@
+#include "client/cluster/tender.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "client/wire/info.h"
+#include "client/wire/peers.h"
+#include "client/wire/replicas.h"
+#include "io/resolve.h"
+
+namespace aero::cluster {
+
+namespace {
+
+std::int64_t to_int(std::string_view s, std::int64_t fallback) {
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && p == s.data() + s.size() ? v : fallback;
+}
+
+// The value of `name` in an info answer, or nullopt.
+std::optional<std::string> info_value(const std::string& body, std::string_view name) {
+  auto parsed = wire::parse_info_response(body);
+  if (!parsed.ok()) return std::nullopt;
+  auto v = wire::find_info(*parsed, name);
+  if (!v) return std::nullopt;
+  return std::string(*v);
+}
+
+// Splits `total` over `parts`, the remainder to the first parts (as the C client).
+std::vector<int> split(int total, std::size_t parts) {
+  std::vector<int> out(parts, 0);
+  for (std::size_t i = 0; i < parts; ++i) {
+    out[i] = total / static_cast<int>(parts) + (static_cast<int>(i) < total % static_cast<int>(parts) ? 1 : 0);
+  }
+  return out;
+}
+
+}  // namespace
+
+Tender::Tender(const ClientConfig& config, Cluster& cluster, std::vector<io::Loop*> loops)
+    : config_(config),
+      cluster_(cluster),
+      loops_(std::move(loops)),
+      max_conns_(split(std::max(1, config.async_max_conns_per_node), loops_.size())),
+      min_conns_(split(std::max(0, config.async_min_conns_per_node), loops_.size())),
+      info_(config.conn_timeout) {
+  for (int& m : max_conns_) m = std::max(m, 1);
+}
+
+Tender::~Tender() { stop(); }
+
+std::vector<io::Endpoint> Tender::resolve_seeds(std::string& errors) {
+  std::vector<io::Endpoint> out;
+  for (const Host& h : config_.seeds) {
+    std::error_code ec;
+    std::vector<io::Endpoint> found = io::resolve(h.name, h.port, ec);
+    if (ec) {
+      errors += "\n  seed " + h.name + ":" + std::to_string(h.port) +
+                ": the host name does not resolve";
+      continue;
+    }
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  return out;
+}
+
+Result<std::string> Tender::validate(const io::Endpoint& address, const std::string& expected,
+                                     InfoConnection& conn) {
+  std::string request = "node\npartition-generation\nbuild\n";
+  if (!config_.cluster_name.empty()) request += "cluster-name\n";
+  auto answer = info_.call(conn, address, request);
+  if (!answer.ok()) return answer.status();
+  auto name = info_value(*answer, "node");
+  if (!name || name->empty()) {
+    return Status(ClientCode::bad_response, address.to_string() + " did not tell its node name");
+  }
+  if (!expected.empty() && *name != expected) {
+    return Status(ClientCode::invalid_node, address.to_string() + " is node " + *name +
+                                                ", not the expected " + expected);
+  }
+  auto gen = info_value(*answer, "partition-generation");
+  if (!gen || to_int(*gen, -1) == -1) {
+    return Status(ClientCode::invalid_node,
+                  "node " + *name + " at " + address.to_string() +
+                      " has not finished its first partition balance (partition-generation -1)");
+  }
+  if (!config_.cluster_name.empty()) {
+    auto cn = info_value(*answer, "cluster-name");
+    if (!cn || *cn != config_.cluster_name) {
+      return Status(ClientCode::invalid_node,
+                    "node " + *name + " at " + address.to_string() + " belongs to cluster '" +
+                        cn.value_or("") + "', not '" + config_.cluster_name + "'");
+    }
+  }
+  return *name;
+}
+
+Tender::NodeInfo* Tender::find(const std::string& name) {
+  for (auto& n : nodes_) {
+    if (n->node->name() == name) return n.get();
+  }
+  return nullptr;
+}
+
+Tender::NodeInfo* Tender::add_node(const std::string& name, const io::Endpoint& address,
+                                   InfoConnection conn) {
+  auto info = std::make_unique<NodeInfo>();
+  info->node = std::make_shared<Node>(name, address, max_conns_, min_conns_);
+  info->conn = conn;
+  nodes_.push_back(std::move(info));
+  nodes_changed_ = true;
+  return nodes_.back().get();
+}
+
+Status Tender::connect() {
+  std::string errors;
+  std::vector<io::Endpoint> seeds = resolve_seeds(errors);
+  for (const io::Endpoint& address : seeds) {
+    InfoConnection conn;
+    auto name = validate(address, "", conn);
+    if (!name.ok()) {
+      errors += "\n  " + address.to_string() + ": " + name.status().message();
+      info_.close(conn);
+      continue;
+    }
+    if (find(*name) != nullptr) {
+      info_.close(conn);
+      continue;
+    }
+    add_node(*name, address, conn);
+  }
+  if (nodes_.empty()) {
+    Status st(ClientCode::connection_failed,
+              "could not connect to any seed of the cluster:" + (errors.empty() ? std::string(" no seeds given") : errors));
+    if (config_.fail_if_not_connected) return st;
+  }
+  // Discover peers until no new node appears (bounded: each round adds at least one).
+  for (int round = 0; round < 16; ++round) {
+    std::size_t before = nodes_.size();
+    tend_once();
+    if (nodes_.size() == before) break;
+  }
+  return Status();
+}
+
+void Tender::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void Tender::stop() {
+  {
+    std::lock_guard<std::mutex> g(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  for (auto& n : nodes_) info_.close(n->conn);
+}
+
+void Tender::run() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    cv_.wait_for(lock, config_.tend_interval, [this] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    tend_once();
+    lock.lock();
+  }
+}
+
+void Tender::tend_once() {
+  tends_.fetch_add(1, std::memory_order_relaxed);
+  refresh_nodes();
+  bool any_failed = false;
+  bool peers_changed = false;
+  for (auto& n : nodes_) {
+    if (!n->node->refreshed) any_failed = true;
+    if (n->node->peers_changed) peers_changed = true;
+  }
+  bool peers_refreshed = false;
+  if (peers_changed || any_failed) peers_refreshed = refresh_peers();
+  bool removed = remove_nodes();
+  (void)peers_refreshed;
+  bool maps_changed = refresh_partitions();
+  if (nodes_changed_ || removed || maps_changed) publish();
+  trim_pools();
+}
+
+void Tender::refresh_nodes() {
+  std::vector<InfoCall> calls(nodes_.size());
+  std::vector<InfoCall*> ptrs;
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    calls[i].connection = &nodes_[i]->conn;
+    calls[i].address = nodes_[i]->node->address();
+    calls[i].request = "node\npeers-generation\npartition-generation\n";
+    ptrs.push_back(&calls[i]);
+  }
+  info_.call_all(ptrs);
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    Node& node = *nodes_[i]->node;
+    node.peers_changed = false;
+    node.partition_changed = false;
+    if (!calls[i].answer.ok()) {
+      ++node.tend_failures;
+      node.refreshed = false;
+      continue;
+    }
+    const std::string& body = *calls[i].answer;
+    auto name = info_value(body, "node");
+    if (!name || *name != node.name()) {
+      node.deactivate();  // a different server answers at this address now
+      node.refreshed = false;
+      continue;
+    }
+    bool had_failures = node.tend_failures > 0;
+    node.tend_failures = 0;
+    node.refreshed = true;
+    std::int64_t peers_gen = to_int(info_value(body, "peers-generation").value_or(""), -2);
+    std::int64_t part_gen = to_int(info_value(body, "partition-generation").value_or(""), -2);
+    if (peers_gen != node.peers_generation || had_failures) node.peers_changed = true;
+    if ((part_gen != node.partition_generation && part_gen != -1) || had_failures) {
+      node.partition_changed = true;
+    }
+  }
+}
+
+bool Tender::refresh_peers() {
+  for (auto& n : nodes_) n->node->friends = 0;
+  std::vector<NodeInfo*> healthy;
+  for (auto& n : nodes_) {
+    if (n->node->refreshed && n->node->active()) healthy.push_back(n.get());
+  }
+  std::vector<InfoCall> calls(healthy.size());
+  std::vector<InfoCall*> ptrs;
+  for (std::size_t i = 0; i < healthy.size(); ++i) {
+    calls[i].connection = &healthy[i]->conn;
+    calls[i].address = healthy[i]->node->address();
+    calls[i].request = "peers-generation\npeers-clear-std\n";
+    ptrs.push_back(&calls[i]);
+  }
+  info_.call_all(ptrs);
+  for (std::size_t i = 0; i < healthy.size(); ++i) {
+    Node& node = *healthy[i]->node;
+    if (!calls[i].answer.ok()) {
+      ++node.tend_failures;
+      node.refreshed = false;
+      continue;
+    }
+    auto gen = info_value(*calls[i].answer, "peers-generation");
+    auto value = info_value(*calls[i].answer, "peers-clear-std");
+    auto peers = wire::parse_peers(value.value_or(""));
+    if (!peers.ok()) continue;  // keep the old generation: retried next tend
+    node.peer_count = static_cast<int>(peers->peers.size());
+    bool all_known = true;
+    for (const auto& peer : peers->peers) {
+      if (NodeInfo* known = find(peer.node_name)) {
+        known->node->friends++;
+        continue;
+      }
+      bool added = false;
+      for (const auto& host : peer.hosts) {
+        std::error_code ec;
+        std::vector<io::Endpoint> resolved = io::resolve(host.name, host.port, ec);
+        for (const io::Endpoint& address : resolved) {
+          InfoConnection conn;
+          auto name = validate(address, peer.node_name, conn);
+          if (!name.ok()) {
+            info_.close(conn);
+            continue;
+          }
+          NodeInfo* info = add_node(*name, address, conn);
+          info->node->friends = 1;
+          added = true;
+          break;
+        }
+        if (added) break;
+      }
+      if (!added) all_known = false;
+    }
+    // Only when every peer is known: otherwise the next tend tries again.
+    if (all_known) node.peers_generation = to_int(gen.value_or(""), -1);
+  }
+  return true;
+}
+
+bool Tender::remove_nodes() {
+  int refreshed = 0;
+  for (auto& n : nodes_) refreshed += n->node->refreshed ? 1 : 0;
+  std::vector<std::unique_ptr<NodeInfo>> keep;
+  bool removed = false;
+  for (auto& n : nodes_) {
+    Node& node = *n->node;
+    bool remove = !node.active();
+    if (!remove && refreshed == 0 && node.tend_failures >= config_.max_tend_failures) remove = true;
+    if (!remove && nodes_.size() > 1 && refreshed > 0 && node.friends == 0 &&
+        !node.refreshed && node.tend_failures >= config_.max_tend_failures) {
+      remove = true;
+    }
+    if (!remove) {
+      keep.push_back(std::move(n));
+      continue;
+    }
+    removed = true;
+    node.deactivate();
+    info_.close(n->conn);
+    NodePtr gone = n->node;
+    for (std::size_t i = 0; i < loops_.size(); ++i) {
+      io::Loop* loop = loops_[i];
+      loop->post([gone, i, loop] { gone->pool(i).close_all(*loop); });
+    }
+  }
+  nodes_ = std::move(keep);
+  return removed;
+}
+
+bool Tender::refresh_partitions() {
+  int refreshed = 0;
+  for (auto& n : nodes_) refreshed += n->node->refreshed ? 1 : 0;
+  std::vector<NodeInfo*> targets;
+  for (auto& n : nodes_) {
+    Node& node = *n->node;
+    if (node.partition_changed && node.refreshed && node.active() &&
+        (node.peer_count > 0 || nodes_.size() == 1 || refreshed == 1)) {
+      targets.push_back(n.get());
+    }
+  }
+  std::vector<InfoCall> calls(targets.size());
+  std::vector<InfoCall*> ptrs;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    calls[i].connection = &targets[i]->conn;
+    calls[i].address = targets[i]->node->address();
+    calls[i].request = "partition-generation\nreplicas\n";
+    ptrs.push_back(&calls[i]);
+  }
+  info_.call_all(ptrs);
+  bool changed = false;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    Node& node = *targets[i]->node;
+    if (!calls[i].answer.ok()) {
+      ++node.tend_failures;
+      node.refreshed = false;
+      continue;
+    }
+    auto gen = info_value(*calls[i].answer, "partition-generation");
+    auto value = info_value(*calls[i].answer, "replicas");
+    auto parsed = wire::parse_replicas(value.value_or(""));
+    if (!parsed.ok()) continue;  // keep the old map; the generation stays stale: retried
+    std::vector<NodeOwnership> owned;
+    for (const auto& ns : *parsed) {
+      NodeOwnership o;
+      o.ns = ns.ns;
+      o.regime = ns.regime;
+      o.replicas = static_cast<int>(ns.replicas.size());
+      for (const auto& bitmap : ns.replicas) o.columns.push_back(bitmap);
+      owned.push_back(std::move(o));
+    }
+    targets[i]->ownership = std::move(owned);
+    node.partition_generation = to_int(gen.value_or(""), -1);
+    changed = true;
+  }
+  return changed;
+}
+
+void Tender::publish() {
+  auto snap = std::make_shared<ClusterSnapshot>();
+  std::map<std::string, std::shared_ptr<NamespaceMap>> maps;
+  for (auto& n : nodes_) {
+    if (!n->node->active()) continue;
+    snap->nodes.push_back(n->node);
+    for (const NodeOwnership& o : n->ownership) {
+      auto& m = maps[o.ns];
+      if (!m) {
+        m = std::make_shared<NamespaceMap>();
+        m->name = o.ns;
+      }
+      m->replicas = std::clamp(std::max(m->replicas, o.replicas), 1, kMaxReplicas);
+      if (o.regime != 0) m->sc_mode = true;
+      int columns = std::min<int>(static_cast<int>(o.columns.size()), kMaxReplicas);
+      for (int c = 0; c < columns; ++c) {
+        const auto& bits = o.columns[static_cast<std::size_t>(c)];
+        for (int p = 0; p < kPartitions; ++p) {
+          if ((bits[static_cast<std::size_t>(p >> 3)] & (0x80 >> (p & 7))) == 0) continue;
+          if (o.regime < m->regime[static_cast<std::size_t>(p)]) continue;
+          m->regime[static_cast<std::size_t>(p)] = o.regime;
+          m->owner[static_cast<std::size_t>(c)][static_cast<std::size_t>(p)] = n->node.get();
+        }
+      }
+    }
+  }
+  for (auto& [name, m] : maps) snap->namespaces.push_back(std::move(m));
+  cluster_.publish(std::move(snap));
+  nodes_changed_ = false;
+}
+
+void Tender::trim_pools() {
+  auto snap = cluster_.snapshot();
+  for (std::size_t i = 0; i < loops_.size(); ++i) {
+    io::Loop* loop = loops_[i];
+    Millis idle = config_.max_socket_idle;
+    loop->post([snap, i, loop, idle] {
+      for (const NodePtr& n : snap->nodes) n->pool(i).trim(*loop, loop->now(), idle);
+    });
+  }
+}
+
+}  // namespace aero::cluster

@@ -1,0 +1,97 @@
+// Tender: keeps the client's view of the cluster current (protocol reference §7.5).
+//
+// Seeds -> validated nodes -> peers -> partition maps. The first tend runs inside
+// Client::connect(); then a thread tends every ClientConfig::tend_interval: it refreshes
+// every node (`node`, `peers-generation`, `partition-generation`), re-reads peers only when a
+// peers generation changed or a node failed, re-reads a node's `replicas` only when its
+// partition generation changed, removes nodes that left or keep failing, and publishes a
+// new immutable ClusterSnapshot when anything changed. It also trims idle connections.
+//
+// Threads: start()/stop() from the client's controlling thread; everything else runs on the
+// tender's own thread. Loops are reached only by posting tasks to them.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "client/cluster/cluster.h"
+#include "client/cluster/info_client.h"
+#include "client/cluster/node.h"
+#include "client/policy.h"
+#include "client/status.h"
+#include "io/loop.h"
+
+namespace aero::cluster {
+
+// Partitions one node claims in one namespace (from its `replicas` answer).
+struct NodeOwnership {
+  std::string ns;
+  std::uint32_t regime = 0;
+  int replicas = 0;
+  std::vector<std::array<std::uint8_t, kPartitions / 8>> columns;  // bitmap per replica column
+};
+
+class Tender {
+ public:
+  Tender(const ClientConfig& config, Cluster& cluster, std::vector<io::Loop*> loops);
+  ~Tender();
+
+  // Seeds the cluster and runs the first full tend on the calling thread. Fails when no
+  // seed answers (if fail_if_not_connected), or when no node could be validated.
+  Status connect();
+  // Starts the periodic tend thread.
+  void start();
+  // Stops the thread and closes the tend connections.
+  void stop();
+
+  // Runs one tend now, on the calling thread (tests; the thread must not be running).
+  void tend_once();
+
+  std::uint64_t tend_count() const { return tends_.load(std::memory_order_relaxed); }
+
+ private:
+  struct NodeInfo {
+    NodePtr node;
+    InfoConnection conn;
+    std::vector<NodeOwnership> ownership;
+  };
+
+  void run();
+  // Validates the node at `address`: answers `node` (optionally equal to `expected_name`),
+  // a partition generation other than -1, and the configured cluster name.
+  Result<std::string> validate(const io::Endpoint& address, const std::string& expected_name,
+                               InfoConnection& conn);
+  NodeInfo* add_node(const std::string& name, const io::Endpoint& address, InfoConnection conn);
+  NodeInfo* find(const std::string& name);
+  void refresh_nodes();
+  bool refresh_peers();
+  bool refresh_partitions();
+  bool remove_nodes();
+  void publish();
+  void trim_pools();
+  std::vector<io::Endpoint> resolve_seeds(std::string& errors);
+
+  ClientConfig config_;
+  Cluster& cluster_;
+  std::vector<io::Loop*> loops_;
+  std::vector<int> max_conns_;
+  std::vector<int> min_conns_;
+  InfoClient info_;
+  std::vector<std::unique_ptr<NodeInfo>> nodes_;
+  bool nodes_changed_ = false;
+
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::atomic<std::uint64_t> tends_{0};
+};
+
+}  // namespace aero::cluster

@@ -1,0 +1,441 @@
+#include "client/command/command.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "client/command/loop_context.h"
+#include "client/wire/frame.h"
+#include "client/wire/result_code.h"
+
+namespace aero::command {
+
+namespace {
+constexpr std::size_t kHeaderSize = 8;
+constexpr std::size_t kInitialReadBuffer = 16 * 1024;
+
+std::string ms(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
+}  // namespace
+
+Timing Timing::from(const Policy& p, bool is_write, io::TimePoint now) {
+  Timing t;
+  if (p.total_timeout.count() > 0) t.deadline = now + p.total_timeout;
+  t.socket_timeout = p.socket_timeout;
+  if (p.total_timeout.count() > 0 &&
+      (t.socket_timeout.count() == 0 || t.socket_timeout > p.total_timeout)) {
+    t.socket_timeout = p.total_timeout;
+  }
+  t.max_retries = std::max(0, p.max_retries);
+  t.sleep_between_retries = p.sleep_between_retries;
+  t.replica = p.replica;
+  t.is_write = is_write;
+  return t;
+}
+
+Status server_status(int code, const std::string& where) {
+  std::string msg(wire::result_code_message(static_cast<wire::ResultCode>(code)));
+  if (!where.empty()) msg += " (" + where + ")";
+  return Status(code, std::move(msg));
+}
+
+bool Command::retryable_server_code(int code) {
+  // Partition unavailable: the node no longer (or not yet) owns the partition, as during a
+  // migration; the next replica, or the new owner after a tend, can answer.
+  return code == result::partition_unavailable;
+}
+
+void Command::bind(LoopContext* ctx, const Timing& timing) {
+  ctx_ = ctx;
+  timing_ = timing;
+  state_ = State::idle;
+  attempt_ += 1;
+  iteration_ = 0;
+  replica_index_ = 0;
+  sent_ = false;
+  pending_io_ = 0;
+  finished_ = false;
+  admitted_ = false;
+  loop_done_ = false;
+  node_.reset();
+  pool_ = nullptr;
+  socket_ = {};
+  filled_ = 0;
+  if (!timer_.armed()) timer_.set_handler([this] { on_timer(); });
+}
+
+std::string Command::where() const {
+  if (!node_) return "no node";
+  return "node " + node_->name() + " at " + node_->address().to_string();
+}
+
+void Command::start() {
+  admitted_ = true;
+  begin_attempt();
+}
+
+void Command::fail_before_start(Status status) {
+  if (finished_) return;
+  finished_ = true;
+  state_ = State::done;
+  if (timer_.armed()) ctx_->loop().cancel_timer(timer_);
+  complete(std::move(status));
+  maybe_loop_done();
+}
+
+void Command::enter_queue() {
+  state_ = State::queued;
+  if (timing_.deadline != io::TimePoint{}) {
+    io_deadline_ = timing_.deadline;
+    ctx_->loop().start_timer(timer_, io_deadline_);
+  }
+}
+
+void Command::leave_queue() {
+  if (timer_.armed()) ctx_->loop().cancel_timer(timer_);
+  state_ = State::idle;
+}
+
+void Command::arm_timer() {
+  io::Loop& loop = ctx_->loop();
+  io::TimePoint t = timing_.deadline;
+  if (timing_.socket_timeout.count() > 0) {
+    io::TimePoint s = loop.now() + timing_.socket_timeout;
+    if (t == io::TimePoint{} || s < t) t = s;
+  }
+  io_deadline_ = t;
+  if (t != io::TimePoint{}) {
+    loop.start_timer(timer_, t);
+  } else if (timer_.armed()) {
+    loop.cancel_timer(timer_);
+  }
+}
+
+void Command::begin_attempt() {
+  io::Loop& loop = ctx_->loop();
+  if (timing_.deadline != io::TimePoint{} && loop.now() >= timing_.deadline) {
+    finish(Status(result::timeout,
+                  "total timeout expired before attempt " + std::to_string(iteration_ + 1),
+                  timing_.is_write && sent_));
+    return;
+  }
+  cluster::Node* n = select_node(ctx_->snapshot(), replica_index_);
+  if (n == nullptr) {
+    retry_or_fail(Status(ClientCode::invalid_node,
+                         "no active node serves the key's partition (the cluster has " +
+                             std::to_string(ctx_->snapshot().nodes.size()) + " nodes)"));
+    return;
+  }
+  node_ = n->shared_from_this();
+  pool_ = &node_->pool(ctx_->index());
+  arm_timer();
+  io::SocketId s = pool_->take(loop, loop.now(), ctx_->config().max_socket_idle);
+  if (s) {
+    use_connection(s);
+  } else if (pool_->try_reserve()) {
+    open_connection();
+  } else {
+    state_ = State::waiting_connection;
+    pool_->add_waiter(this);
+  }
+}
+
+void Command::on_pool_ready(io::SocketId socket) {
+  if (socket) {
+    use_connection(socket);
+  } else if (pool_->closing()) {
+    pool_ = nullptr;
+    retry_or_fail(Status(ClientCode::invalid_node,
+                         where() + " left the cluster while the command waited for a connection"));
+  } else {
+    open_connection();
+  }
+}
+
+void Command::open_connection() {
+  state_ = State::connecting;
+  ++pending_io_;
+  std::uint64_t a = attempt_;
+  io::TimePoint deadline = io_deadline_;
+  if (deadline == io::TimePoint{}) deadline = ctx_->loop().now() + ctx_->config().conn_timeout;
+  ctx_->loop().connect(pool_->address(), deadline,
+                       [this, a, node = node_](std::error_code ec, io::SocketId s) {
+                         // `node` keeps the pool alive if the attempt was abandoned meanwhile.
+                         if (a != attempt_) {
+                           --pending_io_;
+                           ConnectionPool& p = node->pool(ctx_->index());
+                           if (!ec) {
+                             p.put_back(ctx_->loop(), s, ctx_->loop().now());
+                           } else {
+                             p.discard(ctx_->loop(), {});
+                           }
+                           maybe_loop_done();
+                           return;
+                         }
+                         on_connected(a, ec, s);
+                       });
+}
+
+void Command::on_connected(std::uint64_t, std::error_code ec, io::SocketId socket) {
+  --pending_io_;
+  if (ec) {
+    pool_->discard(ctx_->loop(), {});
+    std::string msg = "connect to " + where() + " failed: " + ec.message();
+    ++attempt_;
+    pool_ = nullptr;
+    retry_or_fail(Status(ec == std::errc::timed_out ? result::timeout
+                                                    : static_cast<int>(ClientCode::connection_failed),
+                         std::move(msg), timing_.is_write && sent_));
+    return;
+  }
+  use_connection(socket);
+}
+
+void Command::use_connection(io::SocketId socket) {
+  socket_ = socket;
+  state_ = State::writing;
+  std::span<const std::uint8_t> req = request();
+  write_buffer_ = {req.data(), req.size()};
+  ++pending_io_;
+  std::uint64_t a = attempt_;
+  ctx_->loop().write(socket_, std::span<const io::ConstBuffer>(&write_buffer_, 1),
+                     [this, a](std::error_code ec, std::size_t) { on_written(a, ec); });
+}
+
+void Command::on_written(std::uint64_t a, std::error_code ec) {
+  --pending_io_;
+  if (a != attempt_) {
+    maybe_loop_done();
+    return;
+  }
+  if (ec) {
+    std::string msg = "write to " + where() + " failed: " + ec.message();
+    end_attempt(false);
+    retry_or_fail(Status(ClientCode::connection_failed, std::move(msg), timing_.is_write && sent_));
+    return;
+  }
+  sent_ = true;
+  state_ = State::reading;
+  filled_ = 0;
+  read_more(kHeaderSize);
+}
+
+void Command::read_more(std::size_t min_bytes) {
+  if (rbuf_.size() < kInitialReadBuffer) rbuf_.resize(kInitialReadBuffer);
+  if (rbuf_.size() - filled_ < min_bytes) rbuf_.resize(filled_ + min_bytes);
+  ++pending_io_;
+  std::uint64_t a = attempt_;
+  ctx_->loop().read(socket_, io::MutableBuffer{rbuf_.data() + filled_, rbuf_.size() - filled_},
+                    min_bytes,
+                    [this, a](std::error_code ec, std::size_t n) { on_read(a, ec, n); });
+}
+
+void Command::on_read(std::uint64_t a, std::error_code ec, std::size_t n) {
+  --pending_io_;
+  if (a != attempt_) {
+    maybe_loop_done();
+    return;
+  }
+  if (ec) {
+    std::string msg = ec == io::make_error_code(io::Errc::eof)
+                          ? where() + " closed the connection before the answer was complete"
+                          : "read from " + where() + " failed: " + ec.message();
+    end_attempt(false);
+    retry_or_fail(Status(ClientCode::connection_failed, std::move(msg), timing_.is_write));
+    return;
+  }
+  filled_ += n;
+  // Progress: the socket (idle) timeout starts again; the total deadline does not move.
+  if (timing_.socket_timeout.count() > 0 && io_deadline_ != timing_.deadline) arm_timer();
+  process_frames();
+}
+
+bool Command::process_frames() {
+  for (;;) {
+    if (filled_ < kHeaderSize) {
+      read_more(kHeaderSize - filled_);
+      return false;
+    }
+    auto header = wire::parse_proto_header({rbuf_.data(), kHeaderSize}, wire::ExpectedFrame::kMessage);
+    if (!header.ok()) {
+      std::string msg = "bad answer from " + where() + ": " + header.status().message();
+      end_attempt(false);
+      finish(Status(ClientCode::bad_response, std::move(msg), timing_.is_write));
+      return false;
+    }
+    std::size_t need = kHeaderSize + header->body_size;
+    if (filled_ < need) {
+      read_more(need - filled_);
+      return false;
+    }
+    std::span<const std::uint8_t> body{rbuf_.data() + kHeaderSize, header->body_size};
+    if (header->type == wire::ProtoType::kCompressedMessage) {
+      auto inner = wire::decompress_body(body, inflated_);
+      if (!inner.ok()) {
+        std::string msg = "bad compressed answer from " + where() + ": " + inner.status().message();
+        end_attempt(false);
+        finish(Status(ClientCode::bad_response, std::move(msg), timing_.is_write));
+        return false;
+      }
+      body = *inner;
+    }
+    Result<bool> r = on_frame(body);
+    if (!r.ok() && r.status().is(ClientCode::bad_response)) {
+      Status st(ClientCode::bad_response, "bad answer from " + where() + ": " + r.status().message(),
+                timing_.is_write);
+      end_attempt(false);
+      finish(std::move(st));
+      return false;
+    }
+    if (!r.ok() || *r) {
+      // The answer is complete: nothing may follow it on this connection.
+      bool clean = filled_ == need;
+      if (!clean) {
+        std::string msg = "bad answer from " + where() + ": " + std::to_string(filled_ - need) +
+                          " unexpected bytes after the last frame";
+        end_attempt(false);
+        finish(Status(ClientCode::bad_response, std::move(msg), timing_.is_write));
+        return false;
+      }
+      end_attempt(true);
+      if (r.ok()) {
+        finish(Status());
+      } else if (retryable_server_code(r.code())) {
+        retry_or_fail(r.status());
+      } else {
+        finish(r.status());
+      }
+      return false;
+    }
+    // More frames to come: keep the bytes after this frame.
+    std::memmove(rbuf_.data(), rbuf_.data() + need, filled_ - need);
+    filled_ -= need;
+  }
+}
+
+void Command::on_timer() {
+  if (state_ == State::sleeping) {
+    begin_attempt();
+    return;
+  }
+  if (state_ == State::queued) {
+    ctx_->remove_queued(this);
+    fail_before_start(Status(result::timeout,
+                             "total timeout expired while the command waited in the loop's delay "
+                             "queue (FlowControl::max_commands_in_process reached)"));
+    return;
+  }
+  bool total_expired =
+      timing_.deadline != io::TimePoint{} && ctx_->loop().now() >= timing_.deadline;
+  Status st = timeout_status(total_expired);
+  end_attempt(false);
+  if (total_expired) {
+    finish(std::move(st));
+  } else {
+    retry_or_fail(std::move(st));
+  }
+}
+
+Status Command::timeout_status(bool total_expired) const {
+  const char* phase = "";
+  switch (state_) {
+    case State::waiting_connection: phase = "waiting for a free connection to "; break;
+    case State::connecting: phase = "connecting to "; break;
+    case State::writing: phase = "writing to "; break;
+    case State::reading: phase = "waiting for the answer of "; break;
+    default: phase = "at "; break;
+  }
+  std::string msg = total_expired ? "total timeout expired " : "socket timeout (" +
+                                                                   ms(timing_.socket_timeout) +
+                                                                   ") expired ";
+  msg += std::string(phase) + where() + " (attempt " + std::to_string(iteration_ + 1) + ")";
+  return Status(result::timeout, std::move(msg), timing_.is_write && sent_);
+}
+
+void Command::end_attempt(bool connection_healthy) {
+  io::Loop& loop = ctx_->loop();
+  switch (state_) {
+    case State::waiting_connection:
+      if (pool_) pool_->remove_waiter(this);
+      break;
+    case State::connecting:
+      break;  // the connect completes later, as a stale attempt, and settles its slot
+    case State::writing:
+    case State::reading:
+      if (connection_healthy) {
+        pool_->put_back(loop, socket_, loop.now());
+      } else {
+        pool_->discard(loop, socket_);
+      }
+      break;
+    default:
+      break;
+  }
+  socket_ = {};
+  ++attempt_;
+  state_ = State::idle;
+}
+
+void Command::retry_or_fail(Status status) {
+  io::Loop& loop = ctx_->loop();
+  if (iteration_ >= timing_.max_retries) {
+    finish(std::move(status));
+    return;
+  }
+  io::TimePoint now = loop.now();
+  if (timing_.deadline != io::TimePoint{} &&
+      now + timing_.sleep_between_retries >= timing_.deadline) {
+    finish(std::move(status));
+    return;
+  }
+  ++iteration_;
+  // Reads move to the next replica on any error; writes stay on the master after a
+  // timeout (not a sign of migration), as the official clients do.
+  bool timeout_like = status.is_timeout() || status.is(ClientCode::no_more_connections);
+  if (!timing_.is_write || !timeout_like) ++replica_index_;
+  node_.reset();
+  pool_ = nullptr;
+  prepare_retry();
+  state_ = State::sleeping;
+  if (timing_.sleep_between_retries.count() > 0) {
+    loop.start_timer(timer_, now + timing_.sleep_between_retries);
+    return;
+  }
+  if (timer_.armed()) loop.cancel_timer(timer_);
+  ++pending_io_;
+  std::uint64_t a = attempt_;
+  bool posted = loop.post([this, a] {
+    --pending_io_;
+    if (a == attempt_ && state_ == State::sleeping) {
+      begin_attempt();
+    } else {
+      maybe_loop_done();
+    }
+  });
+  if (!posted) {
+    --pending_io_;
+    finish(Status(ClientCode::client_closed, "the client closed before the retry could run"));
+  }
+}
+
+void Command::finish(Status status) {
+  if (finished_) return;
+  if (state_ != State::idle && state_ != State::sleeping && state_ != State::done) end_attempt(false);
+  finished_ = true;
+  state_ = State::done;
+  if (timer_.armed()) ctx_->loop().cancel_timer(timer_);
+  node_.reset();
+  pool_ = nullptr;
+  bool admitted = admitted_;
+  admitted_ = false;
+  complete(std::move(status));
+  if (admitted) ctx_->on_command_done();
+  maybe_loop_done();
+}
+
+void Command::maybe_loop_done() {
+  if (finished_ && pending_io_ == 0 && !loop_done_) {
+    loop_done_ = true;
+    on_loop_done();
+  }
+}
+
+}  // namespace aero::command

@@ -1,0 +1,146 @@
+// Command: the per-command state machine every single-record and batch command runs on.
+//
+// One attempt: pick a node (subclass), take a pooled connection or open one, write the
+// request, read frames until the subclass says the answer is complete. Around it: one
+// deadline for the whole command (checked before every attempt, at every read and while
+// queued), a socket (idle) timeout per attempt, retries along the replica sequence, and
+// the guarantee that complete() is called exactly once.
+//
+// Threads: created on any thread, then owned by one loop: every method below runs on that
+// loop's thread. The subclass's complete() hands the result to the completion executor.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "client/cluster/node.h"
+#include "client/cluster/partition_map.h"
+#include "client/command/connection_pool.h"
+#include "client/policy.h"
+#include "client/status.h"
+#include "client/wire/buffer.h"
+#include "io/loop.h"
+
+namespace aero::command {
+
+class LoopContext;
+
+// The Status for a server result code, with the code table's one-line message.
+Status server_status(int code, const std::string& where);
+
+// Timing and retry settings copied from the policy at submission.
+struct Timing {
+  io::TimePoint deadline{};      // zero: no total timeout
+  std::chrono::milliseconds socket_timeout{0};  // zero: none (then only the deadline)
+  int max_retries = 0;
+  std::chrono::milliseconds sleep_between_retries{0};
+  Replica replica = Replica::sequence;
+  bool is_write = false;
+
+  static Timing from(const Policy& p, bool is_write, io::TimePoint now);
+};
+
+class Command : public PoolWaiter {
+ public:
+  Command() = default;
+  Command(const Command&) = delete;
+  Command& operator=(const Command&) = delete;
+
+  // Loop thread: begin (called by LoopContext when flow control lets the command run).
+  void start();
+  // Loop thread: the command waited in the delay queue past its deadline, or the client is
+  // closing: fail it without I/O.
+  void fail_before_start(Status status);
+
+  LoopContext* context() const { return ctx_; }
+  const Timing& timing() const { return timing_; }
+
+ protected:
+  virtual ~Command() = default;
+
+  // Prepares the command to run on `ctx` (call before submitting it).
+  void bind(LoopContext* ctx, const Timing& timing);
+
+  // The node to try at this attempt, or nullptr when no node serves the request.
+  virtual cluster::Node* select_node(const cluster::ClusterSnapshot& snapshot,
+                                     unsigned replica_index) = 0;
+  // The request bytes (one whole frame); valid until complete().
+  virtual std::span<const std::uint8_t> request() = 0;
+  // A complete frame arrived (type 3, or type 4 already inflated). Returns true when the
+  // answer is complete, false to read the next frame, or an error: the connection is then
+  // discarded and the error final (a malformed answer is not retried).
+  virtual Result<bool> on_frame(std::span<const std::uint8_t> body) = 0;
+  // Retryable server answers (e.g. partition unavailable during a migration): the subclass
+  // reports them through on_frame as an error with this flag.
+  // The final outcome, exactly once. The subclass delivers the user's completion and calls
+  // release() when it no longer needs the object.
+  virtual void complete(Status status) = 0;
+  // Called before a retry, so a batch can re-split the keys still unanswered.
+  virtual void prepare_retry() {}
+
+  // Decides whether a server-side error from on_frame should be retried (on the next
+  // replica) rather than returned.
+  static bool retryable_server_code(int code);
+
+  // The loop side is done with the object (after complete() and once no I/O is pending):
+  // the subclass's release hook runs.
+  virtual void on_loop_done() = 0;
+
+ private:
+  enum class State : std::uint8_t {
+    idle, queued, waiting_connection, connecting, writing, reading, sleeping, done
+  };
+
+  void begin_attempt();
+  void use_connection(io::SocketId socket);
+  void open_connection();
+  void on_connected(std::uint64_t attempt, std::error_code ec, io::SocketId socket);
+  void on_written(std::uint64_t attempt, std::error_code ec);
+  void read_more(std::size_t min_bytes);
+  void on_read(std::uint64_t attempt, std::error_code ec, std::size_t n);
+  bool process_frames();  // false when the command moved on (done, error, retry)
+  void on_timer();
+  void enter_queue();  // LoopContext: waits in the delay queue, deadline timer running
+  void leave_queue();
+  void on_pool_ready(io::SocketId socket) override;
+
+  void arm_timer();
+  // Ends the current attempt: a healthy connection goes back to the pool, a broken one is
+  // closed; I/O still pending for the attempt completes later and is ignored.
+  void end_attempt(bool connection_healthy);
+  Status timeout_status(bool total_expired) const;
+  std::string where() const;  // "node BB9... at 127.0.0.1:3000" for messages
+  void retry_or_fail(Status status);
+  void finish(Status status);
+  void maybe_loop_done();
+
+  LoopContext* ctx_ = nullptr;
+  Timing timing_;
+  State state_ = State::idle;
+  std::uint64_t attempt_ = 0;  // bumps whenever an attempt is abandoned: stale I/O is ignored
+  int iteration_ = 0;
+  unsigned replica_index_ = 0;
+  bool sent_ = false;          // the request was written at least once (in-doubt writes)
+  int pending_io_ = 0;
+  bool finished_ = false;
+  bool admitted_ = false;      // counted in the loop's commands in process
+  bool loop_done_ = false;
+  std::shared_ptr<cluster::Node> node_;
+  ConnectionPool* pool_ = nullptr;
+  io::SocketId socket_;
+  io::ConstBuffer write_buffer_{nullptr, 0};
+  wire::Buffer rbuf_;       // response bytes; capacity reused across commands
+  wire::Buffer inflated_;   // a compressed frame's inner frame
+  std::size_t filled_ = 0;
+  io::TimePoint io_deadline_{};  // what the timer is armed for
+  io::Timer timer_;
+
+  friend class LoopContext;
+  // Delay queue links (LoopContext).
+  Command* queue_prev_ = nullptr;
+  Command* queue_next_ = nullptr;
+  bool queued_ = false;
+};
+
+}  // namespace aero::command

@@ -1,0 +1,111 @@
+#include "client/command/connection_pool.h"
+
+namespace aero::command {
+
+io::SocketId ConnectionPool::take(io::Loop& loop, io::TimePoint now,
+                                  std::chrono::milliseconds max_idle) {
+  while (!idle_.empty()) {
+    Idle c = idle_.back();
+    idle_.pop_back();
+    if (max_idle.count() > 0 && now - c.since > max_idle) {
+      loop.close(c.socket);
+      --total_;
+      ++stats_.closed;
+      continue;
+    }
+    ++stats_.reused;
+    return c.socket;
+  }
+  return {};
+}
+
+bool ConnectionPool::try_reserve() {
+  if (closing_ || total_ >= max_) return false;
+  ++total_;
+  ++stats_.opened;
+  return true;
+}
+
+void ConnectionPool::put_back(io::Loop& loop, io::SocketId socket, io::TimePoint now) {
+  if (closing_) {
+    loop.close(socket);
+    --total_;
+    ++stats_.closed;
+    return;
+  }
+  if (PoolWaiter* w = pop_waiter()) {
+    w->on_pool_ready(socket);
+    return;
+  }
+  idle_.push_back({socket, now});
+}
+
+void ConnectionPool::discard(io::Loop& loop, io::SocketId socket) {
+  if (socket) {
+    loop.close(socket);
+    ++stats_.closed;
+  }
+  --total_;
+  if (!closing_) {
+    if (PoolWaiter* w = pop_waiter()) {
+      ++total_;  // the freed slot goes straight to the waiter
+      ++stats_.opened;
+      w->on_pool_ready({});
+    }
+  }
+}
+
+void ConnectionPool::add_waiter(PoolWaiter* w) {
+  w->waiting_ = true;
+  w->next_ = nullptr;
+  w->prev_ = tail_;
+  if (tail_) tail_->next_ = w; else head_ = w;
+  tail_ = w;
+}
+
+bool ConnectionPool::remove_waiter(PoolWaiter* w) {
+  if (!w->waiting_) return false;
+  if (w->prev_) w->prev_->next_ = w->next_; else head_ = w->next_;
+  if (w->next_) w->next_->prev_ = w->prev_; else tail_ = w->prev_;
+  w->prev_ = w->next_ = nullptr;
+  w->waiting_ = false;
+  return true;
+}
+
+PoolWaiter* ConnectionPool::pop_waiter() {
+  PoolWaiter* w = head_;
+  if (w) remove_waiter(w);
+  return w;
+}
+
+void ConnectionPool::trim(io::Loop& loop, io::TimePoint now, std::chrono::milliseconds max_idle) {
+  // Oldest first (front of the vector); keep at least min_ connections in total.
+  std::size_t removed = 0;
+  while (removed < idle_.size() && total_ > min_ && now - idle_[removed].since > max_idle) {
+    loop.close(idle_[removed].socket);
+    --total_;
+    ++stats_.closed;
+    ++removed;
+  }
+  idle_.erase(idle_.begin(), idle_.begin() + static_cast<std::ptrdiff_t>(removed));
+}
+
+void ConnectionPool::close_all(io::Loop& loop) {
+  closing_ = true;
+  for (const Idle& c : idle_) {
+    loop.close(c.socket);
+    --total_;
+    ++stats_.closed;
+  }
+  idle_.clear();
+  while (PoolWaiter* w = pop_waiter()) w->on_pool_ready({});
+}
+
+PoolStats ConnectionPool::stats() const {
+  PoolStats s = stats_;
+  s.idle = static_cast<int>(idle_.size());
+  s.total = total_;
+  return s;
+}
+
+}  // namespace aero::command

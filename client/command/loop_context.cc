@@ -1,0 +1,98 @@
+#include "client/command/loop_context.h"
+
+#include "client/cluster/cluster.h"
+#include "client/command/command.h"
+
+namespace aero::command {
+
+LoopContext::LoopContext(io::Loop& loop, std::size_t index, cluster::Cluster& cluster,
+                         Executor* completion_executor, const ClientConfig& config)
+    : loop_(loop),
+      index_(index),
+      cluster_(cluster),
+      completion_executor_(completion_executor != nullptr ? completion_executor
+                                                          : &loop.executor()),
+      config_(config) {}
+
+LoopContext::~LoopContext() = default;
+
+void LoopContext::submit(Command* cmd) {
+  if (loop_.in_loop_thread()) {
+    admit(cmd);
+    return;
+  }
+  if (!loop_.post([this, cmd] { admit(cmd); })) {
+    cmd->fail_before_start(
+        Status(ClientCode::client_closed, "the client is closed: its loops accept no more commands"));
+  }
+}
+
+void LoopContext::admit(Command* cmd) {
+  started_.fetch_add(1, std::memory_order_relaxed);
+  const FlowControl& fc = config_.flow_control;
+  if (fc.max_commands_in_process <= 0 || in_process_ < fc.max_commands_in_process) {
+    ++in_process_;
+    cmd->start();
+    return;
+  }
+  if (fc.max_commands_in_queue <= 0 || queued_count_ < fc.max_commands_in_queue) {
+    cmd->queue_prev_ = queue_tail_;
+    cmd->queue_next_ = nullptr;
+    if (queue_tail_) queue_tail_->queue_next_ = cmd; else queue_head_ = cmd;
+    queue_tail_ = cmd;
+    cmd->queued_ = true;
+    ++queued_count_;
+    cmd->enter_queue();
+    return;
+  }
+  cmd->fail_before_start(Status(
+      ClientCode::queue_full,
+      "loop " + std::to_string(index_) + " is saturated: " + std::to_string(in_process_) +
+          " commands in process and " + std::to_string(queued_count_) +
+          " queued (FlowControl::max_commands_in_queue); retry later or raise the limits"));
+}
+
+bool LoopContext::remove_queued(Command* cmd) {
+  if (!cmd->queued_) return false;
+  if (cmd->queue_prev_) cmd->queue_prev_->queue_next_ = cmd->queue_next_; else queue_head_ = cmd->queue_next_;
+  if (cmd->queue_next_) cmd->queue_next_->queue_prev_ = cmd->queue_prev_; else queue_tail_ = cmd->queue_prev_;
+  cmd->queue_prev_ = cmd->queue_next_ = nullptr;
+  cmd->queued_ = false;
+  --queued_count_;
+  return true;
+}
+
+void LoopContext::on_command_done() {
+  --in_process_;
+  // Iterative, so that a long queue of commands that fail at once cannot recurse deeply.
+  if (draining_) return;
+  draining_ = true;
+  const int max = config_.flow_control.max_commands_in_process;
+  while (queue_head_ != nullptr && (max <= 0 || in_process_ < max)) {
+    Command* cmd = queue_head_;
+    remove_queued(cmd);
+    cmd->leave_queue();
+    ++in_process_;
+    cmd->start();
+  }
+  draining_ = false;
+}
+
+void LoopContext::fail_queued(const Status& status) {
+  while (Command* cmd = queue_head_) {
+    remove_queued(cmd);
+    cmd->leave_queue();
+    cmd->fail_before_start(status);
+  }
+}
+
+const cluster::ClusterSnapshot& LoopContext::snapshot() {
+  std::uint64_t v = cluster_.version();
+  if (v != snapshot_version_ || !snapshot_) {
+    snapshot_ = cluster_.snapshot();
+    snapshot_version_ = snapshot_->version;
+  }
+  return *snapshot_;
+}
+
+}  // namespace aero::command

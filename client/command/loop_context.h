@@ -1,0 +1,80 @@
+// LoopContext: what the client keeps per loop: flow control (commands in process, the
+// delay queue), the cached cluster snapshot, and where completions go.
+//
+// Threads: submit_from_any_thread() from any thread; everything else on the loop's thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+#include "client/cluster/partition_map.h"
+#include "client/policy.h"
+#include "client/status.h"
+#include "executor/executor.h"
+#include "io/loop.h"
+
+namespace aero::cluster {
+class Cluster;
+}
+
+namespace aero::command {
+
+class Command;
+
+class LoopContext {
+ public:
+  LoopContext(io::Loop& loop, std::size_t index, cluster::Cluster& cluster,
+              Executor* completion_executor, const ClientConfig& config);
+  ~LoopContext();
+
+  io::Loop& loop() { return loop_; }
+  std::size_t index() const { return index_; }
+  const ClientConfig& config() const { return config_; }
+
+  // Where completions run: the user's executor, or this loop's serial executor.
+  Executor& completion_executor() { return *completion_executor_; }
+
+  // Any thread: hands `cmd` to the loop (directly when already on it). If the loop no
+  // longer accepts work, the command fails with ClientCode::client_closed on this thread.
+  void submit(Command* cmd);
+
+  // Loop thread: flow control. A command runs now, waits in the delay queue, or fails with
+  // queue_full.
+  void admit(Command* cmd);
+  // Loop thread: a running command finished; starts the oldest queued one.
+  void on_command_done();
+  // Loop thread: removes a queued command (its deadline passed). False if not queued.
+  bool remove_queued(Command* cmd);
+
+  // Loop thread: the current cluster snapshot (re-read only when the cluster published a
+  // new one; reading it takes no lock).
+  const cluster::ClusterSnapshot& snapshot();
+
+  // Loop thread: fail everything queued (client closing).
+  void fail_queued(const Status& status);
+
+  // Counters for tests and metrics (loop thread writes; relaxed reads from anywhere).
+  std::uint64_t commands_started() const { return started_.load(std::memory_order_relaxed); }
+  int in_process() const { return in_process_; }
+  int queued() const { return queued_count_; }
+
+ private:
+  io::Loop& loop_;
+  std::size_t index_;
+  cluster::Cluster& cluster_;
+  Executor* completion_executor_;
+  const ClientConfig& config_;
+
+  std::shared_ptr<const cluster::ClusterSnapshot> snapshot_;
+  std::uint64_t snapshot_version_ = ~0ull;
+
+  int in_process_ = 0;
+  bool draining_ = false;
+  int queued_count_ = 0;
+  Command* queue_head_ = nullptr;
+  Command* queue_tail_ = nullptr;
+  std::atomic<std::uint64_t> started_{0};
+};
+
+}  // namespace aero::command

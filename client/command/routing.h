@@ -1,0 +1,46 @@
+// Routing: which node serves a key's partition for a given replica policy and attempt.
+//
+// Threads: pure function over an immutable snapshot; any thread.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "client/cluster/partition_map.h"
+#include "client/policy.h"
+
+namespace aero::command {
+
+// `attempt_index` counts the replica moves made by retries (0 at the first attempt);
+// `rotation` is a per-command number used by Replica::any and Replica::random to spread
+// commands over the replicas. Writes pass is_write: they go to the master unless the
+// policy is random (then the rotation applies too).
+inline cluster::Node* route(const cluster::ClusterSnapshot& snapshot, std::string_view ns,
+                            std::uint32_t partition, Replica replica, bool is_write,
+                            unsigned attempt_index, unsigned rotation) {
+  const cluster::NamespaceMap* map = snapshot.find(ns);
+  if (map == nullptr || partition >= static_cast<std::uint32_t>(cluster::kPartitions)) {
+    return nullptr;
+  }
+  unsigned start = 0;
+  switch (replica) {
+    case Replica::master:
+      // Only the master; if it is missing or inactive there is no node.
+      return snapshot.route(*map, partition, 0) == map->owner[0][partition]
+                 ? map->owner[0][partition]
+                 : nullptr;
+    case Replica::any:
+      start = is_write ? 0 : rotation;
+      break;
+    case Replica::random:
+      start = rotation;
+      break;
+    case Replica::sequence:
+    case Replica::prefer_rack:  // rack ids are not tracked yet: behaves as sequence
+      start = 0;
+      break;
+  }
+  return snapshot.route(*map, partition, start + attempt_index);
+}
+
+}  // namespace aero::command

@@ -1,0 +1,175 @@
+// Future<T>: the result of an asynchronous command, for the future and coroutine styles.
+//
+//   auto f = client.get(key);          // returns at once
+//   Result<Record> r = f.get();        // blocks (refused with ClientCode::would_block_loop
+//                                      //   on a loop thread, where it would deadlock)
+//   Record rec = co_await client.get(key);  // inside a CoTask: resumes on the completion
+//                                           //   executor; throws Error on failure
+//   auto res = co_await client.get(key);    // Result<Record>: no exception
+//
+// Threads: the producer (the command's completion, running on the completion executor)
+// and one consumer (get(), then(), or one co_await) may be on different threads. A Future
+// is consumed once: get(), then() and co_await each take the result.
+#pragma once
+
+#include <atomic>
+#include <coroutine>
+#include <optional>
+#include <utility>
+
+#include "client/status.h"
+#include "executor/unique_function.h"
+
+namespace aero {
+
+namespace detail {
+
+// True on threads that run one of a client's loops (set by the client when it starts).
+bool on_loop_thread();
+void mark_loop_thread();
+
+template <class T>
+class FutureState {
+ public:
+  void add_ref() { refs_.fetch_add(1, std::memory_order_relaxed); }
+  void release() {
+    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  }
+
+  // Producer: store the result and wake or resume the consumer (inline, on this thread).
+  void set(Result<T>&& r) {
+    value_.emplace(std::move(r));
+    int prev = state_.exchange(kReady, std::memory_order_acq_rel);
+    if (prev == kWaiting) {
+      if (coroutine_) {
+        coroutine_.resume();
+      } else if (continuation_) {
+        auto c = std::move(continuation_);
+        c(std::move(*value_));
+      }
+    } else {
+      state_.notify_all();
+    }
+  }
+
+  bool ready() const { return state_.load(std::memory_order_acquire) == kReady; }
+
+  // Consumer: returns true if it suspended (the producer will resume it).
+  bool suspend(std::coroutine_handle<> h) {
+    coroutine_ = h;
+    int expected = kEmpty;
+    return state_.compare_exchange_strong(expected, kWaiting, std::memory_order_acq_rel);
+  }
+
+  void then(UniqueFunction<void(Result<T>)> fn) {
+    continuation_ = std::move(fn);
+    int expected = kEmpty;
+    if (!state_.compare_exchange_strong(expected, kWaiting, std::memory_order_acq_rel)) {
+      auto c = std::move(continuation_);
+      c(std::move(*value_));
+    }
+  }
+
+  void wait() {
+    int s = state_.load(std::memory_order_acquire);
+    while (s != kReady) {
+      state_.wait(s, std::memory_order_acquire);
+      s = state_.load(std::memory_order_acquire);
+    }
+  }
+
+  Result<T> take() { return std::move(*value_); }
+
+ private:
+  static constexpr int kEmpty = 0, kWaiting = 1, kReady = 2;
+  std::atomic<int> refs_{1};
+  std::atomic<int> state_{kEmpty};
+  std::optional<Result<T>> value_;
+  std::coroutine_handle<> coroutine_;
+  UniqueFunction<void(Result<T>)> continuation_;
+};
+
+}  // namespace detail
+
+template <class T>
+class Promise;
+
+template <class T>
+class [[nodiscard]] Future {
+ public:
+  Future() = default;
+  Future(Future&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
+  Future& operator=(Future&& o) noexcept {
+    if (this != &o) {
+      if (s_) s_->release();
+      s_ = std::exchange(o.s_, nullptr);
+    }
+    return *this;
+  }
+  Future(const Future&) = delete;
+  Future& operator=(const Future&) = delete;
+  ~Future() {
+    if (s_) s_->release();
+  }
+
+  bool valid() const { return s_ != nullptr; }
+  bool ready() const { return s_ && s_->ready(); }
+
+  // Blocks until the result is there. On a loop thread it would deadlock, so it refuses
+  // with ClientCode::would_block_loop instead (unless the result is already there).
+  Result<T> get() {
+    if (!s_) return Status(ClientCode::invalid_argument, "Future::get on an empty future");
+    if (!s_->ready() && detail::on_loop_thread()) {
+      return Status(ClientCode::would_block_loop,
+                    "blocking Future::get() called on a client loop thread would deadlock; "
+                    "use a callback, then() or co_await there");
+    }
+    s_->wait();
+    return s_->take();
+  }
+
+  // Runs `fn` with the result: on the completion executor, or inline if already done.
+  void then(UniqueFunction<void(Result<T>)> fn) { s_->then(std::move(fn)); }
+
+  // Awaitable: resumes the coroutine on the completion executor.
+  bool await_ready() const { return s_->ready(); }
+  bool await_suspend(std::coroutine_handle<> h) { return s_->suspend(h); }
+  Result<T> await_resume() { return s_->take(); }
+
+ private:
+  friend class Promise<T>;
+  explicit Future(detail::FutureState<T>* s) : s_(s) {}
+  detail::FutureState<T>* s_ = nullptr;
+};
+
+// The producing side; set() exactly once.
+template <class T>
+class Promise {
+ public:
+  Promise() : s_(new detail::FutureState<T>()) {}
+  Promise(Promise&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
+  Promise& operator=(Promise&&) = delete;
+  Promise(const Promise&) = delete;
+  ~Promise() {
+    if (s_) {
+      s_->set(Status(ClientCode::client_error, "promise dropped without a result"));
+      s_->release();
+    }
+  }
+
+  Future<T> future() {
+    s_->add_ref();
+    return Future<T>(s_);
+  }
+
+  void set(Result<T> r) {
+    auto* s = std::exchange(s_, nullptr);
+    s->set(std::move(r));
+    s->release();
+  }
+
+ private:
+  detail::FutureState<T>* s_;
+};
+
+}  // namespace aero

@@ -1,0 +1,155 @@
+// Policies: per-command behaviour (timeouts, retries, replica choice, write semantics) and
+// the client's configuration. Defaults follow the official C client (protocol reference
+// §10) unless a comment says otherwise.
+//
+// Threads: plain values. A ClientConfig is read once at Client construction; per-command
+// policies are copied into the command when it is submitted.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace aero {
+
+class Executor;
+namespace io {
+class Loop;
+}
+
+using Millis = std::chrono::milliseconds;
+
+// Which replica a command goes to (C: as_policy_replica).
+enum class Replica : std::uint8_t {
+  master,       // always the partition's master
+  any,          // like sequence, with a starting replica that rotates per command
+  sequence,     // master first; each retry moves to the next replica (default)
+  prefer_rack,  // a replica on ClientConfig::rack_id first, then the others
+  random,       // rotating start for reads and writes
+};
+
+// Read consistency for AP namespaces: one replica, or all (duplicate resolution).
+enum class ReadModeAP : std::uint8_t { one, all };
+// Read consistency for SC namespaces.
+enum class ReadModeSC : std::uint8_t { session, linearize, allow_replica, allow_unavailable };
+
+// What a write does depending on whether the record exists (C: as_policy_exists).
+enum class ExistsAction : std::uint8_t {
+  upsert,             // create or update (default; C: AS_POLICY_EXISTS_IGNORE)
+  create_only,        // fail with 5 if the record exists
+  update_only,        // fail with 2 if it does not exist; merge bins
+  replace,            // create or replace all bins (C: CREATE_OR_REPLACE)
+  replace_only,       // fail with 2 if it does not exist; replace all bins
+};
+
+enum class GenerationPolicy : std::uint8_t {
+  none,            // no check (default)
+  expect_equal,    // write only if the stored generation equals Write/OperatePolicy::generation
+  expect_greater,  // write only if the given generation is greater than the stored one
+};
+
+// Record TTL values with special meaning (seconds otherwise).
+namespace ttl {
+inline constexpr std::uint32_t namespace_default = 0;
+inline constexpr std::uint32_t never_expire = 0xFFFFFFFF;
+inline constexpr std::uint32_t dont_update = 0xFFFFFFFE;
+}  // namespace ttl
+
+struct Policy {
+  // Deadline for the whole command, retries and queueing included; 0 = none. Checked
+  // before every attempt and at every socket read, not only between attempts.
+  Millis total_timeout{1000};
+  // Longest wait for progress within one attempt; 0 or > total means total.
+  Millis socket_timeout{30000};
+  // Attempts after the first one (on connection errors and client timeouts).
+  int max_retries = 2;
+  Millis sleep_between_retries{0};
+  Replica replica = Replica::sequence;
+  ReadModeAP read_mode_ap = ReadModeAP::one;
+  ReadModeSC read_mode_sc = ReadModeSC::session;
+  // Store the user key with the record (writes), or send it for checking (reads).
+  bool send_key = false;
+};
+
+struct ReadPolicy : Policy {
+  // Reset the record's TTL on read when within this percentage of its write TTL
+  // (0 = server default, -1 = never, 1..100).
+  int read_touch_ttl_percent = 0;
+};
+
+struct WritePolicy : Policy {
+  WritePolicy() { max_retries = 0; }  // writes are not retried by default (C client)
+  ExistsAction exists = ExistsAction::upsert;
+  GenerationPolicy generation_policy = GenerationPolicy::none;
+  std::uint16_t generation = 0;
+  std::uint32_t ttl = ttl::namespace_default;
+  // Leave a tombstone on delete (Enterprise servers; a test server may ignore it).
+  bool durable_delete = false;
+};
+
+struct BatchPolicy : Policy {
+  // Keep going on per-row errors and report each (C: respond_all_keys, default true).
+  bool respond_all_keys = true;
+  // Let the server process in-memory rows on the receiving thread (C: allow_inline).
+  bool allow_inline = true;
+};
+
+struct BatchWritePolicy : BatchPolicy {
+  BatchWritePolicy() { max_retries = 0; }
+};
+
+// Flow control per loop (C: as_policy_event).
+struct FlowControl {
+  // Commands executing at once on one loop (each holds a connection); 0 = unlimited.
+  int max_commands_in_process = 0;
+  // Commands waiting behind them; 0 = unlimited. When full, a command fails at once with
+  // ClientCode::queue_full. Memory stays bounded only when both limits are set.
+  int max_commands_in_queue = 0;
+};
+
+struct Host {
+  std::string name;  // numeric IPv4/IPv6 address or a host name
+  std::uint16_t port = 3000;
+};
+
+struct ClientConfig {
+  std::vector<Host> seeds;
+  // If set, nodes reporting another cluster name are rejected.
+  std::string cluster_name;
+
+  // Loops: the client creates `loops` loop threads, unless `user_loops` is given (loops the
+  // caller runs and keeps alive longer than the client).
+  int loops = 1;
+  std::vector<io::Loop*> user_loops;
+
+  // Where completions run: nullptr = the serial executor of the command's loop (callbacks
+  // for one loop never overlap); otherwise any executor, e.g. a TbbExecutor.
+  Executor* completion_executor = nullptr;
+
+  // Connections per node, split over the loops (remainder to the first loops).
+  int async_max_conns_per_node = 100;
+  int async_min_conns_per_node = 0;
+  // Pooled connections idle longer than this are closed (checked when taken and trimmed
+  // at every tend); keep it a few seconds below the server's proto-fd-idle-ms.
+  Millis max_socket_idle{55000};
+
+  FlowControl flow_control;
+
+  Millis tend_interval{1000};
+  // Timeout for connecting and for each tend info exchange.
+  Millis conn_timeout{1000};
+  // A node failing this many tends in a row while no other node answers is removed.
+  int max_tend_failures = 5;
+  // Fail Client::connect when no seed answers (otherwise keep tending in the background).
+  bool fail_if_not_connected = true;
+  // Rack of this client, for Replica::prefer_rack.
+  int rack_id = 0;
+
+  ReadPolicy read;
+  WritePolicy write;
+  BatchPolicy batch;
+  BatchWritePolicy batch_write;
+};
+
+}  // namespace aero

@@ -1,0 +1,49 @@
+// SyncClient: blocking calls for scripts and tools, on the same core as the async API.
+//
+//   aero::SyncClient sync(*client);
+//   aero::Result<aero::Record> r = sync.get(key);
+//
+// Each call submits the async command and waits for its completion. On a thread that runs
+// one of the client's loops, waiting would deadlock the loop, so the call refuses with
+// ClientCode::would_block_loop instead.
+//
+// Threads: any thread except the client's loop threads (there it refuses).
+#pragma once
+
+#include "client/client.h"
+
+namespace aero {
+
+class SyncClient {
+ public:
+  explicit SyncClient(Client& client) : client_(client) {}
+
+  Result<void> put(const Key& key, Bins bins) { return client_.put(key, bins).get(); }
+  Result<void> put(const Key& key, Bins bins, const WritePolicy& p) {
+    return client_.put(key, bins, p).get();
+  }
+  Result<Record> get(const Key& key) { return client_.get(key).get(); }
+  Result<Record> get(const Key& key, const ReadPolicy& p) { return client_.get(key, p).get(); }
+  Result<Record> get(const Key& key, BinNames bins) { return client_.get(key, bins).get(); }
+  Result<Record> get_header(const Key& key) { return client_.get_header(key).get(); }
+  Result<bool> exists(const Key& key) { return client_.exists(key).get(); }
+  Result<bool> remove(const Key& key) { return client_.remove(key).get(); }
+  Result<bool> remove(const Key& key, const WritePolicy& p) { return client_.remove(key, p).get(); }
+  Result<void> touch(const Key& key) { return client_.touch(key).get(); }
+  Result<void> touch(const Key& key, const WritePolicy& p) { return client_.touch(key, p).get(); }
+  Result<Record> operate(const Key& key, Operations ops) { return client_.operate(key, ops).get(); }
+  Result<Record> operate(const Key& key, Operations ops, const WritePolicy& p) {
+    return client_.operate(key, ops, p).get();
+  }
+  Result<std::vector<BatchRecord>> batch_get(std::vector<Key> keys, BatchRead what = BatchRead::all()) {
+    return client_.batch_get(std::move(keys), std::move(what)).get();
+  }
+  Result<std::vector<BatchRecord>> batch_operate(std::vector<Key> keys, std::vector<Operation> ops) {
+    return client_.batch_operate(std::move(keys), std::move(ops)).get();
+  }
+
+ private:
+  Client& client_;
+};
+
+}  // namespace aero

@@ -1,0 +1,72 @@
+// The value types of the public API: keys, values, bins, records, operations, batch
+// results. They are the codec's own types (client/wire), re-exported into namespace aero.
+//
+// Threads: plain value types.
+#pragma once
+
+#include <initializer_list>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "client/status.h"
+#include "client/wire/key.h"
+#include "client/wire/request.h"
+#include "client/wire/value.h"
+
+namespace aero {
+
+using wire::Bin;
+using wire::Bytes;
+using wire::GeoJson;
+using wire::Key;
+using wire::List;
+using wire::Map;
+using wire::Operation;
+using wire::Record;
+using wire::Value;
+
+// A borrowed list of T: from a vector, a span, an array or a braced list. Encoders read it
+// before the call returns, so a temporary list is fine.
+template <class T>
+class ListRef {
+ public:
+  ListRef(std::initializer_list<T> il) : s_(il.begin(), il.size()) {}  // NOLINT
+  ListRef(const std::vector<T>& v) : s_(v.data(), v.size()) {}          // NOLINT
+  ListRef(std::span<const T> s) : s_(s) {}                              // NOLINT
+  std::span<const T> span() const { return s_; }
+  std::size_t size() const { return s_.size(); }
+
+ private:
+  std::span<const T> s_;
+};
+
+using Bins = ListRef<Bin>;
+using Operations = ListRef<Operation>;
+using BinNames = ListRef<std::string_view>;
+
+// What a batch read asks for each key.
+struct BatchRead {
+  enum class Kind : std::uint8_t { all_bins, bin_names, header };
+  Kind kind = Kind::all_bins;
+  std::vector<std::string> bins;  // for bin_names
+
+  static BatchRead all() { return {}; }
+  static BatchRead header() { return {Kind::header, {}}; }  // exists / metadata only
+  static BatchRead named(std::vector<std::string> names) {
+    return {Kind::bin_names, std::move(names)};
+  }
+};
+
+// One key's outcome in a batch, in the order of the keys given.
+struct BatchRecord {
+  // 0: found (record holds it); 2: not found; anything else: that row's error.
+  int code = 0;
+  std::string message;  // for errors
+  bool in_doubt = false;
+  Record record;
+  bool found() const { return code == 0; }
+};
+
+}  // namespace aero
