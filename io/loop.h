@@ -5,16 +5,22 @@
 // many arrived". IOCP is natively like that; epoll and kqueue implement it with readiness
 // plus non-blocking system calls. client/ uses only this header, never a backend.
 //
-// Threads: a Loop is owned by exactly one thread, the one that calls run(). post(), stop()
-// and executor().submit() may be called from any thread; everything else only on the loop
-// thread (checked by assert in debug builds).
+// Threads: a Loop is owned by exactly one thread, the loop thread: the thread inside run(), or,
+// before run() is first called, the thread that created the loop (so a test or a program can
+// set up sockets and timers before running). post(), stop(), executor().submit() and
+// stats() may be called from any thread; everything else only on the loop thread (checked
+// by assert in debug builds).
 //
-// Completions: every started operation (connect, write, read, timer) completes exactly
-// once: done, failed with an error code, or cancelled (std::errc::operation_canceled).
-// Handlers run on the loop thread, never inside the call that started the operation.
+// Completions: every started operation (connect, write, read) completes exactly once: done,
+// failed with an error code, or cancelled (std::errc::operation_canceled); an armed timer
+// either fires once or is cancelled/disarmed. Handlers run on the loop thread, never inside
+// the call that started the operation: a result known at once (a write that went out
+// completely, a bad socket id) is queued on the loop's ready list and delivered later in
+// the same loop iteration, so it costs no extra system call or wake-up.
 #pragma once
 
 #include <array>
+#include <cassert>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -87,11 +93,14 @@ using IoHandler = UniqueFunction<void(std::error_code, std::size_t)>;
 
 // A one-shot timer embedded in its owner (e.g. a command). Starting and cancelling never
 // allocate; both are O(log n) in the number of armed timers. A Timer must stay at the same
-// address while armed and must be cancelled (or have fired) before it is destroyed.
+// address while armed and must be cancelled (or have fired) before it is destroyed. Timers
+// with equal deadlines fire in the order they were started. The handler may re-arm its own
+// timer (periodic timers) but must not call set_handler() on it.
 class Timer {
  public:
   explicit Timer(UniqueFunction<void()> on_expire) : on_expire_(std::move(on_expire)) {}
   Timer() = default;
+  ~Timer() { assert(!armed() && "destroying an armed Timer"); }
   Timer(const Timer&) = delete;
   Timer& operator=(const Timer&) = delete;
 
@@ -104,7 +113,16 @@ class Timer {
   static constexpr std::size_t kNotArmed = static_cast<std::size_t>(-1);
   UniqueFunction<void()> on_expire_;
   TimePoint deadline_{};
+  std::uint64_t sequence_ = 0;  // start order, breaks ties between equal deadlines
   std::size_t heap_index_ = kNotArmed;
+};
+
+// Counters for tests and benchmarks. Read from any thread (relaxed: a snapshot, not a sync).
+struct LoopStats {
+  std::uint64_t wakeups = 0;  // cross-thread wake-ups sent (eventfd writes, posted packets)
+  std::uint64_t polls = 0;    // calls into the kernel's wait (epoll_wait, GetQueued..., kevent)
+  std::uint64_t sockets_opened = 0;
+  std::uint64_t sockets_closed = 0;
 };
 
 class Loop {
@@ -120,10 +138,15 @@ class Loop {
   // Same as executor().submit(). Returns false once the loop is stopped.
   bool post(Task&& task) { return executor().submit(std::move(task)); }
 
-  // Asks run() to return. Tasks accepted before stop() still run before run() returns;
-  // later posts are refused (return false). Pending I/O operations complete with
-  // operation_canceled before run() returns; armed timers are disarmed without running.
+  // Asks run() to return; final (a stopped loop does not run again). Tasks accepted before
+  // stop() still run before run() returns; later posts are refused (return false). Pending
+  // I/O operations complete with operation_canceled before run() returns; armed timers are
+  // disarmed without running. Operations started while run() winds down (from those tasks
+  // or handlers) complete with operation_canceled; timers started then are not armed.
+  // Sockets stay open until close() or the loop's destruction.
   virtual void stop() = 0;
+
+  virtual LoopStats stats() const = 0;
 
   // ---- loop thread only ----
 
@@ -134,28 +157,39 @@ class Loop {
   virtual bool in_loop_thread() const = 0;
 
   // Starts a non-blocking TCP connect (TCP_NODELAY set). Fails with std::errc::timed_out
-  // if not connected by `deadline`.
-  virtual void connect(const Endpoint& to, TimePoint deadline, ConnectHandler handler) = 0;
+  // if not connected by `deadline`. Returns the id the socket has from now on, so the
+  // pending connect can be cancelled (cancel() or close()); on success the handler gets the
+  // same id. When the connect fails or is cancelled, the socket is closed, the handler gets
+  // an empty SocketId and the id is invalid. Returns an empty id when the socket could not
+  // even be created (the handler then reports why).
+  virtual SocketId connect(const Endpoint& to, TimePoint deadline, ConnectHandler handler) = 0;
 
   // Writes every byte of `buffers` in order, across partial writes. The buffers and the
-  // span itself must stay valid until the handler runs. At most one write pending per socket.
+  // span itself must stay valid until the handler runs. At most one write pending per socket
+  // (a second one fails with Errc::busy). On failure or cancellation the handler gets the
+  // bytes written so far.
   virtual void write(SocketId socket, std::span<const ConstBuffer> buffers,
                      IoHandler handler) = 0;
 
-  // Reads into `buffer` until at least `min_bytes` (1 <= min_bytes <= buffer.size) have
-  // arrived; may return more, up to buffer.size. At most one read pending per socket.
+  // Reads into `buffer` until at least `min_bytes` (1 <= min_bytes <= buffer.size, else
+  // std::errc::invalid_argument) have arrived; may return more, up to buffer.size. At most
+  // one read pending per socket (a second one fails with Errc::busy). When the peer closes
+  // first, the handler gets Errc::eof and the bytes that did arrive.
   virtual void read(SocketId socket, MutableBuffer buffer, std::size_t min_bytes,
                     IoHandler handler) = 0;
 
   // Completes the socket's pending connect/read/write with operation_canceled. The socket
-  // stays open. Returns true if anything was pending.
+  // stays open, except after a cancelled connect (see connect()). Returns true if anything
+  // was pending; false for an idle socket or an unknown id.
   virtual bool cancel(SocketId socket) = 0;
 
-  // Cancels what is pending (as cancel()) and closes the socket; the id is then invalid.
+  // Cancels what is pending (as cancel()) and closes the socket; the id is then invalid
+  // (later calls with it fail with Errc::bad_socket; close() of an unknown id does nothing).
   virtual void close(SocketId socket) = 0;
 
-  // Timers: on expiry the timer's handler runs on the loop thread. Re-arming an armed
-  // timer moves its deadline. cancel_timer() returns false if the timer was not armed (it
+  // Timers: on expiry the timer's handler runs on the loop thread (a deadline already past
+  // fires in the next loop iteration, never inside start_timer()). Re-arming an armed timer
+  // moves its deadline. Timers started by an expiring handler wait for the next iteration. cancel_timer() returns false if the timer was not armed (it
   // already fired, or was never started): then its handler has run or will never run.
   virtual void start_timer(Timer& timer, TimePoint deadline) = 0;
   virtual bool cancel_timer(Timer& timer) = 0;

@@ -1,0 +1,39 @@
+// The io::Loop conformance suite: written once against io/loop.h, instantiated for every
+// backend the platform has (a backend joins with one INSTANTIATE_TEST_SUITE_P line, see
+// epoll_conformance_test.cc).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "io/loop.h"
+
+namespace aero::io::testing {
+
+struct Backend {
+  std::string name;
+  std::unique_ptr<Loop> (*make)();
+};
+
+inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param.name;
+}
+
+class LoopConformance : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override { loop_ = GetParam().make(); }
+
+  Loop& loop() { return *loop_; }
+
+  // Runs the loop on the test thread until a handler calls loop().stop(), or fails the test
+  // and stops after a generous watchdog (bounded, not a timing assertion).
+  void run_loop();
+
+ private:
+  Timer watchdog_;                // declared before loop_: outlives it
+  std::unique_ptr<Loop> loop_;
+};
+
+}  // namespace aero::io::testing

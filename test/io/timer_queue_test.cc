@@ -1,0 +1,134 @@
+// TimerQueue: heap order, tie-break by start order, O(log n) cancel from anywhere in the
+// heap, and a million start/cancel pairs that leave exact counts.
+#include "io/timer_queue.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <random>
+#include <vector>
+
+namespace aero::io {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(TimerQueue, FiresDueTimersByDeadlineThenStartOrder) {
+  TimerQueue queue;
+  std::vector<int> order;
+  const TimePoint t0{};
+  std::vector<std::unique_ptr<Timer>> timers;
+  const int offsets[] = {5, 1, 3, 1, 0, 1, 9};
+  for (int i = 0; i < 7; ++i) {
+    timers.push_back(std::make_unique<Timer>([&order, i] { order.push_back(i); }));
+    queue.start(*timers.back(), t0 + std::chrono::milliseconds(offsets[i]));
+  }
+  EXPECT_EQ(queue.size(), 7u);
+  EXPECT_EQ(queue.next_deadline(), t0);
+  EXPECT_EQ(queue.run_expired(t0 + 3ms), 5u);  // 4, then 1, 3, 5 (equal deadlines), then 2
+  EXPECT_EQ(order, (std::vector<int>{4, 1, 3, 5, 2}));
+  EXPECT_EQ(queue.run_expired(t0 + 100ms), 2u);
+  EXPECT_EQ(order, (std::vector<int>{4, 1, 3, 5, 2, 0, 6}));
+  EXPECT_TRUE(queue.empty());
+}
+
+TEST(TimerQueue, ReArmMovesAndCountsAsANewStart) {
+  TimerQueue queue;
+  std::vector<char> order;
+  Timer a([&] { order.push_back('a'); });
+  Timer b([&] { order.push_back('b'); });
+  const TimePoint t0{};
+  queue.start(a, t0 + 1ms);
+  queue.start(b, t0 + 1ms);
+  queue.start(a, t0 + 1ms);  // re-armed: now started after b
+  EXPECT_EQ(queue.size(), 2u);
+  queue.start(b, t0 + 50ms);  // later
+  queue.run_expired(t0 + 10ms);
+  EXPECT_EQ(order, (std::vector<char>{'a'}));
+  queue.start(b, t0);  // earlier again
+  queue.run_expired(t0 + 10ms);
+  EXPECT_EQ(order, (std::vector<char>{'a', 'b'}));
+}
+
+TEST(TimerQueue, HandlersMayRearmAndCancelButNewStartsWait) {
+  TimerQueue queue;
+  int a_runs = 0, b_runs = 0;
+  Timer b([&] { ++b_runs; });
+  Timer a;
+  a.set_handler([&] {
+    ++a_runs;
+    queue.start(a, TimePoint{});  // already due, but waits for the next run_expired()
+    queue.cancel(b);              // b was due in this pass too: it must not run
+  });
+  queue.start(a, TimePoint{});
+  queue.start(b, TimePoint{});
+  EXPECT_EQ(queue.run_expired(TimePoint{} + 1ms), 1u);
+  EXPECT_EQ(a_runs, 1);
+  EXPECT_EQ(b_runs, 0);
+  EXPECT_TRUE(a.armed());
+  EXPECT_EQ(queue.run_expired(TimePoint{} + 1ms), 1u);
+  EXPECT_EQ(a_runs, 2);
+  EXPECT_TRUE(queue.cancel(a));
+}
+
+TEST(TimerQueue, CancelFromAnywhereKeepsTheHeapValid) {
+  TimerQueue queue;
+  constexpr int kTimers = 5000;
+  std::vector<std::unique_ptr<Timer>> timers;
+  std::vector<TimePoint> fired;
+  std::mt19937 random(42);
+  for (int i = 0; i < kTimers; ++i) {
+    timers.push_back(std::make_unique<Timer>());
+    Timer* t = timers.back().get();
+    t->set_handler([&fired, t] { fired.push_back(t->deadline()); });
+    queue.start(*t, TimePoint{} + std::chrono::microseconds(random() % 100000));
+  }
+  std::vector<int> order(kTimers);
+  for (int i = 0; i < kTimers; ++i) order[i] = i;
+  std::shuffle(order.begin(), order.end(), random);
+  for (int i = 0; i < kTimers / 2; ++i) EXPECT_TRUE(queue.cancel(*timers[order[i]]));
+  for (int i = 0; i < kTimers / 2; ++i) EXPECT_FALSE(queue.cancel(*timers[order[i]]));
+  EXPECT_EQ(queue.run_expired(TimePoint{} + 1s), std::size_t{kTimers / 2});
+  EXPECT_TRUE(std::is_sorted(fired.begin(), fired.end()));
+}
+
+TEST(TimerQueue, AMillionStartsAndCancels) {
+  TimerQueue queue;
+  constexpr int kTimers = 1000;
+  constexpr int kRounds = 1000;
+  std::vector<std::unique_ptr<Timer>> timers;
+  int fired = 0;
+  for (int i = 0; i < kTimers; ++i) timers.push_back(std::make_unique<Timer>([&] { ++fired; }));
+  std::size_t cancelled = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    for (int i = 0; i < kTimers; ++i) {
+      const int k = (i * 617 + round) % kTimers;
+      queue.start(*timers[k], TimePoint{} + std::chrono::microseconds((k * 7 + round) % 1013));
+    }
+    for (int i = 0; i < kTimers; ++i) {
+      cancelled += queue.cancel(*timers[(i * 331 + round * 7) % kTimers]) ? 1 : 0;
+    }
+  }
+  EXPECT_EQ(cancelled, std::size_t{kTimers} * kRounds);
+  EXPECT_TRUE(queue.empty());
+  EXPECT_EQ(queue.run_expired(TimePoint::max()), 0u);
+  EXPECT_EQ(fired, 0);
+}
+
+TEST(TimerQueue, DisarmAllLeavesTimersUnarmed) {
+  Timer a, b;
+  {
+    TimerQueue queue;
+    queue.start(a, TimePoint{});
+    queue.start(b, TimePoint{});
+    queue.disarm_all();
+    EXPECT_FALSE(a.armed());
+    EXPECT_FALSE(b.armed());
+    queue.start(a, TimePoint{});
+  }  // the destructor disarms too
+  EXPECT_FALSE(a.armed());
+}
+
+}  // namespace
+}  // namespace aero::io
