@@ -5,17 +5,27 @@
 // also drive a thread of its own (run()).
 //
 // Threads:
-//   submit(), shutdown(): any thread.
-//   run_pending(), run(), the destructor: the owner thread only.
+//   submit(), shutdown(), is_shut_down(), has_pending(): any thread.
+//   run_pending(), run(), the destructor: the owner thread only (one thread at a time).
 // Shutdown: after shutdown(), submit() returns false and leaves the task with the caller.
 // Tasks accepted before shutdown() still run: at the next run_pending(), in run() before it
 // returns, or at the latest in the destructor. No accepted task is ever dropped.
+// Destruction: the destructor shuts the executor down, then runs every task still queued on
+// the destroying thread; a task that submits during that final drain is refused (false).
+//
+// The wake hook runs on a submitting thread under the executor's internal lock: it must be
+// short (write an eventfd) and must not call back into this executor.
+// Tasks must not throw: an exception escaping a task calls std::terminate.
+// Queue: submitters append to a vector under a short lock; the owner swaps the whole batch
+// out under the same lock and runs it unlocked. The two vectors are reused, so a steady
+// stream of small tasks allocates nothing.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
+#include <vector>
 
 #include "executor/executor.h"
 
@@ -50,9 +60,18 @@ class SerialExecutor final : public Executor {
   bool has_pending() const;
 
  private:
-  struct Impl;
-  Impl* impl_;
-  std::atomic<bool> shut_down_{false};
+  // Runs `batch` in order and clears it (keeping its capacity); returns how many ran.
+  static std::size_t run_batch(std::vector<Task>& batch) noexcept;
+
+  UniqueFunction<void()> wake_;
+  mutable std::mutex mutex_;
+  std::condition_variable work_or_shutdown_;  // run() waits here
+  std::vector<Task> queue_;                   // guarded by mutex_
+  bool wake_armed_ = true;  // guarded by mutex_: the next submit calls wake_ (and notifies)
+  std::atomic<std::size_t> queued_{0};  // queue_.size(), written under mutex_, read anywhere
+  std::vector<Task> batch_;  // owner thread only: the batch being run, reused
+  bool draining_ = false;    // owner thread only: run_pending() is on the stack
+  std::atomic<bool> shut_down_{false};  // written under mutex_
 };
 
 }  // namespace aero

@@ -7,7 +7,9 @@
 // proper synchronisation is fine).
 #pragma once
 
+#include <cassert>
 #include <cstddef>
+#include <functional>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -27,11 +29,15 @@ class UniqueFunction<R(Args...), InlineBytes> {
             class = std::enable_if_t<!std::is_same_v<D, UniqueFunction> &&
                                      std::is_invocable_r_v<R, D&, Args...>>>
   UniqueFunction(F&& f) {  // NOLINT(google-explicit-constructor): a function wrapper
+    if constexpr ((std::is_pointer_v<D> || std::is_member_pointer_v<D>) &&
+                  std::is_same_v<std::remove_cvref_t<F>, D>) {
+      if (f == nullptr) return;  // a null function pointer makes an empty function
+    }
     if constexpr (stored_inline<D>()) {
       ::new (static_cast<void*>(storage_)) D(std::forward<F>(f));
       ops_ = &inline_ops<D>;
     } else {
-      *reinterpret_cast<D**>(storage_) = new D(std::forward<F>(f));
+      ::new (static_cast<void*>(storage_)) D*(new D(std::forward<F>(f)));
       ops_ = &heap_ops<D>;
     }
   }
@@ -58,9 +64,12 @@ class UniqueFunction<R(Args...), InlineBytes> {
 
   explicit operator bool() const noexcept { return ops_ != nullptr; }
 
-  // Calls the stored callable. Calling an empty UniqueFunction is a bug (checked by assert
-  // in the caller's interest: it dereferences a null table).
-  R operator()(Args... args) { return ops_->invoke(storage_, std::forward<Args>(args)...); }
+  // Calls the stored callable. Calling an empty UniqueFunction is a bug (checked by assert in
+  // debug builds; in release builds it dereferences a null table).
+  R operator()(Args... args) {
+    assert(ops_ != nullptr && "call of an empty UniqueFunction");
+    return ops_->invoke(storage_, std::forward<Args>(args)...);
+  }
 
   // True when a callable of type F is kept inside the object (no heap allocation).
   template <class F>
@@ -83,10 +92,20 @@ class UniqueFunction<R(Args...), InlineBytes> {
     void (*destroy)(void* storage) noexcept;
   };
 
+  // Calls `f`; when R is void, a result of another type is discarded (as std::function does).
+  template <class D>
+  static R call(D& f, Args&&... args) {
+    if constexpr (std::is_void_v<R>) {
+      static_cast<void>(std::invoke(f, std::forward<Args>(args)...));
+    } else {
+      return std::invoke(f, std::forward<Args>(args)...);
+    }
+  }
+
   template <class D>
   static constexpr Ops inline_ops = {
       [](void* s, Args&&... args) -> R {
-        return (*std::launder(static_cast<D*>(s)))(std::forward<Args>(args)...);
+        return call(*std::launder(static_cast<D*>(s)), std::forward<Args>(args)...);
       },
       [](void* from, void* to) noexcept {
         D* src = std::launder(static_cast<D*>(from));
@@ -99,10 +118,12 @@ class UniqueFunction<R(Args...), InlineBytes> {
   template <class D>
   static constexpr Ops heap_ops = {
       [](void* s, Args&&... args) -> R {
-        return (**static_cast<D**>(s))(std::forward<Args>(args)...);
+        return call(**std::launder(static_cast<D**>(s)), std::forward<Args>(args)...);
       },
-      [](void* from, void* to) noexcept { *static_cast<D**>(to) = *static_cast<D**>(from); },
-      [](void* s) noexcept { delete *static_cast<D**>(s); },
+      [](void* from, void* to) noexcept {
+        ::new (to) D*(*std::launder(static_cast<D**>(from)));
+      },
+      [](void* s) noexcept { delete *std::launder(static_cast<D**>(s)); },
   };
 
   void take(UniqueFunction& other) noexcept {
