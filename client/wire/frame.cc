@@ -102,9 +102,18 @@ Result<std::span<const uint8_t>> decompress_body(std::span<const uint8_t> body, 
         zs.avail_out = 1;
         rc = inflate(&zs, Z_NO_FLUSH);
         if (rc == Z_STREAM_END && zs.avail_out == 1) break;
+        const bool more = zs.avail_out == 0;
+        const bool starved = zs.avail_in == 0;
         inflateEnd(&zs);
-        return bad_response("compressed frame inflates to more than the declared " +
-                            std::to_string(declared) + " bytes");
+        if (more) {
+          return bad_response("compressed frame inflates to more than the declared " +
+                              std::to_string(declared) + " bytes");
+        }
+        if (starved) {
+          return bad_response("compressed frame: zlib stream truncated after " +
+                              std::to_string(produced) + " bytes");
+        }
+        return bad_response("compressed frame: zlib error " + std::to_string(rc));
       }
       scratch.resize(std::min<size_t>(declared, produced + chunk));
       chunk *= 2;
