@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# The project's main job (see README). Until the client and the load generator land, this
-# says what is coming.
+# The project's main job (see README): for now the async tutorial against an embedded
+# 3-node test cluster (write 5,000 records with 100 in flight, read them back with one
+# batch). The load generator (bench/) takes this place when it lands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
-echo "The main job is coming: bench/ will hold a load generator and latency harness"
-echo "(asbench-like) that runs for about 10 s against an embedded 3-node test cluster."
+cache_dir="${AEROSPIKE_ASYNC_CACHE:-$HOME/.cache/aerospike-async}"
+mkdir -p "$cache_dir/disk-cache"
+bazel run --disk_cache="$cache_dir/disk-cache" --color=no --curses=no \
+  //examples:async_tutorial -- "$@"
