@@ -143,8 +143,9 @@ struct ClientConfig {
   int max_tend_failures = 5;
   // Fail Client::connect when no seed answers (otherwise keep tending in the background).
   bool fail_if_not_connected = true;
-  // Rack of this client, for Replica::prefer_rack.
-  int rack_id = 0;
+  // Rack of this client, for Replica::prefer_rack (-1: none; then `rack-ids` is not fetched
+  // and prefer_rack behaves as sequence).
+  int rack_id = -1;
 
   ReadPolicy read;
   WritePolicy write;

@@ -28,6 +28,16 @@ struct NamespaceMap {
   bool sc_mode = false;
   std::array<std::array<Node*, kPartitions>, kMaxReplicas> owner{};
   std::array<std::uint32_t, kPartitions> regime{};
+  // Rack of each node in this namespace (from `rack-ids`; fetched only when the client has
+  // a rack id, for Replica::prefer_rack).
+  std::vector<std::pair<const Node*, int>> racks;
+
+  int rack_of(const Node* n) const {
+    for (const auto& [node, rack] : racks) {
+      if (node == n) return rack;
+    }
+    return -1;
+  }
 };
 
 class ClusterSnapshot {

@@ -184,7 +184,7 @@ void Tender::tend_once() {
   (void)peers_refreshed;
   bool maps_changed = refresh_partitions();
   if (nodes_changed_ || removed || maps_changed) publish();
-  trim_pools();
+  balance_pools();
 }
 
 void Tender::refresh_nodes() {
@@ -331,6 +331,7 @@ bool Tender::refresh_partitions() {
     calls[i].connection = &targets[i]->conn;
     calls[i].address = targets[i]->node->address();
     calls[i].request = "partition-generation\nreplicas\n";
+    if (config_.rack_id >= 0) calls[i].request += "rack-ids\n";
     ptrs.push_back(&calls[i]);
   }
   info_.call_all(ptrs);
@@ -356,6 +357,19 @@ bool Tender::refresh_partitions() {
       owned.push_back(std::move(o));
     }
     targets[i]->ownership = std::move(owned);
+    targets[i]->racks.clear();
+    if (auto racks = info_value(*calls[i].answer, "rack-ids")) {
+      // "ns:rack;ns:rack"
+      std::string_view rest = *racks;
+      while (!rest.empty()) {
+        std::string_view item = rest.substr(0, rest.find(';'));
+        rest = item.size() < rest.size() ? rest.substr(item.size() + 1) : std::string_view();
+        std::size_t colon = item.find(':');
+        if (colon == std::string_view::npos) continue;
+        std::int64_t rack = to_int(item.substr(colon + 1), -1);
+        if (rack >= 0) targets[i]->racks.emplace_back(std::string(item.substr(0, colon)), static_cast<int>(rack));
+      }
+    }
     node.partition_generation = to_int(gen.value_or(""), -1);
     changed = true;
   }
@@ -388,18 +402,39 @@ void Tender::publish() {
       }
     }
   }
+  for (auto& n : nodes_) {
+    for (const auto& [ns, rack] : n->racks) {
+      auto it = maps.find(ns);
+      if (it != maps.end()) it->second->racks.emplace_back(n->node.get(), rack);
+    }
+  }
   for (auto& [name, m] : maps) snap->namespaces.push_back(std::move(m));
   cluster_.publish(std::move(snap));
   nodes_changed_ = false;
 }
 
-void Tender::trim_pools() {
+void Tender::balance_pools() {
   auto snap = cluster_.snapshot();
   for (std::size_t i = 0; i < loops_.size(); ++i) {
     io::Loop* loop = loops_[i];
     Millis idle = config_.max_socket_idle;
-    loop->post([snap, i, loop, idle] {
-      for (const NodePtr& n : snap->nodes) n->pool(i).trim(*loop, loop->now(), idle);
+    Millis timeout = config_.conn_timeout;
+    loop->post([snap, i, loop, idle, timeout] {
+      for (const NodePtr& n : snap->nodes) {
+        command::ConnectionPool& pool = n->pool(i);
+        if (idle.count() > 0) pool.trim(*loop, loop->now(), idle);
+        while (n->active() && pool.stats().total < pool.min() && pool.try_reserve()) {
+          loop->connect(pool.address(), loop->now() + timeout,
+                        [n, i, loop](std::error_code ec, io::SocketId s) {
+                          command::ConnectionPool& p = n->pool(i);
+                          if (ec) {
+                            p.discard(*loop, {});
+                          } else {
+                            p.put_back(*loop, s, loop->now());
+                          }
+                        });
+        }
+      }
     });
   }
 }

@@ -61,6 +61,7 @@ class Tender {
     NodePtr node;
     InfoConnection conn;
     std::vector<NodeOwnership> ownership;
+    std::vector<std::pair<std::string, int>> racks;  // namespace -> rack (rack-aware only)
   };
 
   void run();
@@ -75,7 +76,9 @@ class Tender {
   bool refresh_partitions();
   bool remove_nodes();
   void publish();
-  void trim_pools();
+  // Per loop: closes idle connections past max_socket_idle and opens connections up to
+  // async_min_conns_per_node.
+  void balance_pools();
   std::vector<io::Endpoint> resolve_seeds(std::string& errors);
 
   ClientConfig config_;

@@ -61,7 +61,7 @@ cluster::Node* BatchNodeCommand::select_node(const cluster::ClusterSnapshot& sna
     if (state_->answered[idx]) continue;
     const Key& key = state_->keys[idx];
     cluster::Node* n = route(snapshot, key.ns(), key.partition_id(), timing().replica,
-                             state_->is_write, replica_index, 0);
+                             state_->is_write, replica_index, 0, state_->ctx->config().rack_id);
     if (n == nullptr) {
       BatchRecord& r = state_->results[idx];
       r.code = static_cast<int>(ClientCode::invalid_node);

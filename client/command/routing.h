@@ -14,10 +14,11 @@ namespace aero::command {
 // `attempt_index` counts the replica moves made by retries (0 at the first attempt);
 // `rotation` is a per-command number used by Replica::any and Replica::random to spread
 // commands over the replicas. Writes pass is_write: they go to the master unless the
-// policy is random (then the rotation applies too).
+// policy is random (then the rotation applies too). Replica::prefer_rack reads go first to
+// a replica on `rack_id`, then along the sequence.
 inline cluster::Node* route(const cluster::ClusterSnapshot& snapshot, std::string_view ns,
                             std::uint32_t partition, Replica replica, bool is_write,
-                            unsigned attempt_index, unsigned rotation) {
+                            unsigned attempt_index, unsigned rotation, int rack_id = -1) {
   const cluster::NamespaceMap* map = snapshot.find(ns);
   if (map == nullptr || partition >= static_cast<std::uint32_t>(cluster::kPartitions)) {
     return nullptr;
@@ -36,8 +37,16 @@ inline cluster::Node* route(const cluster::ClusterSnapshot& snapshot, std::strin
       start = rotation;
       break;
     case Replica::sequence:
-    case Replica::prefer_rack:  // rack ids are not tracked yet: behaves as sequence
       start = 0;
+      break;
+    case Replica::prefer_rack:
+      if (!is_write && attempt_index == 0 && rack_id >= 0) {
+        for (int i = 0; i < map->replicas; ++i) {
+          cluster::Node* n = map->owner[static_cast<std::size_t>(i)][partition];
+          if (n != nullptr && n->active() && map->rack_of(n) == rack_id) return n;
+        }
+      }
+      start = 0;  // no replica on our rack (or a retry): the sequence
       break;
   }
   return snapshot.route(*map, partition, start + attempt_index);

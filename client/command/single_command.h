@@ -62,7 +62,7 @@ class SingleCommand final : public Command {
   cluster::Node* select_node(const cluster::ClusterSnapshot& snapshot,
                              unsigned replica_index) override {
     return route(snapshot, ns_, partition_, timing().replica, timing().is_write, replica_index,
-                 rotation_);
+                 rotation_, context()->config().rack_id);
   }
 
   std::span<const std::uint8_t> request() override { return request_.span(); }
