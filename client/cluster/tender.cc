@@ -357,6 +357,7 @@ bool Tender::refresh_partitions() {
       owned.push_back(std::move(o));
     }
     targets[i]->ownership = std::move(owned);
+    targets[i]->ownership_fetched = ++ownership_fetches_;
     targets[i]->racks.clear();
     if (auto racks = info_value(*calls[i].answer, "rack-ids")) {
       // "ns:rack;ns:rack"
@@ -380,8 +381,20 @@ void Tender::publish() {
   auto snap = std::make_shared<ClusterSnapshot>();
   std::map<std::string, std::shared_ptr<NamespaceMap>> maps;
   for (auto& n : nodes_) {
-    if (!n->node->active()) continue;
-    snap->nodes.push_back(n->node);
+    if (n->node->active()) snap->nodes.push_back(n->node);
+  }
+  // Claims are applied oldest first, so the latest answer about a partition wins: a node
+  // that stopped answering keeps claiming what it had and must not override the live
+  // nodes' newer maps (the official clients apply each `replicas` answer over the previous
+  // map as it arrives, to the same effect).
+  std::vector<NodeInfo*> by_age;
+  for (auto& n : nodes_) {
+    if (n->node->active()) by_age.push_back(n.get());
+  }
+  std::stable_sort(by_age.begin(), by_age.end(), [](const NodeInfo* a, const NodeInfo* b) {
+    return a->ownership_fetched < b->ownership_fetched;
+  });
+  for (NodeInfo* n : by_age) {
     for (const NodeOwnership& o : n->ownership) {
       auto& m = maps[o.ns];
       if (!m) {

@@ -61,6 +61,10 @@ class Tender {
     NodePtr node;
     InfoConnection conn;
     std::vector<NodeOwnership> ownership;
+    // When `ownership` was fetched (Tender::ownership_fetches_ at that moment; 0 = never).
+    // publish() applies older claims first, so a fresher claim on a partition wins over a
+    // stale one (e.g. of a node that stopped answering and still claims what it had).
+    std::uint64_t ownership_fetched = 0;
     std::vector<std::pair<std::string, int>> racks;  // namespace -> rack (rack-aware only)
   };
 
@@ -89,6 +93,7 @@ class Tender {
   InfoClient info_;
   std::vector<std::unique_ptr<NodeInfo>> nodes_;
   bool nodes_changed_ = false;
+  std::uint64_t ownership_fetches_ = 0;
 
   std::thread thread_;
   std::mutex mutex_;
