@@ -1,8 +1,10 @@
 // Endpoint <-> sockaddr conversion for the POSIX backends.
 #include "io/posix_sockaddr.h"
 
+#ifndef _WIN32
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#endif
 
 #include <cstring>
 

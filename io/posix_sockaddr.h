@@ -1,9 +1,15 @@
-// Endpoint <-> sockaddr conversion for the POSIX backends (epoll, kqueue).
+// Endpoint <-> sockaddr conversion for the socket backends (epoll, kqueue; IOCP too: Winsock
+// has the same structures).
 //
 // Threads: pure functions, any thread.
 #pragma once
 
+#ifdef _WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#else
 #include <sys/socket.h>
+#endif
 
 #include <optional>
 

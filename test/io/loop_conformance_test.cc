@@ -508,7 +508,7 @@ TEST_P(LoopConformance, StaleSocketIdGetsBadSocket) {
     for (int i = 0; i < 20; ++i) {
       int fd = listener.accept_one();
       if (fd < 0) return;
-      ::close(fd);
+      close_socket(fd);
     }
   });
   std::set<std::uint64_t> ids;

@@ -78,6 +78,9 @@ class BlackHole {
   std::vector<int> fillers_;
 };
 
+// Closes a descriptor these helpers (or Listener::accept_one) returned.
+void close_socket(int fd);
+
 // Blocking helpers on a socket with timeouts. They return false / stop early on error.
 bool send_all(int fd, const void* data, std::size_t size);
 bool send_all(int fd, const std::string& text);

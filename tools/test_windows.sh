@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Windows tests on Linux: cross-compiles the io/ conformance suite (IOCP backend) and the
+# executor tests with mingw-w64 (`bazel test --config=mingw`, toolchain in toolchains/mingw)
+# and runs every test binary under Wine (toolchains/mingw/wine_run.sh, Bazel's --run_under).
+#
+# Called by tools/test.sh (step "wine"); can be run alone. Prints one line per test binary,
+# `PASS: <target>` or `FAIL: <target>`, and exits non-zero with a clear message when the
+# toolchain or Wine is missing, when anything fails, or when no test ran at all.
+#
+# Targets that cannot exist on Windows are skipped by Bazel, not failed: the epoll backend
+# and its tests (Linux only) and everything that needs oneTBB (no oneTBB for mingw).
+# Built artefacts live in Bazel's output base and in the disk cache under
+# ~/.cache/aerospike-async (AEROSPIKE_ASYNC_CACHE), the Wine prefix beside them, so reruns
+# only rebuild what changed. BAZEL_STARTUP_OPTS (e.g. --output_base=...) is passed to bazel.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+fail() { echo "test_windows: $*" >&2; exit 1; }
+
+compiler=/usr/bin/x86_64-w64-mingw32-g++-posix
+[ -x "$compiler" ] || fail "missing $compiler (Debian package g++-mingw-w64-x86-64-posix; tools/setup.sh installs it)"
+command -v wine >/dev/null || fail "missing wine (Debian packages wine64 wine; tools/setup.sh installs them)"
+[ -f /usr/src/googletest/googletest/src/gtest-all.cc ] \
+  || fail "missing GoogleTest sources in /usr/src/googletest (Debian package googletest)"
+
+cache_dir="${AEROSPIKE_ASYNC_CACHE:-$HOME/.cache/aerospike-async}"
+mkdir -p "$cache_dir/disk-cache"
+
+# Test folders that hold code meant to build for Windows; Bazel skips incompatible targets.
+# WINDOWS_TEST_PATTERNS (space-separated Bazel patterns) overrides the list.
+patterns=()
+if [ -n "${WINDOWS_TEST_PATTERNS:-}" ]; then
+  read -r -a patterns <<<"$WINDOWS_TEST_PATTERNS"
+else
+  for pkg in test/io test/executor; do
+    [ -d "$pkg" ] && patterns+=("//$pkg/...")
+  done
+  # Replaces operator new with std::aligned_alloc, which Windows' C runtime lacks.
+  [ -d test/executor ] && patterns+=("-//test/executor:allocation_test")
+fi
+[ ${#patterns[@]} -gt 0 ] || fail "no test folders (test/io, test/executor) to run"
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+
+# shellcheck disable=SC2086  # BAZEL_STARTUP_OPTS is a list of words
+bazel ${BAZEL_STARTUP_OPTS:-} test --config=mingw --disk_cache="$cache_dir/disk-cache" \
+  --jobs=2 --test_summary=short --test_output=errors --color=no --curses=no \
+  -- "${patterns[@]}" >"$log" 2>&1
+rc=$?
+
+# Bazel's own per-target summary lines become PASS:/FAIL: lines (tools/test.sh counts
+# those); everything else is shown as it was, less the progress noise.
+grep -vE '^(INFO: From|\[[0-9,]+ / [0-9,]+\])|^//[^ ]+ +(\(cached\) )?(PASSED|FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD|SKIPPED)' "$log"
+echo "--- Windows (mingw-w64 + Wine) results"
+passed=0
+failed=0
+while read -r target status; do
+  case "$status" in
+    PASSED|"(cached) PASSED") echo "PASS: $target (wine)"; passed=$((passed + 1)) ;;
+    SKIPPED) echo "skipped (not for Windows): $target" ;;
+    *) echo "FAIL: $target (wine: $status)"; failed=$((failed + 1)) ;;
+  esac
+done < <(grep -E '^//[^ ]+ +(\(cached\) )?(PASSED|FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD|SKIPPED)' "$log" \
+           | sed -E 's/^(\/\/[^ ]+) +((\(cached\) )?(PASSED|FAILED TO BUILD|FAILED|TIMEOUT|NO STATUS|SKIPPED)).*/\1 \2/')
+
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  fail "bazel test --config=mingw exited $rc before any test failed (build or analysis error; see above)"
+fi
+if [ "$failed" -ne 0 ]; then
+  fail "$failed Windows test(s) failed under Wine"
+fi
+[ "$passed" -gt 0 ] || fail "no Windows test ran (expected the IOCP conformance suite)"
+echo "test_windows: $passed passed under Wine"
