@@ -227,6 +227,16 @@ std::optional<std::vector<DecodedMsg>> decode_messages(std::string_view body) {
   return out;
 }
 
+DecodedMsg first_message(std::string_view body) {
+  auto msgs = decode_messages(body);
+  if (!msgs || msgs->empty()) {
+    DecodedMsg bad;
+    bad.result = 255;
+    return bad;
+  }
+  return (*msgs)[0];
+}
+
 int64_t as_int(const Bytes& b) {
   uint64_t v = 0;
   for (char c : b) v = (v << 8) | u8(c);

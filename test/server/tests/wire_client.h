@@ -76,6 +76,18 @@ struct BatchRow {
   std::vector<Field> fields;  // namespace first
   std::vector<Op> ops;
 };
+inline BatchRow batch_row(uint32_t index, Bytes digest, std::vector<Field> fields = {}) {
+  BatchRow r;
+  r.index = index;
+  r.digest = std::move(digest);
+  r.fields = std::move(fields);
+  return r;
+}
+inline BatchRow repeat_row(uint32_t index, Bytes digest) {
+  BatchRow r = batch_row(index, std::move(digest));
+  r.repeat = true;
+  return r;
+}
 Bytes batch_field_data(const std::vector<BatchRow>& rows, uint8_t flags = 0x0D);
 Msg batch_parent(const std::vector<BatchRow>& rows, uint8_t flags = 0x0D);
 
@@ -105,6 +117,8 @@ struct DecodedMsg {
 // Splits a type-3 body into messages; nullopt if any length is inconsistent.
 std::optional<std::vector<DecodedMsg>> decode_messages(std::string_view body);
 int64_t as_int(const Bytes& eight_bytes);
+// The first message of a body; a message with result 255 if the body does not decode.
+DecodedMsg first_message(std::string_view body);
 
 // ---- Connection. ----
 struct Frame {
