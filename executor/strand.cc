@@ -74,7 +74,8 @@ bool Strand::submit(Task&& task) {
       return false;
     }
   }
-  drain(state_);
+  const std::shared_ptr<State> keep = state_;  // a task run here may destroy this handle
+  drain(keep);
   return false;
 }
 

@@ -30,8 +30,18 @@ struct TbbExecutor::PumpFrame {
 
 thread_local TbbExecutor::PumpFrame* TbbExecutor::PumpFrame::top = nullptr;
 
+namespace {
+
+int valid_concurrency(int concurrency) {
+  if (concurrency == tbb::task_arena::automatic) return concurrency;
+  return concurrency < 1 ? 1 : concurrency;
+}
+
+}  // namespace
+
 TbbExecutor::TbbExecutor(int concurrency)
-    : owned_arena_(std::make_unique<tbb::task_arena>(concurrency, /*reserved_for_masters=*/0)),
+    : owned_arena_(std::make_unique<tbb::task_arena>(valid_concurrency(concurrency),
+                                                     /*reserved_for_masters=*/0)),
       arena_(owned_arena_.get()),
       max_pumps_(static_cast<std::size_t>(arena_->max_concurrency())) {}
 

@@ -3,7 +3,13 @@
 // The arena is either borrowed (the constructor taking a tbb::task_arena&: not owned, must
 // outlive this executor) or owned (the constructor taking a concurrency: an arena whose slots
 // all go to TBB worker threads). Tasks start in submission order but run concurrently, up to
-// the arena's concurrency; put a Strand on top where order matters.
+// the arena's concurrency; put a Strand on top where order matters. Note that oneTBB gives a
+// process at most (cores - 1) worker threads unless a tbb::global_control
+// (max_allowed_parallelism) raises the limit; that is the application's choice, not ours.
+//
+// ThreadSanitizer: Debian's libtbb is not instrumented. This executor makes its hand-offs
+// visible (see tsan_annotations.h); a test binary that uses it under --config=tsan also links
+// //executor:tbb_tsan_suppressions, which hides races TSan imagines inside libtbb itself.
 //
 // Threads: every method may be called from any thread, concurrently, except that neither
 // wait_idle() nor the destructor may be called from a task running on this executor (it
@@ -39,7 +45,8 @@ namespace aero {
 
 class TbbExecutor final : public Executor {
  public:
-  // Owns an arena of `concurrency` worker slots (tbb::task_arena::automatic: one per core).
+  // Owns an arena of `concurrency` worker slots (tbb::task_arena::automatic: one per core;
+  // values below 1 are taken as 1).
   explicit TbbExecutor(int concurrency = tbb::task_arena::automatic);
   // Borrows `arena`, which must outlive this executor.
   explicit TbbExecutor(tbb::task_arena& arena);

@@ -45,6 +45,15 @@ TEST_F(TbbExecutorTest, OwnedArenaRunsEveryTaskOnItsWorkers) {
   EXPECT_EQ(wrong_arena.load(), 0);
 }
 
+TEST_F(TbbExecutorTest, ConcurrencyBelowOneMeansOne) {
+  TbbExecutor ex(0);
+  EXPECT_EQ(ex.arena().max_concurrency(), 1);
+  std::atomic<int> ran{0};
+  ASSERT_TRUE(ex.submit([&ran] { ran.fetch_add(1); }));
+  EXPECT_TRUE(ex.wait_idle());
+  EXPECT_EQ(ran.load(), 1);
+}
+
 TEST_F(TbbExecutorTest, BorrowedArenaRunsTasksInThatArena) {
   // A one-slot arena all for workers: inside it this_task_arena reports concurrency 1, which
   // no other arena in this test has.
