@@ -1,4 +1,5 @@
-// EpollLoop: the socket table and the connect/read/write/cancel/close operations.
+// ReactorLoop: the socket table and the connect/read/write/cancel/close operations.
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -7,7 +8,7 @@
 
 #include <cerrno>
 
-#include "io/epoll/epoll_loop.h"
+#include "io/reactor/reactor_loop.h"
 #include "io/posix_sockaddr.h"
 
 namespace aero::io {
@@ -23,18 +24,48 @@ void bump(std::atomic<std::uint64_t>& counter) {
 // How many iovecs one sendmsg() gets; longer lists take several calls.
 constexpr std::size_t kMaxIov = 64;
 
+// A peer that is gone must turn a send into an EPIPE error, not a SIGPIPE: per call where
+// MSG_NOSIGNAL exists (Linux, the BSDs), per socket (SO_NOSIGPIPE) on macOS.
+#ifdef MSG_NOSIGNAL
+constexpr int kSendFlags = MSG_NOSIGNAL;
+#else
+constexpr int kSendFlags = 0;
+#endif
+
+// A non-blocking, close-on-exec TCP socket; -1 with errno set on failure.
+int open_stream_socket(int family) {
+#ifdef SOCK_NONBLOCK
+  return ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+#else
+  const int fd = ::socket(family, SOCK_STREAM, IPPROTO_TCP);  // macOS: no SOCK_NONBLOCK
+  if (fd < 0) return fd;
+  if (::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 ||
+      ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK) != 0) {
+    const int err = errno;
+    ::close(fd);
+    errno = err;
+    return -1;
+  }
+#ifdef SO_NOSIGPIPE
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
+  return fd;
+#endif
+}
+
 }  // namespace
 
 // ---- the socket table ----
 
-EpollLoop::Socket* EpollLoop::find(SocketId id) {
+ReactorLoop::Socket* ReactorLoop::find(SocketId id) {
   const std::uint64_t slot = id.value & kSlotMask;
   if (slot >= slots_.size()) return nullptr;
   Socket* s = slots_[slot].get();
   return (s->id == id.value && id.value != 0) ? s : nullptr;
 }
 
-EpollLoop::Socket* EpollLoop::allocate_socket(int fd) {
+ReactorLoop::Socket* ReactorLoop::allocate_socket(int fd) {
   std::uint32_t slot;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
@@ -57,12 +88,12 @@ EpollLoop::Socket* EpollLoop::allocate_socket(int fd) {
   return &s;
 }
 
-void EpollLoop::destroy_socket(Socket& s) {
+void ReactorLoop::destroy_socket(Socket& s) {
   // Pending operations were completed by the caller; only the descriptor and slot remain.
   timers_.cancel(s.connect_timer);
-  // Explicit removal: a copy of the descriptor in another process (fork) would keep the
-  // registration alive past close().
-  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, s.fd, nullptr);
+  // Explicit removal (epoll): a copy of the descriptor in another process (fork) would keep
+  // the registration alive past close().
+  poller_->remove(s.fd);
   ::close(s.fd);
   bump(sockets_closed_);
   const auto slot = static_cast<std::uint32_t>(s.id & kSlotMask);
@@ -75,21 +106,21 @@ void EpollLoop::destroy_socket(Socket& s) {
   if (++s.generation < kMaxGeneration) free_slots_.push_back(slot);
 }
 
-void EpollLoop::complete(IoHandler& handler, std::error_code error, std::size_t bytes) {
+void ReactorLoop::complete(IoHandler& handler, std::error_code error, std::size_t bytes) {
   Completion& c = ready_.emplace_back();
   c.io = std::move(handler);
   c.error = error;
   c.bytes = bytes;
 }
 
-void EpollLoop::complete(ConnectHandler& handler, std::error_code error, SocketId socket) {
+void ReactorLoop::complete(ConnectHandler& handler, std::error_code error, SocketId socket) {
   Completion& c = ready_.emplace_back();
   c.connect = std::move(handler);
   c.error = error;
   c.socket = socket;
 }
 
-bool EpollLoop::fail_operations(Socket& s, std::error_code error) {
+bool ReactorLoop::fail_operations(Socket& s, std::error_code error) {
   if (s.connecting) {
     fail_connect(s, error);  // a connect that did not finish leaves no usable socket
     return true;
@@ -108,7 +139,7 @@ bool EpollLoop::fail_operations(Socket& s, std::error_code error) {
 
 // ---- connect ----
 
-SocketId EpollLoop::connect(const Endpoint& to, TimePoint deadline, ConnectHandler handler) {
+SocketId ReactorLoop::connect(const Endpoint& to, TimePoint deadline, ConnectHandler handler) {
   assert_loop_thread();
   if (stopping_) {
     complete(handler, canceled(), SocketId{});
@@ -116,8 +147,7 @@ SocketId EpollLoop::connect(const Endpoint& to, TimePoint deadline, ConnectHandl
   }
   sockaddr_storage address;
   const socklen_t length = to_sockaddr(to, address);
-  const int fd = ::socket(address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                          IPPROTO_TCP);
+  const int fd = open_stream_socket(address.ss_family);
   if (fd < 0) {
     complete(handler, errno_code(errno), SocketId{});
     return SocketId{};
@@ -131,11 +161,7 @@ SocketId EpollLoop::connect(const Endpoint& to, TimePoint deadline, ConnectHandl
     return SocketId{};
   }
   const SocketId id{s->id};
-  epoll_event event{};
-  event.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
-  event.data.u64 = s->id;
-  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) {
-    const int err = errno;
+  if (const int err = poller_->add(fd, s->id); err != 0) {
     destroy_socket(*s);
     complete(handler, errno_code(err), SocketId{});
     return SocketId{};
@@ -158,7 +184,7 @@ SocketId EpollLoop::connect(const Endpoint& to, TimePoint deadline, ConnectHandl
   return id;
 }
 
-void EpollLoop::finish_connect(Socket& s) {
+void ReactorLoop::finish_connect(Socket& s) {
   int err = 0;
   socklen_t length = sizeof err;
   if (::getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &err, &length) != 0) err = errno;
@@ -172,7 +198,7 @@ void EpollLoop::finish_connect(Socket& s) {
   complete(s.on_connect, std::error_code{}, SocketId{s.id});
 }
 
-void EpollLoop::fail_connect(Socket& s, std::error_code error) {
+void ReactorLoop::fail_connect(Socket& s, std::error_code error) {
   s.connecting = false;
   complete(s.on_connect, error, SocketId{});
   destroy_socket(s);
@@ -180,7 +206,7 @@ void EpollLoop::fail_connect(Socket& s, std::error_code error) {
 
 // ---- read ----
 
-void EpollLoop::read(SocketId socket, MutableBuffer buffer, std::size_t min_bytes,
+void ReactorLoop::read(SocketId socket, MutableBuffer buffer, std::size_t min_bytes,
                      IoHandler handler) {
   assert_loop_thread();
   Socket* s = find(socket);
@@ -199,7 +225,7 @@ void EpollLoop::read(SocketId socket, MutableBuffer buffer, std::size_t min_byte
   if (s->readable) try_read(*s);
 }
 
-void EpollLoop::try_read(Socket& s) {
+void ReactorLoop::try_read(Socket& s) {
   while (true) {
     const std::size_t want = s.read_size - s.read_done;
     const ssize_t n = ::recv(s.fd, s.read_data + s.read_done, want, 0);
@@ -225,7 +251,7 @@ void EpollLoop::try_read(Socket& s) {
 
 // ---- write ----
 
-void EpollLoop::write(SocketId socket, std::span<const ConstBuffer> buffers,
+void ReactorLoop::write(SocketId socket, std::span<const ConstBuffer> buffers,
                       IoHandler handler) {
   assert_loop_thread();
   Socket* s = find(socket);
@@ -242,7 +268,7 @@ void EpollLoop::write(SocketId socket, std::span<const ConstBuffer> buffers,
   if (s->writable) try_write(*s);
 }
 
-void EpollLoop::try_write(Socket& s) {
+void ReactorLoop::try_write(Socket& s) {
   while (true) {
     while (s.write_index < s.write_count &&
            s.write_buffers[s.write_index].size == s.write_offset) {
@@ -262,15 +288,15 @@ void EpollLoop::try_write(Socket& s) {
       iov[count].iov_len = b.size - skip;
       ++count;
     }
-    // sendmsg is writev with flags: MSG_NOSIGNAL turns SIGPIPE into an EPIPE error.
+    // sendmsg is writev with flags: kSendFlags turns SIGPIPE into an EPIPE error.
     ssize_t n;
     if (count == 1) {
-      n = ::send(s.fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL);
+      n = ::send(s.fd, iov[0].iov_base, iov[0].iov_len, kSendFlags);
     } else {
       msghdr message{};
       message.msg_iov = iov;
       message.msg_iovlen = count;
-      n = ::sendmsg(s.fd, &message, MSG_NOSIGNAL);
+      n = ::sendmsg(s.fd, &message, kSendFlags);
     }
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -294,21 +320,21 @@ void EpollLoop::try_write(Socket& s) {
       }
     }
     // After a partial write the next call usually sees EAGAIN; it is made anyway (rather than
-    // waiting for an EPOLLOUT edge at once) so no edge can be missed. Only writes larger
+    // waiting for a writable edge at once) so no edge can be missed. Only writes larger
     // than the socket buffer take this path.
   }
 }
 
 // ---- cancel and close ----
 
-bool EpollLoop::cancel(SocketId socket) {
+bool ReactorLoop::cancel(SocketId socket) {
   assert_loop_thread();
   Socket* s = find(socket);
   if (s == nullptr) return false;
   return fail_operations(*s, canceled());
 }
 
-void EpollLoop::close(SocketId socket) {
+void ReactorLoop::close(SocketId socket) {
   assert_loop_thread();
   Socket* s = find(socket);
   if (s == nullptr) return;

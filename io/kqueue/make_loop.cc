@@ -1,0 +1,9 @@
+// make_loop() for FreeBSD, macOS and the other BSDs: the kqueue backend. Linked in by //io
+// through a select() on the OS.
+#include "io/kqueue/kqueue_poller.h"
+
+namespace aero::io {
+
+std::unique_ptr<Loop> make_loop() { return make_kqueue_loop(); }
+
+}  // namespace aero::io
