@@ -181,6 +181,17 @@ Result<std::optional<MessageView>> MessageIterator::next() {
   return std::optional<MessageView>(*m);
 }
 
+StreamMessageKind classify_scan_message(const MessageView& m) {
+  if (m.is_last()) return StreamMessageKind::kLast;
+  if (m.is_partition_done()) return StreamMessageKind::kPartitionDone;
+  if (m.result() != ResultCode::kOk) return StreamMessageKind::kError;
+  return StreamMessageKind::kRecord;
+}
+
+StreamMessageKind classify_batch_message(const MessageView& m) {
+  return m.is_last() ? StreamMessageKind::kLast : StreamMessageKind::kRecord;
+}
+
 std::optional<FieldView> MessageView::find_field(FieldType type) const {
   for (FieldView f : fields()) {
     if (f.field_type() == type) return f;

@@ -159,6 +159,22 @@ class MessageIterator {
   size_t offset_ = 0;
 };
 
+// What a message of a stream means to the reader.
+enum class StreamMessageKind : uint8_t {
+  kRecord,         // a record (scan) or a row result (batch; its result code is per row)
+  kPartitionDone,  // scan: a partition the node could not serve (id, reason)
+  kLast,           // the end; its result code is the status of the whole stream
+  kError,          // scan: a non-zero result without LAST or PARTITION_DONE ends the stream
+};
+
+// Scan streams. The real server answers some failures with one message that carries the
+// error but not the LAST bit (result 16 for a scan without PARTITION_DONE): kError, which
+// ends the stream like kLast.
+StreamMessageKind classify_scan_message(const MessageView& m);
+
+// Batch streams: every message before LAST is a row (index in batch_index()).
+StreamMessageKind classify_batch_message(const MessageView& m);
+
 // ---- encoding ----
 
 // A field to write: type plus raw data.

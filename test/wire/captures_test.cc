@@ -318,8 +318,8 @@ TEST_P(CapturesTest, EveryResponseFrameDecodes) {
         ASSERT_TRUE(rec.ok()) << rec.error().to_string();
         EXPECT_FALSE(saw_last) << "message after LAST";
         saw_last = saw_last || msg.is_last();
-        saw_error = saw_error || (!msg.is_last() && !msg.is_partition_done() &&
-                                  msg.result() != ResultCode::kOk && !is_batch(v.name));
+        saw_error = saw_error ||
+                    (!is_batch(v.name) && classify_scan_message(msg) == StreamMessageKind::kError);
       }
       if (!is_stream(v.name)) {
         Result<MessageView> single = parse_record_response(*body);

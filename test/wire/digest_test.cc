@@ -36,7 +36,9 @@ TEST(Digest, GoClientIntegerVectors) {
     SCOPED_TRACE(t.key);
     const Key k("namespace", "set", t.key);
     EXPECT_EQ(digest_to_hex(k.digest()), t.hex);
-    if (t.partition != 0) EXPECT_EQ(k.partition_id(), t.partition);
+    if (t.partition != 0) {
+      EXPECT_EQ(k.partition_id(), t.partition);
+    }
   }
 }
 
