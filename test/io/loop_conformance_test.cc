@@ -511,6 +511,7 @@ TEST_P(LoopConformance, StaleSocketIdGetsBadSocket) {
       close_socket(fd);
     }
   });
+  const LoopStats before = loop().stats();
   std::set<std::uint64_t> ids;
   int connected = 0, bad = 0;
   std::vector<std::uint8_t> byte(1);
@@ -542,6 +543,8 @@ TEST_P(LoopConformance, StaleSocketIdGetsBadSocket) {
   EXPECT_EQ(connected, 20);
   EXPECT_EQ(ids.size(), 20u);
   EXPECT_EQ(bad, 2 * 20 + 2);
+  EXPECT_EQ(loop().stats().sockets_opened - before.sockets_opened, 20u);
+  EXPECT_EQ(loop().stats().sockets_closed - before.sockets_closed, 20u);
 }
 
 // ---- timers ----
