@@ -1,0 +1,321 @@
+// compare: the client against the bare limit, in one run, each in its own process.
+//
+//   bazel run //bench/compare                      # embedded test server in its own process
+//   bazel run //bench/compare -- --hosts 10.0.0.1:3000 --rounds 5
+//
+// 1. The server: with --hosts, that node; otherwise a 1-node test cluster (test/server) in a
+//    child process of its own, so that no server work lands in a client's CPU time.
+// 2. Prefill: aerobench inserts the key space (workload I), so gets find their records.
+// 3. Rounds: the limit (bench/limit:aerospike_limit), aerobench with serial completions and
+//    aerobench with completions on a oneTBB pool, one after the other, each a fresh process
+//    with the same workload: --in-flight commands (default 100), 1 loop, 50% gets and 50%
+//    puts of one 100-byte string bin, --duration seconds each.
+// 4. Report: per run, throughput and CPU time per command (user + sys of that process over
+//    its measured window, as the programs report it; whole-process figures from wait4()
+//    beside them), and the ratios client/limit, per round and as the median over rounds.
+//    Goals: CPU per command within 1.15x of the limit's, throughput at least 0.95x.
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "test/server/cluster.h"
+
+namespace {
+
+struct Args {
+  std::string hosts;  // empty: own test server
+  double duration_s = 10;
+  int rounds = 1;
+  int in_flight = 100;
+  long keys = 100000;
+  std::string object = "S100";
+  std::string aerobench = "bench/tool/aerobench";
+  std::string limit = "bench/limit/aerospike_limit";
+  std::string json_path;
+  std::string keep_dir;  // keep the children's JSON and logs here
+};
+
+void usage(std::FILE* out) {
+  std::fprintf(out,
+               "usage: compare [--hosts HOST:PORT] [--duration S] [--rounds N] [--in-flight N]\n"
+               "               [--keys N] [-o SPEC] [--json FILE] [--keep DIR]\n"
+               "               [--aerobench PATH] [--limit PATH]\n"
+               "Runs bench/limit and aerobench (serial, tbb) against the same server, each in its\n"
+               "own process, and prints CPU per command and throughput with their ratios.\n");
+}
+
+// Finds a data dependency whether run by `bazel run` (cwd = runfiles) or directly.
+std::string locate(const std::string& path, const char* argv0) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0) return path;
+  const std::string in_runfiles = std::string(argv0) + ".runfiles/aerospike_async/" + path;
+  if (stat(in_runfiles.c_str(), &st) == 0) return in_runfiles;
+  return path;
+}
+
+// ---- The embedded server, in a child process. ----
+
+pid_t start_server(std::uint16_t* port) {
+  int fds[2];
+  if (pipe(fds) != 0) return -1;
+  const pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    ::close(fds[0]);
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+    aero::testserver::ClusterOptions o;
+    o.nodes = 1;
+    o.namespaces = {"test"};
+    aero::testserver::Cluster cluster(o);
+    std::string error;
+    std::uint16_t p = 0;
+    if (cluster.start(&error)) p = cluster.seed_port();
+    else std::fprintf(stderr, "compare: cannot start the test server: %s\n", error.c_str());
+    if (write(fds[1], &p, sizeof p) != sizeof p) _exit(1);
+    ::close(fds[1]);
+    if (p == 0) _exit(1);
+    int sig = 0;
+    sigwait(&stop, &sig);
+    cluster.stop();
+    _exit(0);
+  }
+  ::close(fds[1]);
+  std::uint16_t p = 0;
+  if (read(fds[0], &p, sizeof p) != sizeof p || p == 0) {
+    ::close(fds[0]);
+    waitpid(pid, nullptr, 0);
+    return -1;
+  }
+  ::close(fds[0]);
+  *port = p;
+  return pid;
+}
+
+// ---- Children and their results. ----
+
+struct Run {
+  std::string name;
+  bool ok = false;
+  double commands = 0, elapsed_s = 0, per_second = 0;
+  double cpu_user_s = 0, cpu_sys_s = 0, cpu_per_command_us = 0;  // measured window
+  double errors = 0;
+  double process_cpu_s = 0;  // whole process (wait4)
+};
+
+// The first number after "key": in a JSON text (our own files: top-level fields come first).
+bool json_number(const std::string& text, const std::string& key, double* out) {
+  const std::string needle = "\"" + key + "\":";
+  const std::size_t at = text.find(needle);
+  if (at == std::string::npos) return false;
+  char* end = nullptr;
+  *out = std::strtod(text.c_str() + at + needle.size(), &end);
+  return end != text.c_str() + at + needle.size();
+}
+
+Run run_child(const std::string& name, const std::vector<std::string>& argv, const std::string& json,
+              const std::string& log) {
+  Run r;
+  r.name = name;
+  std::fflush(stdout);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::FILE* out = std::freopen(log.c_str(), "w", stdout);
+    if (out != nullptr) dup2(fileno(stdout), 2);
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    std::fprintf(stderr, "cannot run %s: %s\n", args[0], std::strerror(errno));
+    _exit(127);
+  }
+  int status = 0;
+  rusage ru{};
+  if (pid < 0 || wait4(pid, &status, 0, &ru) != pid) return r;
+  r.process_cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                    static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::fprintf(stderr, "compare: %s failed (see %s)\n", name.c_str(), log.c_str());
+    return r;
+  }
+  std::ifstream in(json);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  r.ok = json_number(text, "commands", &r.commands) && json_number(text, "elapsed_s", &r.elapsed_s) &&
+         json_number(text, "per_second", &r.per_second) && json_number(text, "user_s", &r.cpu_user_s) &&
+         json_number(text, "sys_s", &r.cpu_sys_s) &&
+         json_number(text, "per_command_us", &r.cpu_per_command_us) &&
+         json_number(text, "errors", &r.errors);
+  if (!r.ok) std::fprintf(stderr, "compare: cannot read %s's results in %s\n", name.c_str(), json.c_str());
+  return r;
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+void print_run(const Run& r) {
+  std::printf("  %-18s %12.0f/s %10.2f us/cmd   (user %.2f + sys %.2f s, %.0f commands, %.0f errors; "
+              "whole process %.2f s)\n",
+              r.name.c_str(), r.per_second, r.cpu_per_command_us, r.cpu_user_s, r.cpu_sys_s,
+              r.commands, r.errors, r.process_cpu_s);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    const std::string f = argv[i];
+    if (f == "--help") {
+      usage(stdout);
+      return 0;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "compare: missing value for %s\n", f.c_str());
+      return 2;
+    }
+    const std::string v = argv[++i];
+    if (f == "--hosts") a.hosts = v;
+    else if (f == "--duration") a.duration_s = std::atof(v.c_str());
+    else if (f == "--rounds") a.rounds = std::atoi(v.c_str());
+    else if (f == "--in-flight") a.in_flight = std::atoi(v.c_str());
+    else if (f == "--keys") a.keys = std::atol(v.c_str());
+    else if (f == "-o") a.object = v;
+    else if (f == "--aerobench") a.aerobench = v;
+    else if (f == "--limit") a.limit = v;
+    else if (f == "--json") a.json_path = v;
+    else if (f == "--keep") a.keep_dir = v;
+    else {
+      std::fprintf(stderr, "compare: unknown flag %s\n", f.c_str());
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (a.duration_s <= 0 || a.rounds < 1 || a.in_flight < 1 || a.keys < 1) {
+    std::fprintf(stderr, "compare: --duration, --rounds, --in-flight and --keys must be positive\n");
+    return 2;
+  }
+  const std::string aerobench = locate(a.aerobench, argv[0]);
+  const std::string limit = locate(a.limit, argv[0]);
+
+  std::string dir = a.keep_dir;
+  if (dir.empty()) {
+    char tmpl[] = "/tmp/aerobench-compare-XXXXXX";
+    if (mkdtemp(tmpl) == nullptr) {
+      std::perror("compare: mkdtemp");
+      return 1;
+    }
+    dir = tmpl;
+  } else {
+    mkdir(dir.c_str(), 0755);
+  }
+
+  pid_t server = -1;
+  std::string hosts = a.hosts;
+  if (hosts.empty()) {
+    std::uint16_t port = 0;
+    server = start_server(&port);
+    if (server < 0) {
+      std::fprintf(stderr, "compare: cannot start the test server\n");
+      return 1;
+    }
+    hosts = "127.0.0.1:" + std::to_string(port);
+  }
+  const std::string duration = std::to_string(a.duration_s);
+  const std::string in_flight = std::to_string(a.in_flight);
+  const std::string keys = std::to_string(a.keys);
+  std::printf("compare: server %s (%s), %s in flight, 1 loop, 50%% get / 50%% put of -o %s, "
+              "%s keys, %g s per run, %d round(s)\n",
+              hosts.c_str(), a.hosts.empty() ? "test server in its own process" : "given",
+              in_flight.c_str(), a.object.c_str(), keys.c_str(), a.duration_s, a.rounds);
+
+  int status = 0;
+  // Prefill.
+  {
+    Run p = run_child("prefill", {aerobench, "--hosts", hosts, "-w", "I", "-k", keys, "-o", a.object,
+                                  "-q", "--json", dir + "/prefill.json"},
+                      dir + "/prefill.json", dir + "/prefill.log");
+    if (!p.ok) status = 1;
+  }
+
+  std::vector<double> cpu_serial, cpu_tbb, tput_serial, tput_tbb;
+  for (int round = 1; round <= a.rounds && status == 0; ++round) {
+    std::printf("round %d:\n", round);
+    const std::string tag = dir + "/r" + std::to_string(round) + "-";
+    Run lim = run_child("limit", {limit, "--hosts", hosts, "--in-flight", in_flight, "--duration",
+                                  duration, "-k", keys, "-o", a.object, "--read-percent", "50",
+                                  "--json", tag + "limit.json"},
+                        tag + "limit.json", tag + "limit.log");
+    std::vector<Run> clients;
+    for (const char* executor : {"serial", "tbb"}) {
+      clients.push_back(run_child(std::string("aerobench ") + executor,
+                                  {aerobench, "--hosts", hosts, "--in-flight", in_flight, "--loops",
+                                   "1", "-t", duration, "-k", keys, "-o", a.object, "-w", "RU,50",
+                                   "--prefill", "no", "--executor", executor, "-q", "--json",
+                                   tag + executor + ".json"},
+                                  tag + executor + ".json", tag + executor + ".log"));
+    }
+    if (!lim.ok || !clients[0].ok || !clients[1].ok) {
+      status = 1;
+      break;
+    }
+    print_run(lim);
+    for (const Run& c : clients) {
+      print_run(c);
+      std::printf("  %-18s CPU/cmd %.2fx the limit, throughput %.2fx the limit\n", "", 
+                  c.cpu_per_command_us / lim.cpu_per_command_us, c.per_second / lim.per_second);
+    }
+    cpu_serial.push_back(clients[0].cpu_per_command_us / lim.cpu_per_command_us);
+    tput_serial.push_back(clients[0].per_second / lim.per_second);
+    cpu_tbb.push_back(clients[1].cpu_per_command_us / lim.cpu_per_command_us);
+    tput_tbb.push_back(clients[1].per_second / lim.per_second);
+  }
+  if (server > 0) {
+    kill(server, SIGTERM);
+    waitpid(server, nullptr, 0);
+  }
+  if (status != 0) {
+    std::fprintf(stderr, "compare: failed; logs in %s\n", dir.c_str());
+    return status;
+  }
+  const double cs = median(cpu_serial), ts = median(tput_serial);
+  const double ct = median(cpu_tbb), tt = median(tput_tbb);
+  std::printf("\nclient / limit (median of %d round(s)); goal: CPU <= 1.15x, throughput >= 0.95x\n",
+              a.rounds);
+  std::printf("  serial: CPU per command %.2fx, throughput %.2fx  %s\n", cs, ts,
+              cs <= 1.15 && ts >= 0.95 ? "(goal met)" : "(goal not met)");
+  std::printf("  tbb:    CPU per command %.2fx, throughput %.2fx  %s\n", ct, tt,
+              ct <= 1.15 && tt >= 0.95 ? "(goal met)" : "(goal not met)");
+  std::printf("results and logs: %s\n", dir.c_str());
+  if (!a.json_path.empty()) {
+    std::FILE* f = std::fopen(a.json_path.c_str(), "w");
+    if (f != nullptr) {
+      std::fprintf(f,
+                   "{\"rounds\":%d,\"serial\":{\"cpu_ratio\":%.4f,\"throughput_ratio\":%.4f},"
+                   "\"tbb\":{\"cpu_ratio\":%.4f,\"throughput_ratio\":%.4f},\"dir\":\"%s\"}\n",
+                   a.rounds, cs, ts, ct, tt, dir.c_str());
+      std::fclose(f);
+    }
+  }
+  return 0;
+}

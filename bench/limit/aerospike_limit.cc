@@ -1,0 +1,329 @@
+// aerospike_limit: the physical limit for aerobench's get/put workload on this machine.
+//
+// One thread, one epoll set, --in-flight connections to one node, each carrying one command
+// at a time (closed loop): encode the request with the client's codec (the key's digest
+// included), send() it, recv() the answer, check its result code, send the next. No routing,
+// no pools, no timers, no executors, no decoding of bins: what remains is the system calls
+// and the encoding every client has to pay. The requests are byte for byte those aerobench
+// sends through the client (same codec, same attributes, same fixed record).
+//
+//   aerospike_limit --hosts 127.0.0.1:3000 --in-flight 100 --duration 10 -o S100
+//       --read-percent 50 --json limit.json        (one command line)
+//
+// Prints one line with commands, throughput and the process's CPU time per command
+// (user + sys over the measured window), and writes the same as JSON with --json.
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "bench/limit/aerospike_limit_messages.h"
+#include "bench/tool/flags.h"
+#include "bench/tool/json.h"
+#include "bench/tool/object_spec.h"
+
+namespace {
+
+using namespace aero;
+using namespace aero::bench;
+
+struct LimitOptions {
+  Host host{"127.0.0.1", 3000};
+  int in_flight = 100;
+  double duration_s = 10;
+  std::int64_t keys = 100000;
+  std::int64_t start_key = 0;
+  int read_percent = 50;
+  std::vector<BinSpec> object = {BinSpec{BinSpec::Kind::integer, 4}};
+  std::string ns = "test", set = "testset", bin = "testbin";
+  int timeout_ms = 1000;
+  std::uint64_t seed = 1;
+  std::string json_path;
+};
+
+void usage(std::FILE* out) {
+  std::fprintf(out,
+               "usage: aerospike_limit --hosts HOST:PORT [--in-flight N] [--duration S]\n"
+               "         [--keys N] [--start-key N] [--read-percent R] [-o SPEC] [-n NS] [-s SET]\n"
+               "         [--bin NAME] [--timeout MS] [--seed N] [--json FILE]\n"
+               "The bare epoll limit for aerobench's RU workload against one node (defaults as\n"
+               "aerobench: 100 in flight, 10 s, 100000 keys, 50%% reads, I4, test/testset).\n");
+}
+
+bool parse(int argc, char** argv, LimitOptions* o, std::string* error) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--help") {
+      usage(stdout);
+      std::exit(0);
+    }
+    if (i + 1 >= argc) {
+      *error = "missing value for " + a;
+      return false;
+    }
+    const std::string v = argv[++i];
+    char* end = nullptr;
+    auto number = [&](double lo, double hi) {
+      const double d = std::strtod(v.c_str(), &end);
+      if (v.empty() || *end != '\0' || d < lo || d > hi) {
+        *error = "bad value '" + v + "' for " + a;
+        return -1.0;
+      }
+      return d;
+    };
+    if (a == "--hosts") {
+      std::vector<Host> hosts;
+      if (!parse_hosts(v, 3000, &hosts, error)) return false;
+      o->host = hosts.front();  // the limit talks to one node
+    } else if (a == "--in-flight") {
+      o->in_flight = static_cast<int>(number(1, 100000));
+    } else if (a == "--duration" || a == "-t") {
+      o->duration_s = number(0.1, 1e6);
+    } else if (a == "--keys" || a == "-k") {
+      o->keys = static_cast<std::int64_t>(number(1, 1e12));
+    } else if (a == "--start-key" || a == "-K") {
+      o->start_key = static_cast<std::int64_t>(number(0, 1e15));
+    } else if (a == "--read-percent") {
+      o->read_percent = static_cast<int>(number(0, 100));
+    } else if (a == "-o" || a == "--object-spec") {
+      if (!parse_object_spec(v, &o->object, error)) return false;
+    } else if (a == "-n" || a == "--namespace") {
+      o->ns = v;
+    } else if (a == "-s" || a == "--set") {
+      o->set = v;
+    } else if (a == "--bin") {
+      o->bin = v;
+    } else if (a == "--timeout") {
+      o->timeout_ms = static_cast<int>(number(0, 3600000));
+    } else if (a == "--seed") {
+      o->seed = static_cast<std::uint64_t>(number(0, 1e18));
+    } else if (a == "--json") {
+      o->json_path = v;
+    } else {
+      *error = "unknown flag " + a;
+      return false;
+    }
+    if (!error->empty()) return false;
+  }
+  return true;
+}
+
+std::uint64_t now_ns() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                        std::chrono::steady_clock::now().time_since_epoch())
+                                        .count());
+}
+
+double cpu_now(double* user, double* sys) {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  *user = static_cast<double>(ru.ru_utime.tv_sec) + static_cast<double>(ru.ru_utime.tv_usec) / 1e6;
+  *sys = static_cast<double>(ru.ru_stime.tv_sec) + static_cast<double>(ru.ru_stime.tv_usec) / 1e6;
+  return *user + *sys;
+}
+
+int connect_to(const Host& h, std::string* error) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  const int rc = getaddrinfo(h.name.c_str(), std::to_string(h.port).c_str(), &hints, &res);
+  if (rc != 0) {
+    *error = "cannot resolve " + h.name + ": " + gai_strerror(rc);
+    return -1;
+  }
+  int fd = -1;
+  for (addrinfo* a = res; a != nullptr && fd < 0; a = a->ai_next) {
+    fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    if (::connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
+      *error = "cannot connect to " + h.name + ":" + std::to_string(h.port) + ": " + std::strerror(errno);
+      ::close(fd);
+      fd = -1;
+    }
+  }
+  freeaddrinfo(res);
+  if (fd < 0) return -1;
+  const int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  error->clear();
+  return fd;
+}
+
+struct Conn {
+  int fd = -1;
+  wire::Buffer request;
+  std::vector<std::uint8_t> response = std::vector<std::uint8_t>(64 * 1024);
+  std::size_t filled = 0;
+};
+
+class Limit {
+ public:
+  explicit Limit(const LimitOptions& o)
+      : o_(o),
+        messages_(o.ns, o.set, fixed_bins(o.object, o.bin, o.seed), o.timeout_ms),
+        rng_(o.seed * 0x9E3779B97F4A7C15ull) {}
+
+  int run() {
+    std::string error;
+    conns_.resize(static_cast<std::size_t>(o_.in_flight));
+    epoll_ = epoll_create1(EPOLL_CLOEXEC);
+    for (std::size_t i = 0; i < conns_.size(); ++i) {
+      conns_[i].fd = connect_to(o_.host, &error);
+      if (conns_[i].fd < 0) {
+        std::fprintf(stderr, "aerospike_limit: %s\n", error.c_str());
+        return 1;
+      }
+      epoll_event ev{};
+      ev.events = EPOLLIN;
+      ev.data.u64 = i;
+      epoll_ctl(epoll_, EPOLL_CTL_ADD, conns_[i].fd, &ev);
+    }
+    double user0 = 0, sys0 = 0, user1 = 0, sys1 = 0;
+    cpu_now(&user0, &sys0);
+    const std::uint64_t t0 = now_ns();
+    const std::uint64_t deadline = t0 + static_cast<std::uint64_t>(o_.duration_s * 1e9);
+    for (Conn& c : conns_) {
+      if (!send_next(c)) return 1;
+    }
+    epoll_event events[256];
+    while (outstanding_ > 0) {
+      const int n = epoll_wait(epoll_, events, 256, 100);
+      if (n < 0 && errno != EINTR) {
+        std::perror("epoll_wait");
+        return 1;
+      }
+      stopping_ = stopping_ || now_ns() >= deadline;
+      for (int i = 0; i < n; ++i) {
+        if (!on_readable(conns_[events[i].data.u64])) return 1;
+      }
+    }
+    const std::uint64_t t1 = now_ns();
+    cpu_now(&user1, &sys1);
+    report((static_cast<double>(t1 - t0)) / 1e9, user1 - user0, sys1 - sys0);
+    for (Conn& c : conns_) ::close(c.fd);
+    ::close(epoll_);
+    return 0;
+  }
+
+ private:
+  bool send_next(Conn& c) {
+    const std::int64_t key = o_.start_key + static_cast<std::int64_t>(rng_.below(static_cast<std::uint64_t>(o_.keys)));
+    const bool read = rng_.below(100) < static_cast<std::uint64_t>(o_.read_percent);
+    if (!(read ? messages_.encode_get(c.request, key) : messages_.encode_put(c.request, key))) {
+      std::fprintf(stderr, "aerospike_limit: cannot encode the request\n");
+      return false;
+    }
+    std::size_t sent = 0;
+    while (sent < c.request.size()) {
+      const ssize_t n = ::send(c.fd, c.request.data() + sent, c.request.size() - sent, MSG_NOSIGNAL);
+      if (n > 0) {
+        sent += static_cast<std::size_t>(n);
+      } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        continue;  // a full socket buffer with one small request in flight: momentary
+      } else {
+        std::fprintf(stderr, "aerospike_limit: send failed: %s\n", std::strerror(errno));
+        return false;
+      }
+    }
+    ++outstanding_;
+    return true;
+  }
+
+  bool on_readable(Conn& c) {
+    for (;;) {
+      const ssize_t n = ::recv(c.fd, c.response.data() + c.filled, c.response.size() - c.filled, 0);
+      if (n == 0) {
+        std::fprintf(stderr, "aerospike_limit: the server closed a connection\n");
+        return false;
+      }
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN) return true;
+        std::fprintf(stderr, "aerospike_limit: recv failed: %s\n", std::strerror(errno));
+        return false;
+      }
+      c.filled += static_cast<std::size_t>(n);
+      if (c.filled < 8) continue;
+      std::uint64_t body = 0;
+      for (int i = 2; i < 8; ++i) body = (body << 8) | c.response[static_cast<std::size_t>(i)];
+      const std::size_t need = 8 + static_cast<std::size_t>(body);
+      if (need > c.response.size()) c.response.resize(need);
+      if (c.filled < need) continue;
+      if (c.filled > need) {
+        std::fprintf(stderr, "aerospike_limit: unexpected bytes after a response\n");
+        return false;
+      }
+      const int code = response_result_code({c.response.data(), need});
+      if (code == 0) ++ok_;
+      else if (code == 2) ++not_found_;
+      else ++errors_;
+      c.filled = 0;
+      --outstanding_;
+      ++completed_;
+      // The answer is complete; nothing more can arrive before the next request.
+      return stopping_ ? true : send_next(c);
+    }
+  }
+
+  void report(double elapsed, double user, double sys) {
+    const double per_s = static_cast<double>(completed_) / elapsed;
+    const double cpu_us = completed_ ? (user + sys) * 1e6 / static_cast<double>(completed_) : 0;
+    std::printf("aerospike_limit: %llu commands in %.2f s = %.0f/s; not found %llu, errors %llu; "
+                "CPU user %.2f s + sys %.2f s = %.2f us per command\n",
+                static_cast<unsigned long long>(completed_), elapsed, per_s,
+                static_cast<unsigned long long>(not_found_), static_cast<unsigned long long>(errors_),
+                user, sys, cpu_us);
+    if (o_.json_path.empty()) return;
+    JsonWriter j;
+    j.begin_object().field("tool", "aerospike_limit").field("format", 1);
+    j.field("elapsed_s", elapsed).field("commands", completed_).field("per_second", per_s);
+    j.field("not_found", not_found_).field("errors", errors_);
+    j.key("cpu").begin_object().field("user_s", user).field("sys_s", sys).field("per_command_us", cpu_us);
+    j.end_object();
+    j.key("config").begin_object().field("in_flight", o_.in_flight).field("read_percent", o_.read_percent);
+    j.field("object_spec", object_spec_string(o_.object)).field("keys", o_.keys).end_object();
+    j.end_object();
+    std::FILE* f = std::fopen(o_.json_path.c_str(), "w");
+    if (f == nullptr) {
+      std::fprintf(stderr, "aerospike_limit: cannot write %s\n", o_.json_path.c_str());
+      return;
+    }
+    std::fprintf(f, "%s\n", j.str().c_str());
+    std::fclose(f);
+  }
+
+  const LimitOptions& o_;
+  LimitMessages messages_;
+  Rng rng_;
+  std::vector<Conn> conns_;
+  int epoll_ = -1;
+  bool stopping_ = false;
+  std::int64_t outstanding_ = 0;
+  std::uint64_t completed_ = 0, ok_ = 0, not_found_ = 0, errors_ = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  LimitOptions o;
+  std::string error;
+  if (!parse(argc, argv, &o, &error)) {
+    std::fprintf(stderr, "aerospike_limit: %s\n", error.c_str());
+    usage(stderr);
+    return 2;
+  }
+  Limit limit(o);
+  return limit.run();
+}

@@ -1,0 +1,255 @@
+// aerobench: the load generator and latency harness (see --help and bench/README.md).
+//
+//   bazel run //bench/tool:aerobench                       # 10 s on an embedded 3-node cluster
+//   bazel run //bench/tool:aerobench -- --hosts 10.0.0.1:3000 -w RU,80 -o S100 --rate 50000
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "bench/tool/flags.h"
+#include "bench/tool/hgrm.h"
+#include "bench/tool/json.h"
+#include "bench/tool/load.h"
+#include "bench/tool/recorder.h"
+#include "bench/tool/report.h"
+#include "bench/tool/svg.h"
+#include "bench/tool/target.h"
+#include "client/client.h"
+#include "executor/tbb_executor.h"
+#include "test/server/cluster.h"
+
+namespace {
+
+using namespace aero;
+using namespace aero::bench;
+
+std::atomic<LoadRun*> g_run{nullptr};
+
+extern "C" void on_interrupt(int) {
+  LoadRun* run = g_run.load();
+  if (run != nullptr) run->stop();
+}
+
+double cpu_seconds(const timeval& tv) {
+  return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
+}
+
+struct Cpu {
+  double user = 0, sys = 0;
+  static Cpu now() {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return {cpu_seconds(ru.ru_utime), cpu_seconds(ru.ru_stime)};
+  }
+};
+
+// An output file, opened before the run so that a bad path fails before any load.
+struct OutputFile {
+  std::string path;
+  std::FILE* f = nullptr;
+  bool open(const std::string& p) {
+    path = p;
+    f = std::fopen(p.c_str(), "w");
+    return f != nullptr;
+  }
+  bool write(const std::string& text) {
+    const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+    return std::fclose(std::exchange(f, nullptr)) == 0 && ok;
+  }
+  ~OutputFile() {
+    if (f != nullptr) std::fclose(f);
+  }
+};
+
+bool workload_reads(const Workload& w) {
+  return w.kind == Workload::Kind::read_modify_write || w.kind == Workload::Kind::batch_read ||
+         (w.kind == Workload::Kind::read_update && w.read_percent > 0);
+}
+
+int run(const Options& o) {
+  // ---- Outputs first: a bad path is an error before anything starts. ----
+  OutputFile json, plot;
+  std::vector<std::unique_ptr<OutputFile>> hgrm(kOpKinds);
+  if (!o.json_path.empty() && !json.open(o.json_path)) {
+    std::fprintf(stderr, "aerobench: cannot write --json file '%s': %m\n", o.json_path.c_str());
+    return 1;
+  }
+  if (!o.plot_path.empty() && !plot.open(o.plot_path)) {
+    std::fprintf(stderr, "aerobench: cannot write --plot file '%s': %m\n", o.plot_path.c_str());
+    return 1;
+  }
+  const std::array<bool, kOpKinds> used = op_kinds_used(o.workload);
+  if (!o.hgrm_prefix.empty()) {
+    for (int i = 0; i < kOpKinds; ++i) {
+      if (!used[i]) continue;
+      hgrm[i] = std::make_unique<OutputFile>();
+      const std::string path = o.hgrm_prefix + "." + op_name(static_cast<OpKind>(i)) + ".hgrm";
+      if (!hgrm[i]->open(path)) {
+        std::fprintf(stderr, "aerobench: cannot write --hgrm file '%s': %m\n", path.c_str());
+        return 1;
+      }
+    }
+  }
+
+  // ---- The cluster: embedded, or the hosts given. ----
+  std::unique_ptr<testserver::Cluster> embedded;
+  ClientConfig config;
+  if (o.embedded()) {
+    testserver::ClusterOptions co;
+    co.nodes = o.nodes;
+    co.replication_factor = std::min(2, o.nodes);
+    co.namespaces = {o.ns};
+    embedded = std::make_unique<testserver::Cluster>(co);
+    std::string error;
+    if (!embedded->start(&error)) {
+      std::fprintf(stderr, "aerobench: cannot start the embedded test cluster: %s\n", error.c_str());
+      return 1;
+    }
+    config.seeds.push_back({"127.0.0.1", embedded->seed_port()});
+  } else {
+    config.seeds = o.hosts;
+  }
+  std::optional<TbbExecutor> pool;
+  if (o.executor == ExecutorKind::tbb) {
+    config.completion_executor = o.tbb_threads > 0 ? &pool.emplace(o.tbb_threads) : &pool.emplace();
+  }
+  config.loops = o.loops;
+  config.async_max_conns_per_node = o.max_conns_per_node > 0 ? o.max_conns_per_node
+                                                             : std::max(100, o.in_flight);
+  auto connected = Client::connect(config);
+  if (!connected.ok()) {
+    std::fprintf(stderr, "aerobench: cannot connect to %s: %s\n", target_string(o).c_str(),
+                 connected.status().to_string().c_str());
+    return 1;
+  }
+  std::unique_ptr<Client> client = std::move(connected).value();
+  ClientTarget target(*client, o.timeout_ms);
+
+  const BinMaker maker(o.object, o.bin);
+  const std::vector<Bin> fixed = fixed_bins(o.object, o.bin, o.seed);
+
+  LoadConfig base;
+  base.workload = o.workload;
+  base.ns = o.ns;
+  base.set = o.set;
+  base.start_key = o.start_key;
+  base.keys = o.keys;
+  base.in_flight = o.in_flight;
+  base.fixed_bins = &fixed;
+  base.maker = &maker;
+  base.random_values = o.random_values;
+  base.seed = o.seed;
+
+  RunResult result;
+  result.used = used;
+  result.cpu_includes_server = o.embedded();
+  std::printf("%s", run_banner(o, o.open_loop() ? "open loop at " + format_count(static_cast<std::uint64_t>(o.rate)) +
+                                                     "/s (latency from intended start), at most " +
+                                                     std::to_string(o.in_flight) + " in flight"
+                                               : "closed loop, " + std::to_string(o.in_flight) +
+                                                     " in flight")
+                        .c_str());
+
+  // ---- Prefill: insert the key space (closed loop), so reads find records. ----
+  const bool prefill = o.prefill == Prefill::yes ||
+                       (o.prefill == Prefill::automatic && o.embedded() && workload_reads(o.workload));
+  if (prefill) {
+    std::printf("prefill: inserting %s records...\n", format_count(static_cast<std::uint64_t>(o.keys)).c_str());
+    std::fflush(stdout);
+    Recorder prefill_recorder;
+    LoadConfig pc = base;
+    pc.workload = Workload{Workload::Kind::insert, 0, 1};
+    LoadRun prefill_run(target, prefill_recorder, pc);
+    g_run.store(&prefill_run);
+    prefill_run.start();
+    prefill_run.wait();
+    g_run.store(nullptr);
+    Snapshot snap;
+    prefill_recorder.snapshot(&snap);
+    result.prefilled = true;
+    result.prefill_records = snap[OpKind::write].ok;
+    result.prefill_errors = snap.errors();
+    result.prefill_s = prefill_run.elapsed_s();
+    std::printf("%s", prefill_line(result).c_str());
+  }
+
+  // ---- The measured run. ----
+  Recorder recorder;
+  LoadConfig lc = base;
+  lc.rate = o.rate;
+  lc.ops = o.ops;
+  lc.duration_s = o.duration_s;
+  LoadRun load(target, recorder, lc);
+  Reporter reporter(recorder, used, o.quiet ? nullptr : stdout);
+  const Cpu cpu0 = Cpu::now();
+  g_run.store(&load);
+  load.start();
+  reporter.start(load.t0_ns());
+  load.wait();
+  const Cpu cpu1 = Cpu::now();
+  g_run.store(nullptr);
+  reporter.stop(load.end_ns());
+
+  result.series = reporter.take_series();
+  result.totals = std::make_unique<Snapshot>();
+  recorder.snapshot(result.totals.get());
+  result.elapsed_s = load.elapsed_s();
+  result.cpu_user_s = cpu1.user - cpu0.user;
+  result.cpu_sys_s = cpu1.sys - cpu0.sys;
+  result.max_backlog = load.max_backlog();
+  client->close();
+  if (embedded) embedded->stop();
+
+  std::printf("%s", final_report(result, o).c_str());
+  int status = 0;
+  if (json.f != nullptr && !json.write(result_json(result, o))) {
+    std::fprintf(stderr, "aerobench: writing '%s' failed\n", json.path.c_str());
+    status = 1;
+  }
+  if (plot.f != nullptr && !plot.write(plot_svg(result, o))) {
+    std::fprintf(stderr, "aerobench: writing '%s' failed\n", plot.path.c_str());
+    status = 1;
+  }
+  for (int i = 0; i < kOpKinds; ++i) {
+    if (hgrm[i] && !hgrm[i]->write(hgrm_text(result.totals->kinds[i].latency))) {
+      std::fprintf(stderr, "aerobench: writing '%s' failed\n", hgrm[i]->path.c_str());
+      status = 1;
+    }
+  }
+  std::uint64_t succeeded = 0;
+  for (const auto& k : result.totals->kinds) succeeded += k.ok + k.not_found;
+  if (succeeded == 0) {
+    std::fprintf(stderr, "aerobench: no command succeeded\n");
+    status = 1;
+  }
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const ParseOutcome parsed = parse_flags(argc, argv);
+  switch (parsed.what) {
+    case ParseOutcome::What::help:
+      std::printf("%s", help_text().c_str());
+      return 0;
+    case ParseOutcome::What::error:
+      std::fprintf(stderr, "aerobench: %s\n", parsed.error.c_str());
+      return 2;
+    case ParseOutcome::What::run:
+      break;
+  }
+  struct sigaction sa {};
+  sa.sa_handler = on_interrupt;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  return run(parsed.options);
+}
