@@ -11,7 +11,8 @@
 # and its tests (Linux only) and everything that needs oneTBB (no oneTBB for mingw).
 # Built artefacts live in Bazel's output base and in the disk cache under
 # ~/.cache/aerospike-async (AEROSPIKE_ASYNC_CACHE), the Wine prefix beside them, so reruns
-# only rebuild what changed. BAZEL_STARTUP_OPTS (e.g. --output_base=...) is passed to bazel.
+# only rebuild what changed. BAZEL_STARTUP_OPTS (e.g. --output_base=...) is passed to bazel;
+# arguments are extra `bazel test` flags (e.g. --runs_per_test=5).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,8 +36,6 @@ else
   for pkg in test/io test/executor; do
     [ -d "$pkg" ] && patterns+=("//$pkg/...")
   done
-  # Replaces operator new with std::aligned_alloc, which Windows' C runtime lacks.
-  [ -d test/executor ] && patterns+=("-//test/executor:allocation_test")
 fi
 [ ${#patterns[@]} -gt 0 ] || fail "no test folders (test/io, test/executor) to run"
 
@@ -46,7 +45,7 @@ trap 'rm -f "$log"' EXIT
 # shellcheck disable=SC2086  # BAZEL_STARTUP_OPTS is a list of words
 bazel ${BAZEL_STARTUP_OPTS:-} test --config=mingw --disk_cache="$cache_dir/disk-cache" \
   --jobs=2 --test_summary=short --test_output=errors --color=no --curses=no \
-  -- "${patterns[@]}" >"$log" 2>&1
+  "$@" -- "${patterns[@]}" >"$log" 2>&1
 rc=$?
 
 # Bazel's own per-target summary lines become PASS:/FAIL: lines (tools/test.sh counts

@@ -3,7 +3,7 @@ g++-mingw-w64-x86-64-posix). Used only through `--config=mingw` (see .bazelrc no
 toolchains/mingw/BUILD.bazel); the output runs under Wine on Linux.
 
 Everything is linked statically (libstdc++, libgcc, winpthread) so a test binary needs no
-DLL beside it, and every link gets the Winsock libraries the IOCP backend uses.
+DLL beside it. Targets name the Windows libraries they use (linkopts), as on Linux.
 """
 
 load(
@@ -56,8 +56,6 @@ def _impl(ctx):
         _flags_feature("default_compile_flags", _COMPILE_ACTIONS, [
             # Windows 10 APIs (GetQueuedCompletionStatusEx, CancelIoEx, ...).
             "-D_WIN32_WINNT=0x0A00",
-            "-DWIN32_LEAN_AND_MEAN",
-            "-DNOMINMAX",
             # Depfiles must name headers by the path Bazel gave (external/...), not the
             # resolved /usr/... path, or Bazel reports them as undeclared inclusions.
             "-fno-canonical-system-headers",
@@ -82,15 +80,11 @@ def _impl(ctx):
             enabled = True,
             flag_sets = [flag_set(
                 actions = _LINK_ACTIONS,
-                flag_groups = [
-                    flag_group(
-                        flags = ["%{user_link_flags}"],
-                        iterate_over = "user_link_flags",
-                        expand_if_available = "user_link_flags",
-                    ),
-                    # Last on the line, after every object and archive that needs them.
-                    flag_group(flags = ["-lmswsock", "-lws2_32"]),
-                ],
+                flag_groups = [flag_group(
+                    flags = ["%{user_link_flags}"],
+                    iterate_over = "user_link_flags",
+                    expand_if_available = "user_link_flags",
+                )],
             )],
         ),
         feature(name = "supports_dynamic_linker", enabled = False),
