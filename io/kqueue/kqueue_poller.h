@@ -1,4 +1,5 @@
-// KqueuePoller: the kqueue Poller (FreeBSD, macOS, the other BSDs) of ReactorLoop.
+// KqueuePoller: the kqueue Poller (FreeBSD, macOS) of ReactorLoop. Needs EVFILT_USER
+// (FreeBSD 8.1+, macOS 10.6+; only recent OpenBSD/NetBSD releases have it).
 //
 // Sockets are registered once for EVFILT_READ and EVFILT_WRITE with EV_CLEAR (edge
 // semantics, like EPOLLET); closing a descriptor removes its filters, so remove() has

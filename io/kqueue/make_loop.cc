@@ -1,5 +1,5 @@
-// make_loop() for FreeBSD, macOS and the other BSDs: the kqueue backend. Linked in by //io
-// through a select() on the OS.
+// make_loop() for FreeBSD and macOS: the kqueue backend. Linked in by //io through a
+// select() on the OS.
 #include "io/kqueue/kqueue_poller.h"
 
 namespace aero::io {

@@ -1,4 +1,4 @@
-// The conformance suite, instantiated for the kqueue backend (FreeBSD, macOS, the other BSDs;
+// The conformance suite, instantiated for the kqueue backend (FreeBSD, macOS;
 // on Linux the backend is only compiled, against test/io/kqueue_shim).
 #include "io/kqueue/kqueue_poller.h"
 #include "test/io/loop_conformance.h"

@@ -13,6 +13,7 @@
 #include <ws2tcpip.h>
 #else
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -71,14 +72,39 @@ long recv_some(int fd, void* data, std::size_t size) {
 int as_socket(int fd) { return fd; }
 int last_error() { return errno; }
 bool interrupted() { return errno == EINTR; }
+// macOS has neither SOCK_NONBLOCK/SOCK_CLOEXEC nor accept4 nor MSG_NOSIGNAL: fcntl and
+// SO_NOSIGPIPE instead (the kqueue suite runs there).
 int new_socket(bool non_blocking) {
+#ifdef SOCK_NONBLOCK
   return ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (non_blocking ? SOCK_NONBLOCK : 0), 0);
+#else
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd >= 0) {
+    ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    if (non_blocking) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    const int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+  }
+  return fd;
+#endif
 }
 bool wait_readable(int fd, int timeout_ms) {
   pollfd p{fd, POLLIN, 0};
   return ::poll(&p, 1, timeout_ms) > 0;
 }
-int accept_socket(int fd) { return ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC); }
+int accept_socket(int fd) {
+#ifdef SOCK_CLOEXEC
+  return ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+#else
+  const int accepted = ::accept(fd, nullptr, nullptr);
+  if (accepted >= 0) {
+    ::fcntl(accepted, F_SETFD, FD_CLOEXEC);
+    const int one = 1;
+    ::setsockopt(accepted, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+  }
+  return accepted;
+#endif
+}
 void set_timeouts(int fd) {
   timeval tv{};
   tv.tv_sec = kPatience.count();
@@ -86,7 +112,11 @@ void set_timeouts(int fd) {
   ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 long send_some(int fd, const void* data, std::size_t size) {
+#ifdef MSG_NOSIGNAL
   return ::send(fd, data, size, MSG_NOSIGNAL);
+#else
+  return ::send(fd, data, size, 0);  // SO_NOSIGPIPE is set on the socket
+#endif
 }
 long recv_some(int fd, void* data, std::size_t size) { return ::recv(fd, data, size, 0); }
 #endif
