@@ -70,7 +70,7 @@ for t in $targets; do
     echo "PASS: $t ${seconds}s, ${execs:-?} execs, ${rate:-?} execs/s, ${cov:-cov: ?}"
     if [ "${FUZZ_MERGE:-0}" = "1" ] && [ -d "$seeds" ]; then
       "$bin_dir/$pkg/$name" -merge=1 "$seeds" "$corpus" >"$work/$name.merge.log" 2>&1 \
-        && echo "  merged: $(grep -o 'added [0-9]* new units' "$work/$name.merge.log" | tail -1)"
+        && echo "  merged into $seeds: $(grep -o 'MERGE-OUTER: [0-9]* new files[^;]*' "$work/$name.merge.log" | tail -1)"
     fi
   fi
 done
