@@ -44,6 +44,7 @@ PingPongResult loop_ping_pong(std::uint16_t port, std::size_t message_size,
     char response[4096];
     std::int64_t left;
     std::int64_t start_cpu = 0, end_cpu = 0;
+    std::uint64_t start_polls = 0, end_polls = 0;
     bool ok = true;
 
     void round() {
@@ -63,6 +64,7 @@ PingPongResult loop_ping_pong(std::uint16_t port, std::size_t message_size,
     }
     void finish() {
       end_cpu = thread_cpu_ns();
+      end_polls = loop->stats().polls;
       loop->close(socket);
       loop->stop();
     }
@@ -74,25 +76,29 @@ PingPongResult loop_ping_pong(std::uint16_t port, std::size_t message_size,
                 [&c](std::error_code ec, SocketId s) {
                   if (ec) return c.fail();
                   c.socket = s;
+                  c.start_polls = c.loop->stats().polls;
                   c.start_cpu = thread_cpu_ns();
                   c.round();
                 });
   loop->run();
-  return {round_trips, c.end_cpu - c.start_cpu, c.ok};
+  return {round_trips, c.end_cpu - c.start_cpu,
+          static_cast<std::int64_t>(c.end_polls - c.start_polls), c.ok};
 }
 
 using PingPong = PingPongResult (*)(std::uint16_t, std::size_t, std::int64_t);
 
 void ping_pong_benchmark(benchmark::State& state, PingPong run) {
-  std::int64_t round_trips = 0, cpu_ns = 0;
+  std::int64_t round_trips = 0, cpu_ns = 0, polls = 0;
   while (state.KeepRunningBatch(10000)) {
     PingPongResult r = run(echo_server().port(), 64, 10000);
     if (!r.ok) state.SkipWithError("ping-pong failed");
     round_trips += r.round_trips;
     cpu_ns += r.client_cpu_ns;
+    polls += r.polls;
   }
-  state.counters["client_cpu_ns_per_rt"] =
-      round_trips ? static_cast<double>(cpu_ns) / static_cast<double>(round_trips) : 0;
+  const double n = static_cast<double>(std::max<std::int64_t>(round_trips, 1));
+  state.counters["client_cpu_ns_per_rt"] = static_cast<double>(cpu_ns) / n;
+  state.counters["polls_per_rt"] = static_cast<double>(polls) / n;
 }
 
 void BM_PingPong_Loop(benchmark::State& state) { ping_pong_benchmark(state, loop_ping_pong); }
@@ -142,7 +148,7 @@ BENCHMARK(BM_TimerStartCancel)->Arg(0)->Arg(1000)->Arg(1000000);
 
 // Alternates bare and Loop runs so that both see the same machine state; medians of each.
 void print_ratio(int rounds, std::int64_t round_trips) {
-  std::vector<double> bare, loop;
+  std::vector<double> cpu[2], polls[2];  // [0] bare, [1] Loop
   for (int i = 0; i < rounds; ++i) {
     for (int which = 0; which < 2; ++which) {
       PingPongResult r = (which == 0 ? bare_epoll_ping_pong : loop_ping_pong)(
@@ -151,19 +157,23 @@ void print_ratio(int rounds, std::int64_t round_trips) {
         std::fprintf(stderr, "ping-pong failed\n");
         return;
       }
-      (which == 0 ? bare : loop)
-          .push_back(static_cast<double>(r.client_cpu_ns) / static_cast<double>(r.round_trips));
+      const double n = static_cast<double>(r.round_trips);
+      cpu[which].push_back(static_cast<double>(r.client_cpu_ns) / n);
+      polls[which].push_back(static_cast<double>(r.polls) / n);
     }
   }
   auto median = [](std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
   };
-  const double b = median(bare), l = median(loop);
+  const double b = median(cpu[0]), l = median(cpu[1]);
   std::printf("\nping-pong, 64-byte messages, client-thread CPU per round trip "
               "(median of %d alternating runs of %lld round trips):\n"
-              "  bare epoll: %.0f ns\n  io::Loop:   %.0f ns\n  Loop/bare:  %.3f\n",
-              rounds, static_cast<long long>(round_trips), b, l, l / b);
+              "  bare epoll: %.0f ns (%.2f polls per round trip)\n"
+              "  io::Loop:   %.0f ns (%.2f polls per round trip)\n"
+              "  Loop/bare:  %.3f\n",
+              rounds, static_cast<long long>(round_trips), b, median(polls[0]), l,
+              median(polls[1]), l / b);
 }
 
 }  // namespace

@@ -48,6 +48,7 @@ PingPongResult bare_epoll_ping_pong(std::uint16_t port, std::size_t message_size
     std::size_t got = 0;
     while (ok && got < message_size) {
       if (::epoll_wait(ep, &event, 1, -1) < 0 && errno != EINTR) ok = false;
+      ++result.polls;
       const ssize_t n = ::recv(fd, response, sizeof response, 0);
       if (n > 0) got += static_cast<std::size_t>(n);
       if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) ok = false;

@@ -12,6 +12,7 @@ namespace aero::bench {
 struct PingPongResult {
   std::int64_t round_trips = 0;
   std::int64_t client_cpu_ns = 0;  // CPU time of the calling thread during the round trips
+  std::int64_t polls = 0;          // epoll_wait calls (or the Loop's polls) in that time
   bool ok = false;
 };
 
