@@ -39,6 +39,9 @@ else
 fi
 [ ${#patterns[@]} -gt 0 ] || fail "no test folders (test/io, test/executor) to run"
 
+# The Wine prefix is created once, here, rather than inside the first test (and its timeout).
+toolchains/mingw/wine_run.sh --prepare || fail "could not prepare the Wine prefix"
+
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 

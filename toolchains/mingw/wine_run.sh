@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs a Windows test binary under Wine: `wine_run.sh program.exe [args...]`.
-# Used as Bazel's --run_under by --config=mingw, and by tools/test_windows.sh.
+# Used as Bazel's --run_under by --config=mingw. `wine_run.sh --prepare` only creates the
+# Wine prefix: tools/test_windows.sh does that first, outside any test's timeout (creating
+# a prefix takes from ~10 s to minutes on a loaded machine).
 #
 # The Wine prefix lives outside the repository, under the project's cache directory, and is
 # created once (the first run takes ~10 s); WINEDEBUG=-all keeps Wine's own chatter out of
@@ -31,13 +33,16 @@ mkdir -p "$(dirname "$WINEPREFIX")"
   flock 9
   if [ ! -f "$WINEPREFIX/system.reg" ]; then
     echo "wine_run: creating Wine prefix $WINEPREFIX (once)" >&2
-    timeout 300 wineboot --init >/dev/null 2>&1 || true
-    timeout 60 wineserver --wait || true
+    timeout 600 wineboot --init >/dev/null 2>&1 || true
+    timeout 120 wineserver --wait || true
   fi
 ) 9>"$WINEPREFIX.lock"
 if [ ! -f "$WINEPREFIX/system.reg" ]; then
   echo "wine_run: could not create the Wine prefix $WINEPREFIX" >&2
   exit 2
+fi
+if [ "$1" = "--prepare" ]; then
+  exit 0
 fi
 
 # Bazel hands GoogleTest a Unix path for its XML report (XML_OUTPUT_FILE, or GTEST_OUTPUT);
