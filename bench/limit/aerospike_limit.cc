@@ -50,13 +50,14 @@ struct LimitOptions {
   int timeout_ms = 1000;
   std::uint64_t seed = 1;
   std::string json_path;
+  std::int64_t ops = 0;  // stop after this many commands (0: by duration only)
 };
 
 void usage(std::FILE* out) {
   std::fprintf(out,
                "usage: aerospike_limit --hosts HOST:PORT [--in-flight N] [--duration S]\n"
                "         [--keys N] [--start-key N] [--read-percent R] [-o SPEC] [-n NS] [-s SET]\n"
-               "         [--bin NAME] [--timeout MS] [--seed N] [--json FILE]\n"
+               "         [--bin NAME] [--timeout MS] [--seed N] [--ops N] [--json FILE]\n"
                "The bare epoll limit for aerobench's RU workload against one node (defaults as\n"
                "aerobench: 100 in flight, 10 s, 100000 keys, 50%% reads, I4, test/testset).\n");
 }
@@ -108,6 +109,8 @@ bool parse(int argc, char** argv, LimitOptions* o, std::string* error) {
       o->timeout_ms = static_cast<int>(number(0, 3600000));
     } else if (a == "--seed") {
       o->seed = static_cast<std::uint64_t>(number(0, 1e18));
+    } else if (a == "--ops") {
+      o->ops = static_cast<std::int64_t>(number(1, 1e15));
     } else if (a == "--json") {
       o->json_path = v;
     } else {
@@ -219,6 +222,11 @@ class Limit {
 
  private:
   bool send_next(Conn& c) {
+    if (o_.ops > 0 && issued_ >= o_.ops) {
+      stopping_ = true;
+      return true;
+    }
+    ++issued_;
     const std::int64_t key = o_.start_key + static_cast<std::int64_t>(rng_.below(static_cast<std::uint64_t>(o_.keys)));
     const bool read = rng_.below(100) < static_cast<std::uint64_t>(o_.read_percent);
     if (!(read ? messages_.encode_get(c.request, key) : messages_.encode_put(c.request, key))) {
@@ -311,6 +319,7 @@ class Limit {
   int epoll_ = -1;
   bool stopping_ = false;
   std::int64_t outstanding_ = 0;
+  std::int64_t issued_ = 0;
   std::uint64_t completed_ = 0, ok_ = 0, not_found_ = 0, errors_ = 0;
 };
 

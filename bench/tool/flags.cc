@@ -331,8 +331,9 @@ Workload
                             (default I4), e.g. -o S100 or -o I4,S100,B64
   --random                  new random values for every write (default: one fixed record)
   --batch-size N            with RU: each read is a batch read of N random keys
-  --prefill auto|yes|no     insert the key space before the measured run
-                            (auto = yes on the embedded cluster when the workload reads)
+  --prefill auto|yes|no     fill the key space before the measured run (auto = yes on
+                            the embedded cluster when the workload reads; there the
+                            records are stored directly, elsewhere inserted with workload I)
 
 Duration and load
   -t, --duration S          seconds: 10, 2.5, 500ms, 2m (default 10; for I: until done)

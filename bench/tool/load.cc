@@ -74,13 +74,11 @@ void LoadRun::start() {
 void LoadRun::wait() {
   if (!started_once_ || waited_) return;
   waited_ = true;
-  if (pacer_.joinable()) pacer_.join();
-  for (;;) {
-    const bool done = config_.rate > 0
-                          ? outstanding_.load(std::memory_order_acquire) == 0
-                          : active_slots_.load(std::memory_order_acquire) == 0;
-    if (done) break;
-    std::this_thread::sleep_for(std::chrono::microseconds(500));
+  if (pacer_.joinable()) pacer_.join();  // after this, pacer_done_ is true
+  // Blocks without polling: the last completion notifies (see slot_done() and finish()).
+  std::atomic<std::int64_t>& left = config_.rate > 0 ? outstanding_ : active_slots_;
+  for (std::int64_t v = left.load(std::memory_order_seq_cst); v != 0; v = left.load(std::memory_order_seq_cst)) {
+    left.wait(v, std::memory_order_seq_cst);
   }
   end_ = now_ns();
 }
@@ -99,7 +97,9 @@ void LoadRun::next(Slot& slot) {
   issue(&slot, slot.rng, insert_key, now);
 }
 
-void LoadRun::slot_done() { active_slots_.fetch_sub(1, std::memory_order_acq_rel); }
+void LoadRun::slot_done() {
+  if (active_slots_.fetch_sub(1, std::memory_order_seq_cst) == 1) active_slots_.notify_all();
+}
 
 void LoadRun::issue(Slot* slot, Rng& rng, std::int64_t insert_key, std::uint64_t start) {
   const Workload& w = config_.workload;
@@ -192,9 +192,14 @@ void LoadRun::finish(const Pending& p) {
     next(*p.slot);
     return;
   }
-  // Wake the pacer only when it may be waiting: the count was at the cap.
-  if (outstanding_.fetch_sub(1, std::memory_order_acq_rel) == config_.in_flight) {
-    outstanding_.notify_one();
+  // Wake the pacer only when it may be waiting (the count was at the cap), and wait() only
+  // when this was the last command after the pacer finished. Both sides use seq_cst, so
+  // either wait() sees 0 or this completion sees pacer_done_ (no lost wake-up).
+  const std::int64_t before = outstanding_.fetch_sub(1, std::memory_order_seq_cst);
+  if (before == 1 && pacer_done_.load(std::memory_order_seq_cst)) {
+    outstanding_.notify_all();
+  } else if (before == std::max(1, config_.in_flight)) {
+    outstanding_.notify_all();
   }
 }
 
@@ -236,7 +241,7 @@ void LoadRun::pace() {
     issue(nullptr, rng, static_cast<std::int64_t>(i), intended);
     ++i;
   }
-  pacer_done_.store(true, std::memory_order_release);
+  pacer_done_.store(true, std::memory_order_seq_cst);
 }
 
 }  // namespace aero::bench

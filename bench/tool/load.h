@@ -129,7 +129,7 @@ class LoadRun {
 
   // Closed loop.
   std::vector<std::unique_ptr<Slot>> slots_;
-  std::atomic<int> active_slots_{0};
+  std::atomic<std::int64_t> active_slots_{0};
 
   // Open loop.
   std::thread pacer_;
