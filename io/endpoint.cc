@@ -153,7 +153,9 @@ std::string Endpoint::to_string() const {
   }
   // RFC 5952: lowercase, no leading zeros, the longest run (>= 2) of zero groups as "::".
   unsigned groups[8];
-  for (int i = 0; i < 8; ++i) groups[i] = static_cast<unsigned>(address[2 * i] << 8 | address[2 * i + 1]);
+  for (int i = 0; i < 8; ++i) {
+    groups[i] = static_cast<unsigned>(address[2 * i] << 8 | address[2 * i + 1]);
+  }
   int best_start = -1, best_len = 0;
   for (int i = 0; i < 8;) {
     if (groups[i] != 0) {

@@ -146,6 +146,7 @@ class Loop {
   // Sockets stay open until close() or the loop's destruction.
   virtual void stop() = 0;
 
+  // Counters (see LoopStats), for tests and benchmarks.
   virtual LoopStats stats() const = 0;
 
   // ---- loop thread only ----
@@ -180,7 +181,10 @@ class Loop {
 
   // Completes the socket's pending connect/read/write with operation_canceled. The socket
   // stays open, except after a cancelled connect (see connect()). Returns true if anything
-  // was pending; false for an idle socket or an unknown id.
+  // was pending; false for an idle socket or an unknown id. Cancellation races honestly: an
+  // operation whose result is already decided (waiting on the ready list) is not pending
+  // any more and is delivered with that result. A cancelled write may have sent part of its
+  // bytes (the handler says how many): the stream should then be closed.
   virtual bool cancel(SocketId socket) = 0;
 
   // Cancels what is pending (as cancel()) and closes the socket; the id is then invalid
@@ -189,8 +193,9 @@ class Loop {
 
   // Timers: on expiry the timer's handler runs on the loop thread (a deadline already past
   // fires in the next loop iteration, never inside start_timer()). Re-arming an armed timer
-  // moves its deadline. Timers started by an expiring handler wait for the next iteration. cancel_timer() returns false if the timer was not armed (it
-  // already fired, or was never started): then its handler has run or will never run.
+  // moves its deadline. Timers started by an expiring handler wait for the next iteration.
+  // cancel_timer() returns false if the timer was not armed (it already fired, or was never
+  // started): then its handler has run or will never run.
   virtual void start_timer(Timer& timer, TimePoint deadline) = 0;
   virtual bool cancel_timer(Timer& timer) = 0;
 

@@ -64,7 +64,8 @@ void EchoServer::serve() {
       if (n <= 0) break;
       ssize_t sent = 0;
       while (sent < n) {
-        const ssize_t w = ::send(fd, buffer + sent, static_cast<std::size_t>(n - sent), MSG_NOSIGNAL);
+        const auto left = static_cast<std::size_t>(n - sent);
+        const ssize_t w = ::send(fd, buffer + sent, left, MSG_NOSIGNAL);
         if (w < 0 && errno == EINTR) continue;
         if (w <= 0) break;
         sent += w;
