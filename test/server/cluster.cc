@@ -51,7 +51,12 @@ Clock& Cluster::clock() { return state_->clock(); }
 
 bool Cluster::start(std::string* error) {
   std::lock_guard<std::mutex> lock(topology_mutex_);
-  if (!nodes_.empty()) return true;
+  if (!nodes_.empty()) {  // started before: restart the nodes that are down
+    for (auto& n : nodes_) {
+      if (!n->start(error)) return false;
+    }
+    return true;
+  }
   if (!validate(options_, error)) return false;
   std::vector<uint64_t> ids;
   std::vector<bool> live(size_t(options_.nodes), true);

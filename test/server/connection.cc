@@ -25,6 +25,7 @@ constexpr size_t kReadChunk = 64 * 1024;
 constexpr size_t kHighWater = 8 * 1024 * 1024;    // stop answering while this much is unsent
 constexpr size_t kJobLowWater = 1024 * 1024;      // produce more of a scan below this
 constexpr size_t kJobChunk = 256 * 1024;          // bytes of scan answer per produce() call
+constexpr size_t kKeepBuffer = 4 * 1024 * 1024;   // larger idle buffers are given back
 
 void header_only_message(ResponseWriter& w, uint8_t result) {
   MsgHeader h;
@@ -96,10 +97,14 @@ void Connection::read_ready() {
       }
       if (in_.size() - in_end_ < kReadChunk) in_.resize(in_end_ + kReadChunk);
     }
-    const ssize_t n = ::recv(fd_, in_.data() + in_end_, in_.size() - in_end_, 0);
+    const size_t room = in_.size() - in_end_;
+    const ssize_t n = ::recv(fd_, in_.data() + in_end_, room, 0);
     if (n > 0) {
       in_end_ += size_t(n);
       if (hung_) in_start_ = in_end_ = 0;  // a hung connection reads and forgets
+      // A short read drained the socket: skip the recv that would only say EAGAIN (the
+      // level-triggered loop reports the socket again if more arrives).
+      if (size_t(n) < room) return;
       continue;
     }
     if (n == 0) {  // the client closed its side: a real server closes too
@@ -158,7 +163,10 @@ void Connection::process_input() {
     handle_request(h.type, p + wire::kProtoHeaderSize, size_t(h.size));
     in_start_ += wire::kProtoHeaderSize + size_t(h.size);
   }
-  if (in_start_ == in_end_) in_start_ = in_end_ = 0;
+  if (in_start_ == in_end_) {
+    in_start_ = in_end_ = 0;
+    if (in_.size() > kKeepBuffer) std::vector<uint8_t>().swap(in_);  // after a huge request
+  }
 }
 
 void Connection::handle_request(uint8_t type, const uint8_t* body, size_t size) {
@@ -381,6 +389,7 @@ void Connection::flush() {
   }
   if (out_sent_ == out_.size()) {
     out_.clear();
+    if (out_.capacity() > kKeepBuffer) std::vector<uint8_t>().swap(out_);  // after a huge answer
     out_sent_ = 0;
     if (close_after_flush_) close();
   } else if (out_sent_ > kReadChunk && out_sent_ > out_.size() / 2) {

@@ -203,6 +203,22 @@ TEST(NodeFaults, StopAndRestartOnTheSamePort) {
   EXPECT_TRUE(call_info(again, {"node"}));
 }
 
+TEST(NodeFaults, WholeClusterStopAndStartAgain) {
+  ClusterOptions o;
+  o.nodes = 2;
+  auto cluster = start_cluster(o);
+  const uint16_t p0 = cluster->node(0).port(), p1 = cluster->node(1).port();
+  cluster->stop();
+  EXPECT_FALSE(cluster->node(0).running());
+  EXPECT_FALSE(cluster->node(1).running());
+  std::string error;
+  ASSERT_TRUE(cluster->start(&error)) << error;
+  EXPECT_EQ(cluster->node(0).port(), p0);
+  EXPECT_EQ(cluster->node(1).port(), p1);
+  RawConnection c = connect_to(*cluster, 1);
+  EXPECT_TRUE(call_info(c, {"node"}));
+}
+
 TEST(Migration, MovesAPartitionWhileServing) {
   ClusterOptions o;
   o.nodes = 4;
