@@ -16,6 +16,10 @@ namespace aero::wire {
 inline constexpr uint8_t kProtoVersion = 2;
 inline constexpr size_t kProtoHeaderSize = 8;
 inline constexpr uint64_t kMaxProtoBodySize = 128ull * 1024 * 1024;  // PROTO_SIZE_MAX
+// With the "compress" policy, the official clients compress requests larger than this
+// (zlib level 1, frame.h compress_frame); servers compress responses only when asked
+// (info1 COMPRESS_RESPONSE, Enterprise).
+inline constexpr size_t kCompressThreshold = 128;
 
 enum class ProtoType : uint8_t {
   kInfo = 1,
