@@ -209,7 +209,7 @@ TEST(ScanStream, LargeScanStreamsInManyFramesWithFlowControl) {
   r.generation = 1;
   r.set = "big";
   r.bins.push_back({"p", 3, payload});
-  for (uint64_t k = 0; k < 20000; ++k) {
+  for (uint64_t k = 0; k < 10000; ++k) {
     const Bytes d = digest_for(k);
     cluster->put_record("test", reinterpret_cast<const uint8_t*>(d.data()), r);
   }
@@ -234,7 +234,7 @@ TEST(ScanStream, LargeScanStreamsInManyFramesWithFlowControl) {
       }
     }
   }
-  EXPECT_EQ(records, 20000u);
+  EXPECT_EQ(records, 10000u);
   EXPECT_GT(frames, 10u);
   // Requests pipelined behind a scan are answered after it, in order.
   EXPECT_EQ(get(c, digest_for(5), "big").result, 0);
@@ -245,7 +245,7 @@ TEST(ScanTasks, ActiveTaskIdIsNotAnsweredTwice) {
   aero::testserver::Record r;
   r.generation = 1;
   r.bins.push_back({"p", 3, std::string(4000, 'q')});
-  for (uint64_t k = 0; k < 6000; ++k) {
+  for (uint64_t k = 0; k < 4000; ++k) {
     const Bytes d = digest_for(k);
     cluster->put_record("test", reinterpret_cast<const uint8_t*>(d.data()), r);
   }
