@@ -53,6 +53,21 @@ wire::WriteAttrs write_attrs(const WritePolicy& p) {
   return a;
 }
 
+// Held by a submitting call while it checks that the client is open and hands its command
+// to a loop. close() sets closed_ and then waits for outstanding_ to drain, so either the
+// call sees closed_ or close() sees the call (both sides sequentially consistent): no
+// command reaches a loop that close() has already stopped.
+class SubmitGuard {
+ public:
+  explicit SubmitGuard(std::atomic<std::int64_t>& outstanding) : n_(outstanding) { n_.fetch_add(1); }
+  ~SubmitGuard() { n_.fetch_sub(1); }
+  SubmitGuard(const SubmitGuard&) = delete;
+  SubmitGuard& operator=(const SubmitGuard&) = delete;
+
+ private:
+  std::atomic<std::int64_t>& n_;
+};
+
 }  // namespace
 
 namespace detail {
@@ -136,13 +151,13 @@ void Client::close() {
   if (tender_) tender_->stop();
   // Quiescence: every command taken from a pool comes back once its completion ran and
   // its loop is done with it; each is bounded by its own deadline.
-  while (outstanding_.load(std::memory_order_acquire) > 0) {
+  while (outstanding_.load() > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   for (auto& t : owned_loops_) t->stop();
   tender_.reset();
-  per_loop_.clear();
-  owned_loops_.clear();
+  // The per-loop state and the (stopped) loops stay until the destructor: other threads may
+  // still call in and must get client_closed, not a destroyed loop.
 }
 
 std::size_t Client::loop_count() const { return loops_.size(); }
@@ -197,7 +212,8 @@ void Client::submit_single(const Key& key, const Policy& policy, bool is_write, 
     return;
   }
   PerLoop& pl = pick(loop);
-  if (closed_.load(std::memory_order_acquire)) {
+  SubmitGuard guard(outstanding_);
+  if (closed_.load()) {
     fail_now<R>(pl, cb, Status(ClientCode::client_closed, "the client is closed"));
     return;
   }
@@ -312,7 +328,8 @@ void Client::submit_batch(std::vector<Key> keys, BatchRead what, std::vector<Ope
     return;
   }
   PerLoop& pl = pick(loop);
-  if (closed_.load(std::memory_order_acquire)) {
+  SubmitGuard guard(outstanding_);
+  if (closed_.load()) {
     fail_now<std::vector<BatchRecord>>(pl, cb, Status(ClientCode::client_closed, "the client is closed"));
     return;
   }

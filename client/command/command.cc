@@ -295,13 +295,18 @@ bool Command::process_frames() {
         finish(Status(ClientCode::bad_response, std::move(msg), timing_.is_write));
         return false;
       }
-      end_attempt(true);
       if (r.ok()) {
+        end_attempt(true);
         finish(Status());
-      } else if (retryable_server_code(r.code())) {
-        retry_or_fail(r.status());
+        return false;
+      }
+      // A server result code: say which node answered it.
+      Status st(r.code(), r.status().message() + " (" + where() + ")", r.status().in_doubt());
+      end_attempt(true);
+      if (retryable_server_code(st.code())) {
+        retry_or_fail(std::move(st));
       } else {
-        finish(r.status());
+        finish(std::move(st));
       }
       return false;
     }
@@ -346,7 +351,16 @@ Status Command::timeout_status(bool total_expired) const {
   std::string msg = total_expired ? "total timeout expired " : "socket timeout (" +
                                                                    ms(timing_.socket_timeout) +
                                                                    ") expired ";
-  msg += std::string(phase) + where() + " (attempt " + std::to_string(iteration_ + 1) + ")";
+  msg += std::string(phase) + where() + " (attempt " + std::to_string(iteration_ + 1);
+  if (state_ == State::reading && filled_ > 0) {
+    // Part of the answer came: say how much (a frame cut short looks like this).
+    msg += ", " + std::to_string(filled_) + " bytes of the answer received";
+    if (filled_ >= kHeaderSize) {
+      auto header = wire::parse_proto_header({rbuf_.data(), kHeaderSize}, wire::ExpectedFrame::kMessage);
+      if (header.ok()) msg += " of a " + std::to_string(kHeaderSize + header->body_size) + "-byte frame";
+    }
+  }
+  msg += ")";
   return Status(result::timeout, std::move(msg), timing_.is_write && sent_);
 }
 

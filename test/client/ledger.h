@@ -15,7 +15,23 @@
 #include <string>
 #include <thread>
 
+#include "client/policy.h"
+
 namespace aero::testing {
+
+// Timeouts long enough that a slow, shared machine (or a sanitizer build) never turns a
+// healthy command into a timeout: for tests whose subject is not the timeout itself.
+inline void patient(Policy& p) {
+  p.total_timeout = std::chrono::seconds(30);
+  p.socket_timeout = std::chrono::seconds(10);
+}
+inline ClientConfig patient(ClientConfig config) {
+  patient(config.read);
+  patient(config.write);
+  patient(config.batch);
+  patient(config.batch_write);
+  return config;
+}
 
 // Waits until `pred` holds, polling every millisecond, for at most `limit`. Returns the
 // last value of `pred` (false: the wait ran out).

@@ -53,6 +53,26 @@ class InFlight {
 
 constexpr int kKeys = 1000;
 
+// The first few failure messages of each phase, for the failure printout.
+class FailureSamples {
+ public:
+  void add(int phase, const Status& st) {
+    std::lock_guard<std::mutex> g(m_);
+    auto& v = samples_[static_cast<std::size_t>(phase)];
+    if (v.size() < 4) v.push_back(st.to_string());
+  }
+  std::string describe(int phase) {
+    std::lock_guard<std::mutex> g(m_);
+    std::string s;
+    for (const std::string& m : samples_[static_cast<std::size_t>(phase)]) s += "\n    " + m;
+    return s;
+  }
+
+ private:
+  std::mutex m_;
+  std::array<std::vector<std::string>, 3> samples_;
+};
+
 enum Phase : int { kBeforeKill = 0, kAroundKill = 1, kAfterTend = 2 };
 
 // How the test decides that the client has noticed the dead node.
@@ -75,14 +95,12 @@ TEST_P(LedgerTest, NodeKilledUnderLoad) {
   constexpr std::size_t kKillAfter = 4000;        // completions before the node is stopped
   constexpr std::size_t kAroundKillBudget = 4000; // submissions while the tend catches up
 
-  ClientConfig config;
+  // Generous timeouts: the kill shows up as connection errors at once; a timeout would only
+  // mean a starved machine, which must not fail the test.
+  ClientConfig config = testing::patient({});
   config.loops = 2;
   config.tend_interval = 100ms;
   config.max_tend_failures = scenario.max_tend_failures;
-  config.read.total_timeout = 3000ms;
-  config.read.socket_timeout = 1000ms;
-  config.write.total_timeout = 3000ms;
-  config.write.socket_timeout = 1000ms;
   auto cc = ClusterClient::start({.nodes = 3, .replication_factor = 2}, config);
   ASSERT_NE(cc.client, nullptr);
   Client& client = *cc.client;
@@ -90,6 +108,7 @@ TEST_P(LedgerTest, NodeKilledUnderLoad) {
   for (int k = 0; k < kKeys; ++k) ASSERT_TRUE(client.put(key(k), {{"v", k}}).get().ok()) << k;
 
   Ledger ledger(kTotal);
+  FailureSamples samples;
   std::vector<std::atomic<int>> phase_of(kTotal);
   std::atomic<int> phase{kBeforeKill};
   std::atomic<std::size_t> around_kill_submitted{0};
@@ -111,23 +130,24 @@ TEST_P(LedgerTest, NodeKilledUnderLoad) {
         p = phase.load();
       }
       phase_of[id].store(p, std::memory_order_relaxed);
-      auto done = [&, id](int code) {
-        if (ledger.complete(id, code) != 0) duplicates.fetch_add(1);
+      auto done = [&, id](const Status& st) {
+        if (!st.ok()) samples.add(phase_of[id].load(std::memory_order_relaxed), st);
+        if (ledger.complete(id, st.code()) != 0) duplicates.fetch_add(1);
         limit.release();
       };
       const Key k = key(static_cast<std::int64_t>(id % kKeys));
       if (id % 2 == 0) {
         client.put(k, {{"v", static_cast<std::int64_t>(id % kKeys)}},
-                   [done](Result<void> r) mutable { done(r.code()); });
+                   [done](Result<void> r) mutable { done(r.status()); });
       } else {
         client.get(k, [done, id](Result<Record> r) mutable {
-          int code = r.code();
           // A get that succeeds must see the key's value.
           if (r.ok() && (r->find("v") == nullptr ||
                          *r->find("v")->as_int() != static_cast<std::int64_t>(id % kKeys))) {
-            code = 1000;  // wrong data
+            done(Status(1000, "wrong data"));
+          } else {
+            done(r.status());
           }
-          done(code);
         });
       }
     }
@@ -187,7 +207,7 @@ TEST_P(LedgerTest, NodeKilledUnderLoad) {
     std::string s = "phase " + std::to_string(p) + ": " + std::to_string(submitted[p]) +
                     " submitted, " + std::to_string(ok[p]) + " ok;";
     for (auto [code, n] : failures[p]) s += " code " + std::to_string(code) + " x" + std::to_string(n);
-    return s;
+    return s + samples.describe(p);
   };
   std::printf("%s\n%s\n%s\n", describe(0).c_str(), describe(1).c_str(), describe(2).c_str());
 
