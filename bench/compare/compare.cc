@@ -7,7 +7,8 @@
 //    child process of its own, so that no server work lands in a client's CPU time.
 // 2. Prefill: aerobench inserts the key space (workload I), so gets find their records.
 // 3. Rounds: the limit (bench/limit:aerospike_limit), aerobench with serial completions and
-//    aerobench with completions on a oneTBB pool, one after the other, each a fresh process
+//    aerobench with completions on a oneTBB pool, one after the other (the order rotates from
+//    round to round), each a fresh process
 //    with the same workload: --in-flight commands (default 100), 1 loop, 50% gets and 50%
 //    puts of one 100-byte string bin, --duration seconds each.
 // 4. Report: per run, throughput and CPU time per command (user + sys of that process over
@@ -63,6 +64,13 @@ std::string locate(const std::string& path, const char* argv0) {
   const std::string in_runfiles = std::string(argv0) + ".runfiles/aerospike_async/" + path;
   if (stat(in_runfiles.c_str(), &st) == 0) return in_runfiles;
   return path;
+}
+
+// Relative output paths are meant from where the user ran `bazel run` (not the runfiles).
+std::string user_path(const std::string& p) {
+  const char* wd = std::getenv("BUILD_WORKING_DIRECTORY");
+  if (p.empty() || p.front() == '/' || wd == nullptr || *wd == '\0') return p;
+  return std::string(wd) + "/" + p;
 }
 
 // ---- The embedded server, in a child process. ----
@@ -203,8 +211,8 @@ int main(int argc, char** argv) {
     else if (f == "-o") a.object = v;
     else if (f == "--aerobench") a.aerobench = v;
     else if (f == "--limit") a.limit = v;
-    else if (f == "--json") a.json_path = v;
-    else if (f == "--keep") a.keep_dir = v;
+    else if (f == "--json") a.json_path = user_path(v);
+    else if (f == "--keep") a.keep_dir = user_path(v);
     else {
       std::fprintf(stderr, "compare: unknown flag %s\n", f.c_str());
       usage(stderr);
@@ -262,18 +270,25 @@ int main(int argc, char** argv) {
   for (int round = 1; round <= a.rounds && status == 0; ++round) {
     std::printf("round %d:\n", round);
     const std::string tag = dir + "/r" + std::to_string(round) + "-";
-    Run lim = run_child("limit", {limit, "--hosts", hosts, "--in-flight", in_flight, "--duration",
+    // The three runs in a rotating order, so that no variant always runs first or last.
+    Run lim;
+    std::vector<Run> clients(2);
+    for (int step = 0; step < 3; ++step) {
+      const int which = (step + round - 1) % 3;
+      if (which == 0) {
+        lim = run_child("limit", {limit, "--hosts", hosts, "--in-flight", in_flight, "--duration",
                                   duration, "-k", keys, "-o", a.object, "--read-percent", "50",
                                   "--json", tag + "limit.json"},
                         tag + "limit.json", tag + "limit.log");
-    std::vector<Run> clients;
-    for (const char* executor : {"serial", "tbb"}) {
-      clients.push_back(run_child(std::string("aerobench ") + executor,
-                                  {aerobench, "--hosts", hosts, "--in-flight", in_flight, "--loops",
-                                   "1", "-t", duration, "-k", keys, "-o", a.object, "-w", "RU,50",
-                                   "--prefill", "no", "--executor", executor, "-q", "--json",
-                                   tag + executor + ".json"},
-                                  tag + executor + ".json", tag + executor + ".log"));
+        continue;
+      }
+      const char* executor = which == 1 ? "serial" : "tbb";
+      clients[static_cast<std::size_t>(which - 1)] =
+          run_child(std::string("aerobench ") + executor,
+                    {aerobench, "--hosts", hosts, "--in-flight", in_flight, "--loops", "1", "-t",
+                     duration, "-k", keys, "-o", a.object, "-w", "RU,50", "--prefill", "no",
+                     "--executor", executor, "-q", "--json", tag + executor + ".json"},
+                    tag + executor + ".json", tag + executor + ".log");
     }
     if (!lim.ok || !clients[0].ok || !clients[1].ok) {
       status = 1;

@@ -74,13 +74,18 @@ void LoadRun::start() {
 void LoadRun::wait() {
   if (!started_once_ || waited_) return;
   waited_ = true;
-  if (pacer_.joinable()) pacer_.join();  // after this, pacer_done_ is true
-  // Blocks without polling: the last completion notifies (see slot_done() and finish()).
-  std::atomic<std::int64_t>& left = config_.rate > 0 ? outstanding_ : active_slots_;
-  for (std::int64_t v = left.load(std::memory_order_seq_cst); v != 0; v = left.load(std::memory_order_seq_cst)) {
-    left.wait(v, std::memory_order_seq_cst);
-  }
+  if (pacer_.joinable()) pacer_.join();
+  std::unique_lock<std::mutex> lock(done_mutex_);
+  done_cv_.wait(lock, [this] { return done_; });
   end_ = now_ns();
+}
+
+// The last touch of `this` by the thread that finished the run: under the mutex, so wait()
+// cannot return (and the LoadRun cannot be destroyed) before it is over.
+void LoadRun::signal_done() {
+  std::lock_guard<std::mutex> g(done_mutex_);
+  done_ = true;
+  done_cv_.notify_all();
 }
 
 void LoadRun::next(Slot& slot) {
@@ -98,7 +103,7 @@ void LoadRun::next(Slot& slot) {
 }
 
 void LoadRun::slot_done() {
-  if (active_slots_.fetch_sub(1, std::memory_order_seq_cst) == 1) active_slots_.notify_all();
+  if (active_slots_.fetch_sub(1, std::memory_order_acq_rel) == 1) signal_done();
 }
 
 void LoadRun::issue(Slot* slot, Rng& rng, std::int64_t insert_key, std::uint64_t start) {
@@ -192,15 +197,13 @@ void LoadRun::finish(const Pending& p) {
     next(*p.slot);
     return;
   }
-  // Wake the pacer only when it may be waiting (the count was at the cap), and wait() only
-  // when this was the last command after the pacer finished. Both sides use seq_cst, so
-  // either wait() sees 0 or this completion sees pacer_done_ (no lost wake-up).
-  const std::int64_t before = outstanding_.fetch_sub(1, std::memory_order_seq_cst);
-  if (before == 1 && pacer_done_.load(std::memory_order_seq_cst)) {
-    outstanding_.notify_all();
-  } else if (before == std::max(1, config_.in_flight)) {
+  // Wake the pacer when it may be waiting for a place (the count was at the cap). The pacer
+  // may have finished already: `this` is still alive, since `remaining_` counts this command.
+  if (outstanding_.fetch_sub(1, std::memory_order_acq_rel) == std::max(1, config_.in_flight)) {
     outstanding_.notify_all();
   }
+  // Nothing touches `this` after the last count is gone, except signal_done().
+  if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) signal_done();
 }
 
 void LoadRun::pace() {
@@ -238,10 +241,12 @@ void LoadRun::pace() {
       continue;
     }
     outstanding_.fetch_add(1, std::memory_order_acq_rel);
+    remaining_.fetch_add(1, std::memory_order_relaxed);  // the pacer's own count keeps it above 0
     issue(nullptr, rng, static_cast<std::int64_t>(i), intended);
     ++i;
   }
-  pacer_done_.store(true, std::memory_order_seq_cst);
+  // Give up the pacer's own count; the run is over when the last command is done too.
+  if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) signal_done();
 }
 
 }  // namespace aero::bench

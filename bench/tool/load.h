@@ -113,6 +113,7 @@ class LoadRun {
   void on_batch(const Pending& p, int code);
   void finish(const Pending& p);
   void slot_done();
+  void signal_done();
   void pace();
   bool time_up(std::uint64_t now) const;
   const std::vector<Bin>& write_bins(std::vector<Bin>& scratch, Rng& rng) const;
@@ -126,6 +127,9 @@ class LoadRun {
   bool started_once_ = false;
   bool waited_ = false;
   std::atomic<bool> stop_{false};
+  std::mutex done_mutex_;
+  std::condition_variable done_cv_;
+  bool done_ = false;  // guarded by done_mutex_
 
   // Closed loop.
   std::vector<std::unique_ptr<Slot>> slots_;
@@ -133,8 +137,8 @@ class LoadRun {
 
   // Open loop.
   std::thread pacer_;
-  std::atomic<bool> pacer_done_{false};
-  std::atomic<std::int64_t> outstanding_{0};
+  std::atomic<std::int64_t> outstanding_{0};  // commands in flight (the cap)
+  std::atomic<std::int64_t> remaining_{1};    // commands in flight + 1 while the pacer runs
   std::int64_t max_backlog_ = 0;
   std::vector<Bin> pacer_scratch_;
 };

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,13 +51,21 @@ struct Cpu {
   }
 };
 
+// `bazel run` starts the program in its runfiles tree and says where the user was in
+// BUILD_WORKING_DIRECTORY: relative output paths are meant from there.
+std::string user_path(const std::string& p) {
+  const char* wd = std::getenv("BUILD_WORKING_DIRECTORY");
+  if (p.empty() || p.front() == '/' || wd == nullptr || *wd == '\0') return p;
+  return std::string(wd) + "/" + p;
+}
+
 // An output file, opened before the run so that a bad path fails before any load.
 struct OutputFile {
   std::string path;
   std::FILE* f = nullptr;
   bool open(const std::string& p) {
-    path = p;
-    f = std::fopen(p.c_str(), "w");
+    path = user_path(p);
+    f = std::fopen(path.c_str(), "w");
     return f != nullptr;
   }
   bool write(const std::string& text) {
@@ -78,11 +87,11 @@ int run(const Options& o) {
   OutputFile json, plot;
   std::vector<std::unique_ptr<OutputFile>> hgrm(kOpKinds);
   if (!o.json_path.empty() && !json.open(o.json_path)) {
-    std::fprintf(stderr, "aerobench: cannot write --json file '%s': %m\n", o.json_path.c_str());
+    std::fprintf(stderr, "aerobench: cannot write --json file '%s': %m\n", json.path.c_str());
     return 1;
   }
   if (!o.plot_path.empty() && !plot.open(o.plot_path)) {
-    std::fprintf(stderr, "aerobench: cannot write --plot file '%s': %m\n", o.plot_path.c_str());
+    std::fprintf(stderr, "aerobench: cannot write --plot file '%s': %m\n", plot.path.c_str());
     return 1;
   }
   const std::array<bool, kOpKinds> used = op_kinds_used(o.workload);
@@ -92,7 +101,7 @@ int run(const Options& o) {
       hgrm[i] = std::make_unique<OutputFile>();
       const std::string path = o.hgrm_prefix + "." + op_name(static_cast<OpKind>(i)) + ".hgrm";
       if (!hgrm[i]->open(path)) {
-        std::fprintf(stderr, "aerobench: cannot write --hgrm file '%s': %m\n", path.c_str());
+        std::fprintf(stderr, "aerobench: cannot write --hgrm file '%s': %m\n", hgrm[i]->path.c_str());
         return 1;
       }
     }

@@ -19,11 +19,14 @@ struct Json {
   double n = 0;
   std::string s;
   std::vector<Json> items;
-  std::vector<std::pair<std::string, Json>> members;  // in order; duplicates are an error
+  // Object members in order (duplicates are a parse error). Two vectors rather than a vector
+  // of pairs: a pair needs Json complete here, a vector does not.
+  std::vector<std::string> keys;
+  std::vector<Json> values;
 
   const Json* get(std::string_view key) const {
-    for (const auto& [k, v] : members) {
-      if (k == key) return &v;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (keys[i] == key) return &values[i];
     }
     return nullptr;
   }
@@ -208,7 +211,8 @@ class JsonParser {
       ++pos_;
       Json v;
       if (!value(&v, depth + 1)) return false;
-      out->members.emplace_back(std::move(key), std::move(v));
+      out->keys.push_back(std::move(key));
+      out->values.push_back(std::move(v));
       ws();
       if (pos_ >= t_.size()) return fail("unterminated object");
       if (t_[pos_] == ',') {
