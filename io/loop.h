@@ -175,7 +175,8 @@ class Loop {
   // Reads into `buffer` until at least `min_bytes` (1 <= min_bytes <= buffer.size, else
   // std::errc::invalid_argument) have arrived; may return more, up to buffer.size. At most
   // one read pending per socket (a second one fails with Errc::busy). When the peer closes
-  // first, the handler gets Errc::eof and the bytes that did arrive.
+  // first, the handler gets Errc::eof and the bytes that did arrive. Reads and writes on a
+  // socket whose connect is still pending fail with std::errc::not_connected.
   virtual void read(SocketId socket, MutableBuffer buffer, std::size_t min_bytes,
                     IoHandler handler) = 0;
 

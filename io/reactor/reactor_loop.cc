@@ -72,7 +72,7 @@ void ReactorLoop::run() {
   running_ = true;
   while (!stop_requested_.load(std::memory_order_acquire)) {
     poll(poll_timeout());
-    timers_.run_expired(now_);
+    if (!timers_.empty()) timers_.run_expired(now());
     drain_ready(kMaxReadyRounds);
     local_wake_ = false;
     if (executor_.run_pending() > 0) drain_ready(kMaxReadyRounds);
@@ -97,7 +97,7 @@ int ReactorLoop::poll_timeout() {
 void ReactorLoop::poll(int timeout_ms) {
   const std::size_t n = poller_->wait(timeout_ms, events_);
   bump(polls_);
-  now_ = Clock::now();
+  now_valid_ = false;  // read lazily: an iteration without timers or now() never pays for it
   for (std::size_t i = 0; i < n; ++i) dispatch(events_[i]);
 }
 
@@ -159,7 +159,10 @@ bool ReactorLoop::cancel_timer(Timer& timer) {
 }
 
 TimePoint ReactorLoop::now() const {
-  if (!running_) now_ = Clock::now();
+  if (!running_ || !now_valid_) {
+    now_ = Clock::now();
+    now_valid_ = running_;
+  }
   return now_;
 }
 

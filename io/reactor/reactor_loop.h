@@ -145,7 +145,10 @@ class ReactorLoop final : public Loop {
   bool running_ = false;   // inside run()
   bool stopping_ = false;  // winding down: new operations are cancelled at once
   bool local_wake_ = false;  // the executor got work from the loop thread itself
+  // now(): the clock is read at most once per iteration, and only when someone asks (a
+  // clock read costs ~150 ns on a VM's kvm-clock: a tenth of the loop's own overhead).
   mutable TimePoint now_;
+  mutable bool now_valid_ = false;
 
   std::vector<std::unique_ptr<Socket>> slots_;
   std::vector<std::uint32_t> free_slots_;

@@ -147,6 +147,29 @@ TEST_P(LoopConformance, CancelPendingConnect) {
   EXPECT_EQ(calls, 1);
 }
 
+TEST_P(LoopConformance, ReadOrWriteWhileConnectingIsNotConnected) {
+  BlackHole hole;
+  int calls = 0;
+  char byte = 0;
+  ConstBuffer out{&byte, 1};
+  SocketId id = loop().connect(hole.endpoint(), loop().now() + 30s,
+                               [&](std::error_code ec, SocketId) {
+    ++calls;
+    EXPECT_EQ(ec, kCanceled) << ec.message();
+    loop().stop();
+  });
+  auto expect_not_connected = [&](std::error_code ec, std::size_t n) {
+    ++calls;
+    EXPECT_EQ(ec, std::errc::not_connected) << ec.message();
+    EXPECT_EQ(n, 0u);
+  };
+  loop().read(id, {&byte, 1}, 1, expect_not_connected);
+  loop().write(id, {&out, 1}, expect_not_connected);
+  EXPECT_TRUE(loop().cancel(id)) << "the connect is still pending";
+  run_loop();
+  EXPECT_EQ(calls, 3);
+}
+
 TEST_P(LoopConformance, ClosePendingConnect) {
   BlackHole hole;
   int calls = 0;
