@@ -32,8 +32,10 @@ using namespace aero;
 using namespace aero::bench;
 
 std::atomic<LoadRun*> g_run{nullptr};
+std::atomic<bool> g_interrupted{false};
 
 extern "C" void on_interrupt(int) {
+  g_interrupted.store(true);
   LoadRun* run = g_run.load();
   if (run != nullptr) run->stop();
 }
@@ -200,6 +202,11 @@ int run(const Options& o) {
     result.prefill_errors = snap->errors();
     result.prefill_s = prefill_run.elapsed_s();
     std::printf("%s", prefill_line(result).c_str());
+  }
+
+  if (g_interrupted.load()) {
+    std::fprintf(stderr, "aerobench: interrupted during the prefill\n");
+    return 1;
   }
 
   // ---- The measured run. ----

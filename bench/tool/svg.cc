@@ -162,13 +162,16 @@ std::string throughput(const RunResult& r) {
             (" transform=\"rotate(-90 " + num(kLeft - 60) + " " + num((kRateTop + kRateBottom) / 2) + ")\"").c_str());
   for (int i = 0; i < kOpKinds; ++i) {
     if (!r.used[i]) continue;
+    // One point per interval, at its end (the rate over the interval before it).
     std::vector<std::pair<double, double>> pts;
-    pts.emplace_back(X(0), Y(0));
     for (const SecondSample& smp : r.series) {
       const double v = smp.interval_s > 0 ? static_cast<double>(smp.kinds[i].completed) / smp.interval_s : 0;
       pts.emplace_back(X(smp.t_s), Y(v));
     }
     s += polyline(pts, color_of(i));
+    for (const auto& [x, y] : pts) {
+      s += "<circle cx=\"" + num(x) + "\" cy=\"" + num(y) + "\" r=\"3\" fill=\"" + color_of(i) + "\"/>\n";
+    }
   }
   s += line(kLeft, kRateBottom, kRight, kRateBottom, "#333333");
   s += line(kLeft, kRateTop, kLeft, kRateBottom, "#333333");
