@@ -38,7 +38,9 @@ TEST(ClusterTest, BatchGetSplitsPerNodeAndKeepsKeyOrder) {
   std::vector<Key> keys;
   for (int i = 0; i < 500; ++i) {
     keys.push_back(key(i));
-    if (i % 2 == 0) ASSERT_TRUE(cc.client->put(key(i), {{"v", i}}).get().ok());
+    if (i % 2 == 0) {
+      ASSERT_TRUE(cc.client->put(key(i), {{"v", i}}).get().ok());
+    }
   }
   auto r = cc.client->batch_get(keys).get();
   ASSERT_TRUE(r.ok()) << r.status().to_string();
