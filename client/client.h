@@ -59,9 +59,6 @@ struct ClientStats {
   std::uint64_t tends = 0;
   std::uint64_t commands_started = 0;
   std::int64_t commands_outstanding = 0;  // taken from a pool and not yet fully done
-  int connections = 0;                    // over every node and loop
-  std::uint64_t connections_opened = 0;
-  std::uint64_t connections_closed = 0;
 };
 
 class Client {

@@ -10,8 +10,9 @@ const char* result_code_name(int code) {
     case ClientCode::would_block_loop: return "ERR_WOULD_BLOCK_LOOP";
     default: break;
   }
-  std::string_view name = wire::result_code_name(static_cast<wire::ResultCode>(code));
-  return name.empty() ? "ERR_UNKNOWN_CODE" : name.data();
+  // The codec's table names every code it knows and answers "UNKNOWN" for the rest; its
+  // names are string literals, so data() is null-terminated.
+  return wire::result_code_name(static_cast<wire::ResultCode>(code)).data();
 }
 
 std::string Status::to_string() const {
