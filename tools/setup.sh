@@ -18,6 +18,7 @@ packages=(
   g++-mingw-w64-x86-64-posix # Windows cross compiler for the IOCP backend
   wine64 wine                # runs the IOCP tests on Linux
   python3                    # small build and CI scripts
+  liblua5.4-dev              # Lua 5.4: UDFs in the test server, client-side aggregation
 )
 
 missing=()
