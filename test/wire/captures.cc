@@ -8,6 +8,8 @@
 #include <sstream>
 #include <variant>
 
+#include <zlib.h>
+
 namespace aero::wire::testing {
 namespace {
 
@@ -152,12 +154,41 @@ std::string to_hex(const uint8_t* p, size_t n) {
   return out;
 }
 
-std::vector<CaptureVector> load_captures(const std::string& file) {
+namespace {
+
+// The whole file; a gzip file (the operations captures) is inflated.
+std::string read_file(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) die("cannot open " + file);
   std::stringstream ss;
   ss << in.rdbuf();
-  const std::string text = ss.str();
+  std::string raw = ss.str();
+  if (raw.size() < 2 || uint8_t(raw[0]) != 0x1f || uint8_t(raw[1]) != 0x8b) return raw;
+  z_stream zs{};
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) die("inflateInit2 failed");
+  zs.next_in = reinterpret_cast<Bytef*>(raw.data());
+  zs.avail_in = static_cast<uInt>(raw.size());
+  std::string out;
+  char chunk[1 << 16];
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    zs.next_out = reinterpret_cast<Bytef*>(chunk);
+    zs.avail_out = sizeof(chunk);
+    rc = inflate(&zs, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) {
+      inflateEnd(&zs);
+      die("corrupt gzip file " + file);
+    }
+    out.append(chunk, sizeof(chunk) - zs.avail_out);
+  }
+  inflateEnd(&zs);
+  return out;
+}
+
+}  // namespace
+
+std::vector<CaptureVector> load_captures(const std::string& file) {
+  const std::string text = read_file(file);
   Json root = JsonParser(text).parse();
   std::vector<CaptureVector> out;
   for (const Json& v : root.obj().at("vectors").arr()) {
@@ -166,6 +197,10 @@ std::vector<CaptureVector> load_captures(const std::string& file) {
     if (auto it = v.obj().find("note"); it != v.obj().end() &&
                                          std::holds_alternative<std::string>(it->second.v)) {
       c.note = it->second.str();
+    }
+    if (auto it = v.obj().find("text"); it != v.obj().end() &&
+                                         std::holds_alternative<std::string>(it->second.v)) {
+      c.text = it->second.str();
     }
     c.request = from_hex(v.obj().at("request").str());
     for (const Json& f : v.obj().at("response_frames").arr()) c.responses.push_back(from_hex(f.str()));

@@ -1,6 +1,6 @@
-// Loads the real-server capture files (test/wire/testdata/*.json, copied verbatim from
-// shared/captures) for golden tests: each vector has a name, the request frame and the
-// response frames, as bytes.
+// Loads the real-server capture files (test/wire/testdata/*.json and the operations captures
+// in test/captures/operations/*.json.gz, copied verbatim from shared/captures) for golden
+// tests: each vector has a name, the request frame and the response frames, as bytes.
 #pragma once
 
 #include <cstdint>
@@ -14,12 +14,14 @@ using ByteVec = std::vector<uint8_t>;
 struct CaptureVector {
   std::string name;
   std::string note;
+  std::string text;  // info_commands.json: the answer body decoded
   ByteVec request;
   std::vector<ByteVec> responses;
 };
 
 // `file` is a path relative to the test's runfiles directory, e.g.
-// "test/wire/testdata/single-node.json". Aborts the test binary (with a message) if the
+// "test/wire/testdata/single-node.json" or "test/captures/operations/list_basics.json.gz"
+// (gzip files are inflated). Aborts the test binary (with a message) if the
 // file is missing or malformed: these are fixed inputs, not data under test.
 std::vector<CaptureVector> load_captures(const std::string& file);
 

@@ -491,3 +491,24 @@ TEST(CapturesContent, PartitionDoneFromThreeNodes) {
 
 }  // namespace
 }  // namespace aero::wire
+
+// The operations captures (gzip-compressed, test/captures/operations) load through the same
+// reader, and every answer frame in them has a well-formed proto header.
+TEST(OperationsCaptures, EveryFileLoads) {
+  for (const char* f : {"bit", "exp_operate", "hll", "index_basics", "info_basics", "list_basics",
+                        "map_basics", "query_foreach", "udf_basics", "udf_record"}) {
+    SCOPED_TRACE(f);
+    const auto v = load_captures(std::string("test/captures/operations/") + f + ".json.gz");
+    EXPECT_GE(v.size(), 4u);
+    for (const CaptureVector& c : v) {
+      for (const ByteVec& frame : c.responses) {
+        Result<ProtoHeader> h = parse_proto_header(frame);
+        ASSERT_TRUE(h.ok()) << c.name << ": " << h.error().to_string();
+        EXPECT_EQ(h->body_size + 8, frame.size()) << c.name;
+      }
+    }
+  }
+  const auto info = load_captures("test/captures/operations/info_commands.json");
+  EXPECT_EQ(info.size(), 43u);
+  EXPECT_EQ(info[0].text.rfind("release\tedition=", 0), 0u);
+}

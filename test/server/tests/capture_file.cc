@@ -6,6 +6,8 @@
 #include <memory>
 #include <sstream>
 
+#include <zlib.h>
+
 #include "test/server/tests/wire_client.h"
 
 namespace testclient {
@@ -164,6 +166,25 @@ std::string member_str(const Value& obj, const std::string& key) {
   return it == obj.members.end() ? std::string() : it->second.str;
 }
 
+// Inflates a gzip file's bytes (the operations captures); false when corrupt.
+bool gunzip(const std::string& in, std::string* out) {
+  z_stream zs{};
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return false;
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  char chunk[1 << 16];
+  int rc = Z_OK;
+  while (rc != Z_STREAM_END) {
+    zs.next_out = reinterpret_cast<Bytef*>(chunk);
+    zs.avail_out = sizeof(chunk);
+    rc = inflate(&zs, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END) break;
+    out->append(chunk, sizeof(chunk) - zs.avail_out);
+  }
+  inflateEnd(&zs);
+  return rc == Z_STREAM_END;
+}
+
 }  // namespace
 
 std::optional<CaptureFile> load_capture(const std::string& path, std::string* error) {
@@ -174,7 +195,15 @@ std::optional<CaptureFile> load_capture(const std::string& path, std::string* er
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  const std::string text = ss.str();
+  std::string text = ss.str();
+  if (text.size() >= 2 && uint8_t(text[0]) == 0x1f && uint8_t(text[1]) == 0x8b) {
+    std::string inflated;
+    if (!gunzip(text, &inflated)) {
+      *error = "corrupt gzip file " + path;
+      return std::nullopt;
+    }
+    text = std::move(inflated);
+  }
   Value root;
   if (!Parser(text).parse(&root) || root.kind != Value::kObject) {
     *error = "not JSON: " + path;
@@ -192,6 +221,7 @@ std::optional<CaptureFile> load_capture(const std::string& path, std::string* er
     CaptureVector cv;
     cv.name = member_str(v, "name");
     cv.note = member_str(v, "note");
+    cv.text = member_str(v, "text");
     cv.request = from_hex(member_str(v, "request"));
     auto fit = v.members.find("response_frames");
     if (fit == v.members.end() || fit->second.kind != Value::kArray) {

@@ -1,4 +1,5 @@
-// Reads the real-server captures (shared/captures/*.json, copied to test/server/testdata/):
+// Reads the real-server captures (shared/captures/*.json, copied to test/server/testdata/, and
+// the gzip-compressed operations captures in test/captures/operations/):
 // a deliberately tiny JSON reader for that one schema.
 #pragma once
 
@@ -11,6 +12,7 @@ namespace testclient {
 struct CaptureVector {
   std::string name;
   std::string note;
+  std::string text;                          // info_commands.json: the answer decoded
   std::string request;                       // raw bytes
   std::vector<std::string> response_frames;  // raw bytes, one per frame
 };
