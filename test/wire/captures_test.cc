@@ -489,9 +489,6 @@ TEST(CapturesContent, PartitionDoneFromThreeNodes) {
   EXPECT_EQ(m->result(), ResultCode::kPartitionUnavailable);
 }
 
-}  // namespace
-}  // namespace aero::wire
-
 // The operations captures (gzip-compressed, test/captures/operations) load through the same
 // reader, and every answer frame in them has a well-formed proto header.
 TEST(OperationsCaptures, EveryFileLoads) {
@@ -512,3 +509,6 @@ TEST(OperationsCaptures, EveryFileLoads) {
   EXPECT_EQ(info.size(), 43u);
   EXPECT_EQ(info[0].text.rfind("release\tedition=", 0), 0u);
 }
+
+}  // namespace
+}  // namespace aero::wire
