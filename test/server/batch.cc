@@ -110,9 +110,13 @@ void execute_batch(const RequestContext& ctx, const MessageView& parent, Respons
     last_frame(w, rc::kParameter);
     return;
   }
-  if (parent.has(wire::field::kFilterExpression)) {  // filters are not emulated
-    last_frame(w, rc::kUnsupportedFeature);
-    return;
+  // A parent filter applies to every row that has none of its own.
+  if (parent.has(wire::field::kFilterExpression)) {
+    for (Row& row : rows) {
+      if (!row.msg.has(wire::field::kFilterExpression)) {
+        row.msg.fields[wire::field::kFilterExpression] = parent.field(wire::field::kFilterExpression);
+      }
+    }
   }
   uint8_t overall = rc::kOk;
   w.begin_frame(wire::kTypeMessage);

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "test/server/exp/exp_command.h"
 #include "test/server/wire.h"
 
 namespace aero::testserver {
@@ -70,8 +71,6 @@ bool is_unsupported_op(uint8_t type) {
   switch (type) {
     case wire::op::kCdtRead:
     case wire::op::kCdtModify:
-    case wire::op::kExpRead:
-    case wire::op::kExpModify:
     case wire::op::kBitRead:
     case wire::op::kBitModify:
     case wire::op::kHllRead:
@@ -91,6 +90,9 @@ bool is_known_write_op(uint8_t type) {
     case wire::op::kPrepend:
     case wire::op::kTouch:
     case wire::op::kDeleteAll:
+      return true;
+    case wire::op::kExpRead:
+    case wire::op::kExpModify:
       return true;
     default:
       return is_unsupported_op(type);
@@ -177,12 +179,13 @@ uint8_t apply_concat(Record& r, const OpView& op, bool append) {
 }
 
 uint8_t do_read(const MessageView& m, Partition& part, const Digest& d, uint32_t now,
-                uint32_t slot, ResponseWriter& w) {
+                uint32_t slot, const exp::Expression* filter, ResponseWriter& w) {
   std::lock_guard<std::mutex> lock(part.mutex);
   Record* r = find_live(part.records, d, now);
   if (r == nullptr) return answer(w, rc::kNotFound, slot);
   if (!set_name_matches(m, *r)) return answer(w, rc::kParameter, slot);
   if (key_conflicts(m, *r)) return answer(w, rc::kKeyMismatch, slot);
+  if (!exp::filter_passes(filter, *r, d.data(), now)) return answer(w, rc::kFilteredOut, slot);
   if (m.info1 & wire::info1::kNoBinData) {
     return answer(w, rc::kOk, slot, r->generation, r->void_time);
   }
@@ -193,13 +196,16 @@ uint8_t do_read(const MessageView& m, Partition& part, const Digest& d, uint32_t
     OpView op;
     while (it.next(op)) {
       if (is_unsupported_op(op.type)) return answer(w, rc::kUnsupportedFeature, slot);
-      if (op.type != wire::op::kRead) return answer(w, rc::kParameter, slot);
+      if (op.type != wire::op::kRead && op.type != wire::op::kExpRead) {
+        return answer(w, rc::kParameter, slot);
+      }
     }
   }
   MsgHeader h;
   h.generation = r->generation;
   h.void_time = r->void_time;
   h.transaction_ttl = slot;
+  const size_t msg_at = w.size();
   w.begin_message(h);
   if (get_all) {
     for (const Bin& b : r->bins) add_bin_op(w, b);
@@ -208,6 +214,13 @@ uint8_t do_read(const MessageView& m, Partition& part, const Digest& d, uint32_t
     OpIterator it = m.ops();
     OpView op;
     while (it.next(op)) {
+      if (op.type == wire::op::kExpRead) {
+        if (const uint8_t st = exp::read_op(op, *r, d.data(), now, w); st != rc::kOk) {
+          w.truncate(msg_at);
+          return answer(w, st, slot, r->generation, r->void_time);
+        }
+        continue;
+      }
       const Bin* b = r->find_bin(op.name);
       if (b != nullptr) {
         add_bin_op(w, *b);
@@ -221,7 +234,8 @@ uint8_t do_read(const MessageView& m, Partition& part, const Digest& d, uint32_t
 }
 
 uint8_t do_delete(const RequestContext& ctx, const MessageView& m, Partition& part,
-                  const Digest& d, uint32_t now, uint32_t slot, ResponseWriter& w) {
+                  const Digest& d, uint32_t now, uint32_t slot, const exp::Expression* filter,
+                  ResponseWriter& w) {
   if ((m.info2 & wire::info2::kDurableDelete) && !ctx.cluster.options().enterprise) {
     return answer(w, rc::kEnterpriseOnly, slot);
   }
@@ -231,6 +245,7 @@ uint8_t do_delete(const RequestContext& ctx, const MessageView& m, Partition& pa
   if (!set_name_matches(m, *r)) return answer(w, rc::kParameter, slot);
   if (!generation_ok(m, r->generation)) return answer(w, rc::kGeneration, slot);
   if (key_conflicts(m, *r)) return answer(w, rc::kKeyMismatch, slot);
+  if (!exp::filter_passes(filter, *r, d.data(), now)) return answer(w, rc::kFilteredOut, slot);
   part.records.erase(d);
   return answer(w, rc::kOk, slot);  // deletes answer generation 0, void time 0
 }
@@ -294,7 +309,7 @@ uint8_t plan_write(const MessageView& m, WritePlan& plan) {
 
 uint8_t do_write(const RequestContext& ctx, const MessageView& m, Namespace& ns,
                  Partition& part, const Digest& d, uint32_t now, uint32_t slot,
-                 ResponseWriter& w) {
+                 const exp::Expression* filter, ResponseWriter& w) {
   if (!valid_ttl(m.record_ttl)) return answer(w, rc::kParameter, slot);
   WritePlan plan;
   if (const uint8_t st = plan_write(m, plan); st != rc::kOk) return answer(w, st, slot);
@@ -309,6 +324,9 @@ uint8_t do_write(const RequestContext& ctx, const MessageView& m, Namespace& ns,
     return answer(w, rc::kRecordExists, slot, old_gen, old_void);
   }
   if (!generation_ok(m, old_gen)) return answer(w, rc::kGeneration, slot, old_gen, old_void);
+  if (existing != nullptr && !exp::filter_passes(filter, *existing, d.data(), now)) {
+    return answer(w, rc::kFilteredOut, slot);
+  }
   if (existing != nullptr && !set_name_matches(m, *existing)) {
     return answer(w, rc::kParameter, slot, old_gen, old_void);
   }
@@ -340,6 +358,7 @@ uint8_t do_write(const RequestContext& ctx, const MessageView& m, Namespace& ns,
   }
   work.generation = next_generation(uint16_t(old_gen));
   work.void_time = void_time_for(record_ttl, old_void, now, ns.default_ttl());
+  work.last_update_ms = uint64_t(now) * 1000;
 
   const size_t msg_at = w.size();
   MsgHeader h;
@@ -377,6 +396,14 @@ uint8_t do_write(const RequestContext& ctx, const MessageView& m, Namespace& ns,
         break;
       case wire::op::kTouch:
         break;
+      case wire::op::kExpModify:
+        st = exp::write_op(op, work, d.data(), now);
+        break;
+      case wire::op::kExpRead:
+        if (const uint8_t est = exp::read_op(op, work, d.data(), now, w); est != rc::kOk) {
+          return fail(est);
+        }
+        continue;
       case wire::op::kRead:
         if (op.name.empty()) {
           for (const Bin& b : work.bins) add_bin_op(w, b);  // read-all: the bins as of now
@@ -427,11 +454,12 @@ uint8_t execute_record_command(const RequestContext& ctx, const MessageView& m,
   const bool is_write = (m.info2 & wire::info2::kWrite) != 0;
   const bool is_read = (m.info1 & wire::info1::kRead) != 0;
   if (!is_write && !is_read) return answer(w, rc::kParameter, slot);
-  // Filter expressions and UDFs are not emulated: say so rather than ignore them.
-  if (m.has(wire::field::kFilterExpression) || m.has(wire::field::kUdfPackage) ||
-      m.has(wire::field::kUdfFunction)) {
+  // UDFs are not emulated: say so rather than ignore them.
+  if (m.has(wire::field::kUdfPackage) || m.has(wire::field::kUdfFunction)) {
     return answer(w, rc::kUnsupportedFeature, slot);
   }
+  std::unique_ptr<exp::Expression> filter;
+  if (const uint8_t st = exp::build_filter(m, &filter); st != rc::kOk) return answer(w, st, slot);
   const uint32_t pid = wire::partition_of(digest);
   if (ctx.cluster.not_owner_policy() == NotOwnerPolicy::kUnavailable) {
     const int nsi = ctx.cluster.namespace_index(ns->name());
@@ -442,10 +470,10 @@ uint8_t execute_record_command(const RequestContext& ctx, const MessageView& m,
   const Digest d = digest_from(digest);
   const uint32_t now = ctx.cluster.clock().now();
   if (is_write && (m.info2 & wire::info2::kDelete)) {
-    return do_delete(ctx, m, part, d, now, slot, w);
+    return do_delete(ctx, m, part, d, now, slot, filter.get(), w);
   }
-  if (is_write) return do_write(ctx, m, *ns, part, d, now, slot, w);
-  return do_read(m, part, d, now, slot, w);
+  if (is_write) return do_write(ctx, m, *ns, part, d, now, slot, filter.get(), w);
+  return do_read(m, part, d, now, slot, filter.get(), w);
 }
 
 }  // namespace aero::testserver

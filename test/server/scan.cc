@@ -4,6 +4,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "test/server/exp/exp_command.h"
 #include "test/server/wire.h"
 
 namespace aero::testserver {
@@ -246,8 +247,8 @@ std::unique_ptr<ScanJob> ScanJob::start(const RequestContext& ctx, const Message
     }
     job->max_records_ = wire::load_be64(f.data);
   }
-  if (m.has(wire::field::kFilterExpression)) {  // filters are not emulated
-    error_frame(w, rc::kUnsupportedFeature);
+  if (const uint8_t st = exp::build_filter(m, &job->filter_); st != rc::kOk) {
+    error_frame(w, st);
     return nullptr;
   }
   if (const FieldView& f = m.field(wire::field::kTaskId); f.present && f.size == 8) {
@@ -281,6 +282,10 @@ bool ScanJob::record_matches(const Record& r, int64_t* bval) const {
   if (b->type != wire::particle::kString || b->value != string_value_) return false;
   *bval = string_bval(b->value);
   return true;
+}
+
+bool ScanJob::filter_passes(const Digest& d, const Record& r, uint32_t now) const {
+  return exp::filter_passes(filter_.get(), r, d.data(), now);
 }
 
 void ScanJob::emit_record(ResponseWriter& w, const Digest& d, const Record& r,
@@ -324,7 +329,10 @@ bool ScanJob::scan_partition(const RequestContext& ctx, ResponseWriter& w, size_
   for (; it != p.records.end(); ++it) {
     if (max_records_ != 0 && sent_records_ >= max_records_) return true;
     if (w.frame_bytes() >= limit) return false;
-    if (is_expired(it->second, now) || !record_matches(it->second, nullptr)) continue;
+    if (is_expired(it->second, now) || !record_matches(it->second, nullptr) ||
+        !filter_passes(it->first, it->second, now)) {
+      continue;
+    }
     emit_record(w, it->first, it->second, nullptr);
     cursor_ = it->first;
     has_cursor_ = true;
@@ -343,6 +351,7 @@ bool ScanJob::query_partition(const RequestContext& ctx, ResponseWriter& w, size
     const Record* r = find_live(p.records, c.digest, now);
     int64_t bval = 0;
     if (r == nullptr || !record_matches(*r, &bval) || bval != c.bval) continue;  // changed
+    if (!filter_passes(c.digest, *r, now)) continue;
     emit_record(w, c.digest, *r, &bval);
   }
   return true;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "test/server/exp/exp.h"
 #include "test/server/message.h"
 #include "test/server/record_ops.h"
 #include "test/server/response.h"
@@ -52,6 +53,7 @@ class ScanJob {
   bool scan_partition(const RequestContext& ctx, ResponseWriter& w, size_t limit);
   bool query_partition(const RequestContext& ctx, ResponseWriter& w, size_t limit);
   bool record_matches(const Record& r, int64_t* bval) const;
+  bool filter_passes(const Digest& d, const Record& r, uint32_t now) const;
   void emit_record(ResponseWriter& w, const Digest& d, const Record& r, const int64_t* bval);
 
   Namespace* ns_ = nullptr;
@@ -64,6 +66,7 @@ class ScanJob {
   uint64_t max_records_ = 0;  // 0 = no limit
   uint64_t sent_records_ = 0;
   uint64_t task_id_ = 0;
+  std::unique_ptr<exp::Expression> filter_;  // field 43; null = none
 
   // Secondary-index filter.
   bool is_query_ = false;

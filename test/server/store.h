@@ -42,6 +42,7 @@ struct Bin {
 struct Record {
   uint16_t generation = 0;
   uint32_t void_time = 0;  // seconds since 2010; 0 = never expires
+  uint64_t last_update_ms = 0;  // milliseconds since 2010 (the test server clock's seconds)
   std::string set;
   std::string key;  // stored user key as sent: particle type byte + value; empty = none
   std::vector<Bin> bins;
