@@ -291,10 +291,15 @@ TEST_F(RecordTest, RequestChecks) {
   EXPECT_EQ(get(conn_, d, "demo", "bar").result, 2);
   // Ops the test double does not emulate say so (16) instead of being ignored.
   EXPECT_EQ(write(conn_, d, {Op{4, 20, "l", from_hex("9101")}}).result, 16);
+  // Filter expressions (field 43): true matches, false answers 27, a non-boolean filter 4.
   Msg filtered = keyed("test", "demo", d);
   filtered.info1 = 0x03;
   filtered.fields.push_back({43, from_hex("c3")});
-  EXPECT_EQ(call_msg(conn_, filtered)->result, 16);
+  EXPECT_EQ(call_msg(conn_, filtered)->result, 0);
+  filtered.fields.back().data = from_hex("c2");
+  EXPECT_EQ(call_msg(conn_, filtered)->result, 27);
+  filtered.fields.back().data = from_hex("01");
+  EXPECT_EQ(call_msg(conn_, filtered)->result, 4);
 }
 
 TEST(NotOwnerPolicy, UnavailableAnswersElevenAtNonOwners) {
