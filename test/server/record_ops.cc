@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "test/server/bit_hll_ops.h"
 #include "test/server/exp/exp_command.h"
 #include "test/server/wire.h"
 
@@ -71,10 +72,6 @@ bool is_unsupported_op(uint8_t type) {
   switch (type) {
     case wire::op::kCdtRead:
     case wire::op::kCdtModify:
-    case wire::op::kBitRead:
-    case wire::op::kBitModify:
-    case wire::op::kHllRead:
-    case wire::op::kHllModify:
       return true;
     default:
       return false;
@@ -95,7 +92,7 @@ bool is_known_write_op(uint8_t type) {
     case wire::op::kExpModify:
       return true;
     default:
-      return is_unsupported_op(type);
+      return is_unsupported_op(type) || is_bit_hll_op(type);
   }
 }
 
@@ -196,7 +193,8 @@ uint8_t do_read(const MessageView& m, Partition& part, const Digest& d, uint32_t
     OpView op;
     while (it.next(op)) {
       if (is_unsupported_op(op.type)) return answer(w, rc::kUnsupportedFeature, slot);
-      if (op.type != wire::op::kRead && op.type != wire::op::kExpRead) {
+      if (op.type != wire::op::kRead && op.type != wire::op::kExpRead &&
+          !is_bit_hll_read(op.type)) {
         return answer(w, rc::kParameter, slot);
       }
     }
@@ -216,6 +214,13 @@ uint8_t do_read(const MessageView& m, Partition& part, const Digest& d, uint32_t
     while (it.next(op)) {
       if (op.type == wire::op::kExpRead) {
         if (const uint8_t st = exp::read_op(op, *r, d.data(), now, w); st != rc::kOk) {
+          w.truncate(msg_at);
+          return answer(w, st, slot, r->generation, r->void_time);
+        }
+        continue;
+      }
+      if (is_bit_hll_read(op.type)) {
+        if (const uint8_t st = read_bit_hll_op(*r, op, respond_all, w); st != rc::kOk) {
           w.truncate(msg_at);
           return answer(w, st, slot, r->generation, r->void_time);
         }
@@ -404,6 +409,14 @@ uint8_t do_write(const RequestContext& ctx, const MessageView& m, Namespace& ns,
           return fail(est);
         }
         continue;
+      case wire::op::kBitRead:
+      case wire::op::kBitModify:
+      case wire::op::kHllRead:
+      case wire::op::kHllModify:
+        if (const uint8_t bst = apply_bit_hll_op(work, op, plan.respond_all, w); bst != rc::kOk) {
+          return fail(bst);
+        }
+        continue;  // the op wrote its own answer
       case wire::op::kRead:
         if (op.name.empty()) {
           for (const Bin& b : work.bins) add_bin_op(w, b);  // read-all: the bins as of now
