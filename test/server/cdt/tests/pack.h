@@ -42,8 +42,15 @@ struct P {
   // A blob (bin family, particle-type byte 4 first).
   P& blob(std::initializer_list<uint8_t> bytes) { return blob(std::string(bytes.begin(), bytes.end())); }
   P& blob(const std::string& bytes) {
-    s.push_back(char(0xc4));
-    s.push_back(char(bytes.size() + 1));
+    const size_t n = bytes.size() + 1;
+    if (n < 256) {
+      s.push_back(char(0xc4));
+      s.push_back(char(n));
+    } else {
+      s.push_back(char(0xc5));
+      s.push_back(char(n >> 8));
+      s.push_back(char(n));
+    }
     s.push_back(char(4));
     s += bytes;
     return *this;
@@ -59,6 +66,16 @@ struct P {
 };
 
 inline std::string bytes(std::initializer_list<uint8_t> b) { return std::string(b.begin(), b.end()); }
+
+inline std::string hex(const std::string& v) {
+  static const char* d = "0123456789abcdef";
+  std::string out;
+  for (char c : v) {
+    out.push_back(d[uint8_t(c) >> 4]);
+    out.push_back(d[uint8_t(c) & 15]);
+  }
+  return out;
+}
 
 inline int64_t int_of(const std::string& v) {
   uint64_t x = 0;
