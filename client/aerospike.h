@@ -7,6 +7,8 @@
 
 #include "client/client.h"      // Client, callbacks, futures
 #include "client/co_task.h"     // CoTask, sync_wait, spawn
+#include "client/exp/exp.h"     // filter expressions (exp::filter, exp::build, ...)
+#include "client/exp/exp_operation.h"  // exp::exp_read, exp::exp_write
 #include "client/future.h"      // Future, Promise
 #include "client/policy.h"      // policies and ClientConfig
 #include "client/status.h"      // Status, Result, ClientCode

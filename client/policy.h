@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "client/exp/expression.h"
+
 namespace aero {
 
 class Executor;
@@ -70,6 +72,10 @@ struct Policy {
   ReadModeSC read_mode_sc = ReadModeSC::session;
   // Store the user key with the record (writes), or send it for checking (reads).
   bool send_key = false;
+  // Filter expression (exp::filter(...), see client/exp/exp.h): the command applies only to
+  // a record that matches; a single-record command on one that does not fails with 27
+  // (filtered out), a batch row answers 27, a scan or query skips it. Empty: no filter.
+  exp::Filter filter_exp;
 };
 
 struct ReadPolicy : Policy {

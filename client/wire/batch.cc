@@ -157,7 +157,9 @@ Status encode_batch(Buffer& out, std::span<const BatchRow> rows, const BatchAttr
   if (attrs.compress_response) i1 |= info1::kCompressResponse;
 
   return encode_frame(out, [&](auto& w) {
-    write_msg_header(w, i1, 0, 0, 0, 0, 0, attrs.server_timeout_ms, 1, 0);
+    write_msg_header(w, i1, 0, 0, 0, 0, 0, attrs.server_timeout_ms,
+                     static_cast<uint16_t>(1 + filter_field_count(attrs.filter_exp)), 0);
+    write_filter_field(w, attrs.filter_exp);  // before the batch field, as the C client
     const size_t field_at = w.position();
     write_field_header(w, FieldType::kBatchIndex, 0);  // size patched below
     w.u32be(static_cast<uint32_t>(rows.size()));

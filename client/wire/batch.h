@@ -13,6 +13,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <optional>
 #include <vector>
 #include <span>
@@ -51,6 +53,8 @@ struct BatchAttrs {
   bool allow_inline_ssd = false;
   bool respond_all_keys = true;
   bool compress_response = false;
+  // Filter expression for every row (field 43 of the parent message; null: none).
+  std::shared_ptr<const std::string> filter_exp;
   friend bool operator==(const BatchAttrs&, const BatchAttrs&) = default;
 };
 

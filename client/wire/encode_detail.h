@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -104,6 +105,18 @@ void write_key_fields(W& w, const Key& key, bool send_key) {
   write_field_header(w, FieldType::kDigest, kDigestSize);
   w.bytes(key.digest().data(), kDigestSize);
   if (sends_user_key(key, send_key)) write_user_key_field(w, *key.user_key());
+}
+
+// The filter expression field (43), written after the key fields as the C and Java clients do.
+inline uint16_t filter_field_count(const std::shared_ptr<const std::string>& f) {
+  return f ? 1 : 0;
+}
+
+template <class W>
+void write_filter_field(W& w, const std::shared_ptr<const std::string>& f) {
+  if (!f) return;
+  write_field_header(w, FieldType::kFilterExpression, f->size());
+  w.bytes(f->data(), f->size());
 }
 
 template <class W>

@@ -161,11 +161,12 @@ Status encode_put(Buffer& out, const Key& key, std::span<const Bin> bins, const 
   uint8_t i1 = 0, i2 = info2::kWrite, i3 = 0;
   uint32_t gen = 0;
   apply_write_attrs(a, i1, i2, i3, gen);
-  const uint16_t n_fields = key_field_count(key, a.send_key);
+  const uint16_t n_fields = key_field_count(key, a.send_key) + filter_field_count(a.filter_exp);
   return encode_frame(out, [&](auto& w) {
     write_msg_header(w, i1, i2, i3, 0, gen, a.ttl, a.server_timeout_ms, n_fields,
                      static_cast<uint16_t>(bins.size()));
     write_key_fields(w, key, a.send_key);
+    write_filter_field(w, a.filter_exp);
     for (const Bin& b : bins) write_value_op(w, OpType::kWrite, b.name, b.value);
   });
 }
@@ -183,8 +184,10 @@ Status encode_read(Buffer& out, const Key& key, const ReadAttrs& a, uint8_t info
   const uint8_t i3 = read_info3(a);
   return encode_frame(out, [&](auto& w) {
     write_msg_header(w, i1, 0, i3, 0, 0, static_cast<uint32_t>(a.read_touch_ttl_percent),
-                     a.server_timeout_ms, 3, static_cast<uint16_t>(bin_names.size()));
+                     a.server_timeout_ms, static_cast<uint16_t>(3 + filter_field_count(a.filter_exp)),
+                     static_cast<uint16_t>(bin_names.size()));
     write_key_fields(w, key, false);
+    write_filter_field(w, a.filter_exp);
     for (std::string_view name : bin_names) write_read_op(w, name);
   });
 }
@@ -210,11 +213,12 @@ Status encode_delete(Buffer& out, const Key& key, const WriteAttrs& a) {
   uint8_t i1 = 0, i2 = info2::kWrite | info2::kDelete, i3 = 0;
   uint32_t gen = 0;
   apply_write_attrs(a, i1, i2, i3, gen);
-  const uint16_t n_fields = key_field_count(key, a.send_key);
+  const uint16_t n_fields = key_field_count(key, a.send_key) + filter_field_count(a.filter_exp);
   return encode_frame(out, [&](auto& w) {
     // The C client sends record_ttl 0 on deletes (Java sends the policy's expiration).
     write_msg_header(w, i1, i2, i3, 0, gen, 0, a.server_timeout_ms, n_fields, 0);
     write_key_fields(w, key, a.send_key);
+    write_filter_field(w, a.filter_exp);
   });
 }
 
@@ -224,10 +228,11 @@ Status encode_touch(Buffer& out, const Key& key, const WriteAttrs& a) {
   uint8_t i1 = 0, i2 = info2::kWrite, i3 = 0;
   uint32_t gen = 0;
   apply_write_attrs(a, i1, i2, i3, gen);
-  const uint16_t n_fields = key_field_count(key, a.send_key);
+  const uint16_t n_fields = key_field_count(key, a.send_key) + filter_field_count(a.filter_exp);
   return encode_frame(out, [&](auto& w) {
     write_msg_header(w, i1, i2, i3, 0, gen, a.ttl, a.server_timeout_ms, n_fields, 1);
     write_key_fields(w, key, a.send_key);
+    write_filter_field(w, a.filter_exp);
     write_value_op(w, OpType::kTouch, {}, Value());
   });
 }
@@ -257,11 +262,13 @@ Status encode_operate(Buffer& out, const Key& key, std::span<const Operation> op
     record_ttl = static_cast<uint32_t>(ra.read_touch_ttl_percent);
     timeout = ra.server_timeout_ms;
   }
-  const uint16_t n_fields = key_field_count(key, send_key);
+  const auto& filter = sum.has_write ? wa.filter_exp : ra.filter_exp;
+  const uint16_t n_fields = key_field_count(key, send_key) + filter_field_count(filter);
   return encode_frame(out, [&](auto& w) {
     write_msg_header(w, i1, i2, i3, 0, gen, record_ttl, timeout, n_fields,
                      static_cast<uint16_t>(ops.size()));
     write_key_fields(w, key, send_key);
+    write_filter_field(w, filter);
     for (const Operation& op : ops) write_operation(w, op);
   });
 }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -59,6 +60,8 @@ struct ReadAttrs {
   // 1..100 touch when within that percentage of the TTL.
   int32_t read_touch_ttl_percent = 0;
   bool compress_response = false;  // info1 COMPRESS_RESPONSE (Enterprise servers)
+  // Packed filter expression sent as field 43 (null: none). Shared, never copied per command.
+  std::shared_ptr<const std::string> filter_exp;
   friend bool operator==(const ReadAttrs&, const ReadAttrs&) = default;
 };
 
@@ -73,6 +76,7 @@ struct WriteAttrs {
   bool durable_delete = false;   // info2 DURABLE_DELETE (Enterprise)
   bool respond_all_ops = false;  // info2 RESPOND_ALL_OPS: one result per op, in order
   bool compress_response = false;
+  std::shared_ptr<const std::string> filter_exp;  // field 43 (null: none)
   friend bool operator==(const WriteAttrs&, const WriteAttrs&) = default;
 };
 
