@@ -10,6 +10,8 @@
 #include <string_view>
 #include <utility>
 
+#include "test/server/cdt/bit_ops.h"
+#include "test/server/cdt/hll_ops.h"
 #include "test/server/exp/geo.h"
 #include "test/server/exp/msgpack_reader.h"
 #include "test/server/wire.h"
@@ -87,6 +89,10 @@ struct Node {
   int64_t param = 0;
   uint32_t var = 0;  // var: slot; let: first slot
   std::shared_ptr<RegexHolder> regex;
+  // call: the op array [op, args...] as pieces: raw msgpack, or (index >= 0) the value of
+  // args[index] evaluated at run time. param is the system (1 bits, 2 HLL, | 0x40 modify).
+  uint32_t call_count = 0;
+  std::vector<std::pair<std::string, int>> pieces;
 };
 
 // ---- Build ----
@@ -442,12 +448,64 @@ class Builder {
         return true;
       }
       case kCall:
-        return fail(rc::kUnsupportedFeature);
+        return build_call(n, argc, depth);
       default:
         return fail();
     }
   }
 
+  // [127, result type, system, [op, args...], bin expression] (the server's build_call):
+  // list arguments inside the op array are expressions, evaluated when the call runs.
+  bool build_call(Node& n, uint32_t argc, int depth) {
+    int64_t type = 0, system = 0;
+    if (argc != 4 || !r_.read_int(&type) || !r_.read_int(&system) || type < 0 ||
+        type >= int64_t(Type::kAny)) {
+      return fail();
+    }
+    const int64_t family = system & ~int64_t(0x40);
+    if (family != 1 && family != 2) return fail(rc::kUnsupportedFeature);  // CDT: not yet
+    uint32_t count = 0;
+    int64_t op = 0;
+    if (!r_.read_list_header(&count) || count == 0 || !r_.read_int(&op)) return fail();
+    if (op == 0xff) return fail(rc::kUnsupportedFeature);  // CDT context eval
+    n.call_count = count;
+    n.pieces.emplace_back(std::string(), -1);
+    {
+      std::string head;
+      pack_int_into(head, op);
+      n.pieces.back().first = std::move(head);
+    }
+    for (uint32_t i = 1; i < count; ++i) {
+      if (r_.peek() == MpKind::kList) {
+        n.args.emplace_back();
+        if (!node(n.args.back(), depth + 1)) return false;
+        n.pieces.emplace_back(std::string(), int(n.args.size() - 1));
+      } else {
+        std::string_view raw;
+        if (!r_.read_element(&raw)) return fail();
+        n.pieces.emplace_back(std::string(raw), -1);
+      }
+    }
+    n.args.emplace_back();
+    if (!node(n.args.back(), depth + 1)) return false;
+    const Type bin = n.args.back().type;
+    if (bin != Type::kNil && bin != (family == 1 ? Type::kBlob : Type::kHll)) return fail();
+    n.param = system;
+    n.type = Type(type);
+    return true;
+  }
+
+ public:
+  static void pack_int_into(std::string& s, int64_t v) {
+    if (v >= 0 && v < 128) {
+      s.push_back(char(v));
+      return;
+    }
+    s.push_back(char(0xd3));
+    for (int k = 7; k >= 0; --k) s.push_back(char(uint64_t(v) >> (8 * k)));
+  }
+
+ private:
   Reader r_;
   uint8_t error_ = rc::kParameter;
   std::vector<VarEntry> vars_;
@@ -720,8 +778,114 @@ Value eval_meta(const Node& n, const Context& c) {
   }
 }
 
+void pack_typed(std::string& s, uint8_t type, const std::string& bytes) {
+  const size_t len = bytes.size() + 1;
+  s.push_back(char(0xdb));
+  for (int k = 3; k >= 0; --k) s.push_back(char(uint32_t(len) >> (8 * k)));
+  s.push_back(char(type));
+  s += bytes;
+}
+
+// A value as a msgpack call argument; false for unknown.
+bool pack_value(std::string& s, const Value& v) {
+  switch (v.kind) {
+    case Kind::kUnknown:
+      return false;
+    case Kind::kNil:
+      s.push_back(char(0xc0));
+      return true;
+    case Kind::kBool:
+      s.push_back(char(v.b ? 0xc3 : 0xc2));
+      return true;
+    case Kind::kInt:
+      Builder::pack_int_into(s, v.i);
+      return true;
+    case Kind::kFloat: {
+      uint64_t raw;
+      std::memcpy(&raw, &v.f, 8);
+      s.push_back(char(0xcb));
+      for (int k = 7; k >= 0; --k) s.push_back(char(raw >> (8 * k)));
+      return true;
+    }
+    case Kind::kStr:
+      pack_typed(s, pt::kString, v.bytes);
+      return true;
+    case Kind::kBlob:
+      pack_typed(s, pt::kBlob, v.bytes);
+      return true;
+    case Kind::kHll:
+      pack_typed(s, pt::kHll, v.bytes);
+      return true;
+    case Kind::kGeo:
+      pack_typed(s, pt::kGeoJson, v.bytes);
+      return true;
+    default:  // list, map, raw msgpack
+      s += v.bytes;
+      return true;
+  }
+}
+
+Value eval_call(const Node& n, Frame& f) {
+  std::string op;
+  op.push_back(char(0xdd));
+  for (int k = 3; k >= 0; --k) op.push_back(char(n.call_count >> (8 * k)));
+  for (const auto& [raw, index] : n.pieces) {
+    if (index < 0) {
+      op += raw;
+    } else if (!pack_value(op, eval(n.args[size_t(index)], f))) {
+      return unknown();
+    }
+  }
+  const Value bin = eval(n.args.back(), f);
+  if (bin.unknown()) return bin;
+  const bool exists = bin.kind != Kind::kNil;
+  const bool is_bits = (n.param & 0x3f) == 1;
+  const uint8_t particle = !exists ? 0 : is_bits ? pt::kBlob : pt::kHll;
+  const auto* args = reinterpret_cast<const uint8_t*>(op.data());
+  Value out;
+  if (n.param & 0x40) {  // modify a copy: the result is the new bin value
+    std::string changed_value;
+    bool changed = false;
+    uint8_t st;
+    if (is_bits) {
+      st = bits::modify(exists, particle, bin.bytes, args, op.size(), &changed_value, &changed);
+    } else {
+      hll::Result ignored;
+      st = hll::modify(exists, particle, bin.bytes, args, op.size(), &changed_value, &changed,
+                       &ignored);
+    }
+    if (st != 0 || (!changed && !exists)) return unknown();
+    out.kind = is_bits ? Kind::kBlob : Kind::kHll;
+    out.bytes = changed ? std::move(changed_value) : bin.bytes;
+  } else {
+    if (!exists) return unknown();
+    uint8_t rp = 0;
+    std::string rv;
+    if (is_bits) {
+      bits::Result r;
+      if (bits::read(particle, bin.bytes, args, op.size(), &r) != 0) return unknown();
+      rp = r.particle;
+      rv = std::move(r.value);
+    } else {
+      hll::Result r;
+      if (hll::read(particle, bin.bytes, args, op.size(), &r) != 0) return unknown();
+      rp = r.particle;
+      rv = std::move(r.value);
+    }
+    Bin b;
+    b.type = rp;
+    b.value = std::move(rv);
+    out = bin_value(b, n.type);
+  }
+  const Type have = out.kind == Kind::kBlob ? Type::kBlob : out.kind == Kind::kHll ? Type::kHll : n.type;
+  if (out.unknown() || have != n.type) return unknown();
+  return out;
+}
+
 Value eval(const Node& n, Frame& f) {
   switch (n.code) {
+    case kCall:
+      return eval_call(n, f);
     case kLiteral:
       return n.literal;
     case kUnk:

@@ -6,9 +6,10 @@
 // "unknown"; integer arithmetic wraps; integer division or modulo by zero is unknown; regexes
 // are POSIX regcomp with the client's flags passed through unchanged (as the server does).
 //
-// Not emulated: `call` (the list, map, bit and HLL read expressions) builds to 16
-// (unsupported) until those families land; geo comparison knows points, polygons and
-// AeroCircles with plain spherical geometry (no S2 cells).
+// `call` runs bit and HLL operations (read and modify-local) through test/server/cdt's
+// bit_ops/hll_ops, the same functions the record operations use; list and map calls (and
+// CDT context evaluation) build to 16 (unsupported) until the CDT read side lands. Geo
+// comparison knows points, polygons and AeroCircles with plain spherical geometry (no S2).
 //
 // Threads: an Expression is immutable after build and may be evaluated from any thread.
 #pragma once
