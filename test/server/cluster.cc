@@ -127,7 +127,11 @@ bool Cluster::create_index(std::string_view ns, std::string_view set, std::strin
                            IndexType type, std::string_view name) {
   Namespace* n = state_->store().find(ns);
   if (n == nullptr) return false;
-  IndexDef def{std::string(name), std::string(set), std::string(bin), type};
+  IndexDef def;
+  def.name = name;
+  def.set = set;
+  def.bin = bin;
+  def.type = type;
   return n->create_index(def) == wire::result::kOk;
 }
 

@@ -20,6 +20,7 @@ ClusterState::ClusterState(const ClusterOptions& options)
     a->id = options_.node_id_base + uint64_t(i);
     a->id_hex = node_id_hex(a->id);
     adverts_.push_back(std::move(a));
+    jobs_.push_back(std::make_unique<JobTable>());
   }
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "test/server/clock.h"
+#include "test/server/jobs.h"
 #include "test/server/options.h"
 #include "test/server/partition_map.h"
 #include "test/server/store.h"
@@ -53,6 +54,9 @@ class ClusterState {
   NotOwnerPolicy not_owner_policy() const { return policy_.load(std::memory_order_acquire); }
   void set_not_owner_policy(NotOwnerPolicy p) { policy_.store(p, std::memory_order_release); }
 
+  // Node `i`'s scan and query jobs (query-show).
+  JobTable& jobs(size_t i) { return *jobs_[i]; }
+
   // Seconds since the cluster object was created (the `uptime` statistic).
   int64_t uptime_seconds() const;
 
@@ -61,6 +65,7 @@ class ClusterState {
   Store store_;
   Clock clock_;
   std::vector<std::unique_ptr<NodeAdvert>> adverts_;
+  std::vector<std::unique_ptr<JobTable>> jobs_;
   mutable std::mutex map_mutex_;
   std::shared_ptr<const PartitionMap> map_;
   std::atomic<uint64_t> map_version_{0};

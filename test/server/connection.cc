@@ -1,5 +1,7 @@
 #include "test/server/connection.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -51,7 +53,7 @@ void Connection::close() {
   ::close(fd_);
   fd_ = -1;
   NodeCounters::bump(loop_.node().counters().connections_closed);
-  if (job_) finish_job();
+  if (job_) finish_job(JobStatus::kResponseError);  // the client never got the whole stream
   delayed_.clear();
   delayed_bytes_ = 0;
 }
@@ -226,10 +228,28 @@ void Connection::handle_request(uint8_t type, const uint8_t* body, size_t size) 
       RequestContext ctx{node.cluster(), node.index(), &loop_.map()};
       ResponseWriter w(scratch_);
       job_->produce(ctx, w, kJobChunk);
-      finish_job();
+      finish_job(JobStatus::kResponseError);
     }
   }
   if (!direct) deliver(scratch_, fault, delay);
+}
+
+std::string Connection::peer_address() const {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  if (::getpeername(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return std::string();
+  char host[INET6_ADDRSTRLEN] = {};
+  uint16_t port = 0;
+  if (addr.ss_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&addr);
+    ::inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+    port = ntohs(in->sin_port);
+  } else if (addr.ss_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&addr);
+    ::inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+    port = ntohs(in6->sin6_port);
+  }
+  return std::string(host) + "+" + std::to_string(port);  // as query-show prints it
 }
 
 void Connection::handle_message(const uint8_t* body, size_t size, std::vector<uint8_t>& sink,
@@ -280,11 +300,15 @@ void Connection::handle_message(const uint8_t* body, size_t size, std::vector<ui
     task_id = wire::load_be64(f.data);
   }
   if (!node.register_task(task_id)) return;  // an active task id: not answered at all
-  std::unique_ptr<ScanJob> job = ScanJob::start(ctx, m, w);
+  std::shared_ptr<JobRecord> record = new_job_record(m, peer_address());
+  std::unique_ptr<ScanJob> job = ScanJob::start(ctx, m, w, record);
+  JobTable& jobs = node.cluster().jobs(size_t(node.index()));
   if (!job) {
     node.unregister_task(task_id);
+    if (record && record->completed) jobs.add_finished(record);  // a background job
     return;
   }
+  if (job->record()) jobs.start(job->record());
   job_ = std::move(job);
   *started_job = true;
 }
@@ -315,8 +339,11 @@ void Connection::continue_job() {
   }
 }
 
-void Connection::finish_job() {
+void Connection::finish_job(JobStatus status) {
   loop_.node().unregister_task(job_->task_id());
+  if (job_->record()) {
+    loop_.node().cluster().jobs(size_t(loop_.node().index())).finish(job_->record(), status);
+  }
   job_.reset();
   job_delay_ = std::chrono::milliseconds(0);
 }

@@ -48,7 +48,8 @@ class Connection {
                       bool* started_job);
   void answer_admin(const uint8_t* body, size_t size, std::vector<uint8_t>& sink);
   void continue_job();
-  void finish_job();
+  void finish_job(JobStatus status = JobStatus::kDone);
+  std::string peer_address() const;  // "127.0.0.1+53320", for query-show
   // Moves a finished answer to the output, through the fault that applies to it.
   void deliver(std::vector<uint8_t>& bytes, FaultKind fault, std::chrono::milliseconds delay);
   void push_output(std::vector<uint8_t>& bytes, std::chrono::milliseconds delay,

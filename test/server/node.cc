@@ -94,6 +94,7 @@ void Node::stop() {
   running_.store(false, std::memory_order_release);
   std::lock_guard<std::mutex> tasks_lock(tasks_mutex_);
   tasks_.clear();
+  cluster().jobs(size_t(index())).clear();  // a restarted node has no job history
 }
 
 bool Node::refuse_connections(bool refuse, std::string* error) {

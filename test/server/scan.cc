@@ -44,7 +44,8 @@ bool candidate_less(int64_t bval_a, const Digest& a, int64_t bval_b, const Diges
 // Applies the write ops of a background scan/query to every matching record of the partitions
 // this node masters.
 void run_background(const RequestContext& ctx, const MessageView& m, Namespace& ns, int ns_index,
-                    const std::vector<uint32_t>& pids, std::string_view set) {
+                    const std::vector<uint32_t>& pids, std::string_view set,
+                    JobRecord* record) {
   std::vector<uint8_t> scratch;
   std::vector<Digest> digests;
   const uint32_t now = ctx.cluster.clock().now();
@@ -63,7 +64,9 @@ void run_background(const RequestContext& ctx, const MessageView& m, Namespace& 
     for (const Digest& d : digests) {
       scratch.clear();
       ResponseWriter sw(scratch);
-      execute_record_command(ctx, m, d.data(), 0, sw);
+      const uint8_t result = execute_record_command(ctx, m, d.data(), 0, sw);
+      if (record != nullptr) ++(result == wire::result::kOk ? record->recs_succeeded
+                                                            : record->recs_failed);
     }
   }
 }
@@ -80,7 +83,7 @@ int64_t string_bval(const std::string& s) {
 }
 
 std::unique_ptr<ScanJob> ScanJob::start(const RequestContext& ctx, const MessageView& m,
-                                        ResponseWriter& w) {
+                                        ResponseWriter& w, std::shared_ptr<JobRecord> record) {
   const FieldView& nsf = m.field(wire::field::kNamespace);
   Namespace* ns = nsf.present ? ctx.cluster.store().find(nsf.str()) : nullptr;
   if (ns == nullptr) {
@@ -173,7 +176,8 @@ std::unique_ptr<ScanJob> ScanJob::start(const RequestContext& ctx, const Message
     } else {
       for (const PartitionTask& t : job->partitions_) pids.push_back(t.pid);
     }
-    run_background(ctx, m, *ns, job->ns_index_, pids, job->set_);
+    run_background(ctx, m, *ns, job->ns_index_, pids, job->set_, record.get());
+    if (record) record->completed = true;
     MsgHeader h;
     h.info3 = wire::info3::kLast;
     w.header_only_frame(h);
@@ -224,6 +228,11 @@ std::unique_ptr<ScanJob> ScanJob::start(const RequestContext& ctx, const Message
       return fail(rc::kIndexNotFound);
     }
     job->is_query_ = true;
+    if (record) {
+      record->sindex_name =
+          ns->find_index(job->set_, job->index_bin_,
+                         job->numeric_ ? IndexType::kNumeric : IndexType::kString)->name;
+    }
   }
   job->short_query_ = (m.info1 & wire::info1::kShortQuery) != 0;
   if (const FieldView& f = m.field(wire::field::kRecordsPerSecond); f.present) {
@@ -264,6 +273,7 @@ std::unique_ptr<ScanJob> ScanJob::start(const RequestContext& ctx, const Message
   job->no_bin_data_ = (m.info1 & wire::info1::kNoBinData) != 0;
   std::sort(job->partitions_.begin(), job->partitions_.end(),
             [](const PartitionTask& a, const PartitionTask& b) { return a.pid < b.pid; });
+  job->record_ = std::move(record);
   return job;
 }
 
@@ -285,7 +295,12 @@ bool ScanJob::record_matches(const Record& r, int64_t* bval) const {
 }
 
 bool ScanJob::filter_passes(const Digest& d, const Record& r, uint32_t now) const {
-  return exp::filter_passes(filter_.get(), r, d.data(), now);
+  const bool pass = exp::filter_passes(filter_.get(), r, d.data(), now);
+  if (!pass && record_) {  // query-show counts what a filter expression dropped
+    (is_query_ ? record_->recs_filtered_bins : record_->recs_filtered_meta)
+        .fetch_add(1, std::memory_order_relaxed);
+  }
+  return pass;
 }
 
 void ScanJob::emit_record(ResponseWriter& w, const Digest& d, const Record& r,
@@ -319,6 +334,7 @@ void ScanJob::emit_record(ResponseWriter& w, const Digest& d, const Record& r,
   }
   w.end_message();
   ++sent_records_;
+  if (record_) record_->recs_succeeded.fetch_add(1, std::memory_order_relaxed);
 }
 
 bool ScanJob::scan_partition(const RequestContext& ctx, ResponseWriter& w, size_t limit) {
@@ -358,6 +374,14 @@ bool ScanJob::query_partition(const RequestContext& ctx, ResponseWriter& w, size
 }
 
 bool ScanJob::produce(const RequestContext& ctx, ResponseWriter& w, size_t budget) {
+  if (record_ && record_->aborted()) {  // query-abort: the stream ends with LAST 15
+    MsgHeader h;
+    h.info3 = wire::info3::kLast;
+    h.result = rc::kQueryAborted;
+    w.header_only_frame(h);
+    return true;
+  }
+  const size_t written_before = w.size();
   w.begin_frame(wire::kTypeMessage);
   while (current_ < partitions_.size() && w.frame_bytes() < budget) {
     const PartitionTask& task = partitions_[current_];
@@ -400,6 +424,7 @@ bool ScanJob::produce(const RequestContext& ctx, ResponseWriter& w, size_t budge
   if (finished && short_query_) {
     add_last(w, rc::kOk);  // short queries append the end marker to the last data
     w.end_frame();
+    if (record_) record_->net_io_bytes.fetch_add(w.size() - written_before);
     return true;
   }
   if (w.frame_bytes() > wire::kProtoHeaderSize) {
@@ -412,6 +437,7 @@ bool ScanJob::produce(const RequestContext& ctx, ResponseWriter& w, size_t budge
     h.info3 = wire::info3::kLast;
     w.header_only_frame(h);
   }
+  if (record_) record_->net_io_bytes.fetch_add(w.size() - written_before);
   return finished;
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "test/server/exp/exp.h"
+#include "test/server/jobs.h"
 #include "test/server/message.h"
 #include "test/server/record_ops.h"
 #include "test/server/response.h"
@@ -25,15 +26,18 @@ class ScanJob {
  public:
   // Validates the request. When the answer is complete right away (an error, or a background
   // scan that ran to completion) it is appended to `w` and nullptr is returned; otherwise the
-  // returned job produces the stream.
+  // returned job produces the stream. `record` (optional, see jobs.h) receives the index name
+  // and the record counts, and a request to abort ends the stream with LAST result 15.
   static std::unique_ptr<ScanJob> start(const RequestContext& ctx, const MessageView& m,
-                                        ResponseWriter& w);
+                                        ResponseWriter& w,
+                                        std::shared_ptr<JobRecord> record = nullptr);
 
   // Appends whole frames holding roughly `budget` bytes. Returns true once the LAST message
   // has been written (the job is then finished).
   bool produce(const RequestContext& ctx, ResponseWriter& w, size_t budget);
 
   uint64_t task_id() const { return task_id_; }
+  const std::shared_ptr<JobRecord>& record() const { return record_; }
 
  private:
   struct PartitionTask {
@@ -67,6 +71,7 @@ class ScanJob {
   uint64_t sent_records_ = 0;
   uint64_t task_id_ = 0;
   std::unique_ptr<exp::Expression> filter_;  // field 43; null = none
+  std::shared_ptr<JobRecord> record_;  // query-show's view of this job; may be null
 
   // Secondary-index filter.
   bool is_query_ = false;

@@ -58,7 +58,8 @@ uint8_t Namespace::create_index(const IndexDef& def) {
   std::lock_guard<std::mutex> lock(index_mutex_);
   for (const IndexDef& d : indexes_) {
     if (d.name == def.name) return wire::result::kIndexFound;
-    if (d.set == def.set && d.bin == def.bin && d.type == def.type) {
+    if (d.set == def.set && d.bin == def.bin && d.type == def.type &&
+        d.collection == def.collection && d.context == def.context && d.exp == def.exp) {
       return wire::result::kIndexFound;
     }
   }
@@ -79,7 +80,18 @@ std::optional<IndexDef> Namespace::find_index(std::string_view set, std::string_
                                               IndexType type) const {
   std::lock_guard<std::mutex> lock(index_mutex_);
   for (const IndexDef& d : indexes_) {
-    if (d.bin == bin && d.type == type && d.set == set) return d;
+    if (d.bin == bin && d.type == type && d.set == set &&
+        d.collection == IndexCollection::kDefault && d.context.empty() && d.exp.empty()) {
+      return d;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<IndexDef> Namespace::index_named(std::string_view name) const {
+  std::lock_guard<std::mutex> lock(index_mutex_);
+  for (const IndexDef& d : indexes_) {
+    if (d.name == name) return d;
   }
   return std::nullopt;
 }

@@ -71,13 +71,19 @@ struct Partition {
   RecordMap records;
 };
 
-enum class IndexType { kNumeric, kString };
+enum class IndexType { kNumeric, kString, kBlob, kGeo };
+
+// What of a bin an index holds: the value itself, or a list's elements, a map's keys or values.
+enum class IndexCollection : uint8_t { kDefault = 0, kList = 1, kMapKeys = 2, kMapValues = 3 };
 
 struct IndexDef {
   std::string name;
   std::string set;  // empty: every set
-  std::string bin;
+  std::string bin;  // empty for an expression index
   IndexType type = IndexType::kNumeric;
+  IndexCollection collection = IndexCollection::kDefault;
+  std::string context;  // msgpack CDT context (sindex-create's base64 `context=`, decoded)
+  std::string exp;      // packed expression of an expression index (decoded `exp=`)
 };
 
 class Namespace {
@@ -96,10 +102,12 @@ class Namespace {
   // Secondary index definitions. Returns a result code (0, 200 exists, 201 not found).
   uint8_t create_index(const IndexDef& def);
   uint8_t drop_index(std::string_view name);
-  // The index a query on (set, bin, type) would use.
+  // The default index (no collection, context or expression) a query on (set, bin, type)
+  // would use.
   std::optional<IndexDef> find_index(std::string_view set, std::string_view bin,
                                      IndexType type) const;
   std::vector<IndexDef> indexes() const;
+  std::optional<IndexDef> index_named(std::string_view name) const;
 
  private:
   const std::string name_;

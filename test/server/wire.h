@@ -132,6 +132,7 @@ inline constexpr uint8_t kRecordExists = 5;
 inline constexpr uint8_t kTimeout = 9;
 inline constexpr uint8_t kUnavailable = 11;
 inline constexpr uint8_t kIncompatibleType = 12;
+inline constexpr uint8_t kQueryAborted = 15;  // query-abort
 inline constexpr uint8_t kUnsupportedFeature = 16;
 inline constexpr uint8_t kKeyMismatch = 19;
 inline constexpr uint8_t kNamespace = 20;

@@ -340,7 +340,7 @@ TEST_F(QueryTest, StringEqualityThroughInfoCreatedIndex) {
   auto created = call_info(conn_, {"sindex-create:namespace=test;set=demo;indexname=idx_name;"
                                    "bin=name;type=string"});
   ASSERT_TRUE(created);
-  EXPECT_NE(created->find("\tOK"), std::string::npos) << *created;
+  EXPECT_NE(created->find("\tok"), std::string::npos) << *created;
   ScanResult r = run_scan(conn_, query(str_eq("name", "n7")));
   EXPECT_EQ(r.records.size(), 30u);
   for (const auto& m : r.records) EXPECT_EQ(m.op("name")->value, "n7");
@@ -348,7 +348,7 @@ TEST_F(QueryTest, StringEqualityThroughInfoCreatedIndex) {
   ASSERT_TRUE(list);
   EXPECT_NE(list->find("indexname=idx_name"), std::string::npos);
   auto dropped = call_info(conn_, {"sindex-delete:namespace=test;indexname=idx_name"});
-  EXPECT_NE(dropped->find("\tOK"), std::string::npos);
+  EXPECT_NE(dropped->find("\tok"), std::string::npos);
   EXPECT_EQ(call_msg(conn_, query(str_eq("name", "n7")))->result, 201);
 }
 
