@@ -55,7 +55,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)exp::write_op(op, copy, digest, 2000);
   std::vector<uint8_t> out;
   ResponseWriter w(out);
+  w.begin_frame(3);
+  w.begin_message(MsgHeader{});
   op.type = 7;
   (void)exp::read_op(op, record, digest, 2000, w);
+  w.end_message();
+  w.end_frame();
   return 0;
 }
