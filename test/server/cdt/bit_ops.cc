@@ -110,7 +110,7 @@ bool parse_arg(Arg a, bitargs::Reader& r, Parsed& p) {
   switch (a) {
     case Arg::kByteOffset:
     case Arg::kOffset: {
-      int64_t v;
+      int64_t v = 0;
       if (!r.get_int64(&v)) return false;
       const int64_t limit = a == Arg::kByteOffset ? kProtoSizeMax : kProtoSizeMax * 8;
       if (v > limit || v < -limit) return false;
@@ -119,26 +119,26 @@ bool parse_arg(Arg a, bitargs::Reader& r, Parsed& p) {
     }
     case Arg::kByteSize:
     case Arg::kByteSizeAllowZero: {
-      uint64_t v;
+      uint64_t v = 0;
       if (!r.get_uint64(&v)) return false;
       if ((v == 0 && a == Arg::kByteSize) || v > uint64_t(kProtoSizeMax)) return false;
       p.size = v * 8;
       return true;
     }
     case Arg::kIntegerSize: {
-      uint64_t v;
+      uint64_t v = 0;
       if (!r.get_uint64(&v) || v == 0 || v > 64) return false;
       p.size = v;
       return true;
     }
     case Arg::kSize: {
-      uint64_t v;
+      uint64_t v = 0;
       if (!r.get_uint64(&v) || v == 0 || v > uint64_t(kProtoSizeMax) * 8) return false;
       p.size = v;
       return true;
     }
     case Arg::kBool: {
-      bool b;
+      bool b = false;
       if (!r.get_bool(&b)) return false;
       p.value = b ? 1 : 0;
       return true;
@@ -182,7 +182,7 @@ bool parse_arg(Arg a, bitargs::Reader& r, Parsed& p) {
 // bits_state_init + bits_parse_op.
 bool parse(const uint8_t* args, size_t n, bool is_read, Parsed& p) {
   bitargs::Reader r(args, n);
-  uint32_t count;
+  uint32_t count = 0;
   if (!r.list_count(&count) || count == 0) return false;
   if (!r.get_uint64(&p.op)) return false;
   p.def = is_read ? read_def(p.op) : modify_def(p.op);
@@ -271,17 +271,17 @@ bool apply_overwrite(const Parsed& p, const Window& w, uint8_t* b) {
       return true;
     case kOr:
       for (uint64_t i = 0; i < n; ++i) {
-        put_bit(b, start + i, bit_at(b, start + i) | bit_at(buf, i));
+        put_bit(b, start + i, bit_at(b, start + i) || bit_at(buf, i));
       }
       return true;
     case kXor:
       for (uint64_t i = 0; i < n; ++i) {
-        put_bit(b, start + i, bit_at(b, start + i) ^ bit_at(buf, i));
+        put_bit(b, start + i, bit_at(b, start + i) != bit_at(buf, i));
       }
       return true;
     case kAnd:
       for (uint64_t i = 0; i < n; ++i) {
-        put_bit(b, start + i, bit_at(b, start + i) & bit_at(buf, i));
+        put_bit(b, start + i, bit_at(b, start + i) && bit_at(buf, i));
       }
       return true;
     case kNot:

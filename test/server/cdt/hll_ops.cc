@@ -81,7 +81,7 @@ inline const uint8_t* ptr(std::string_view s) { return reinterpret_cast<const ui
 
 // hmh_add: true if a register grew.
 bool add_element(uint8_t* h, std::string_view element) {
-  uint64_t h1, h2;
+  uint64_t h1 = 0, h2 = 0;
   murmur3_x64_128(ptr(element), element.size(), &h1, &h2);
   const uint8_t i = index_bits(h), m = minhash_bits(h);
   const uint16_t index_mask = uint16_t((uint16_t(1) << i) - 1);
@@ -353,14 +353,14 @@ struct Parsed {
 bool parse_arg(Arg a, bitargs::Reader& r, Parsed& p) {
   switch (a) {
     case Arg::kIndexBits: {
-      int64_t v;
+      int64_t v = 0;
       if (!r.get_int64(&v)) return false;
       if (v != -1 && !valid_index_bits(uint64_t(v))) return false;
       p.index_bits = uint8_t(v);
       return true;
     }
     case Arg::kMinhashBits: {
-      int64_t v;
+      int64_t v = 0;
       if (!r.get_int64(&v)) return false;
       if (v == -1) {
         p.minhash_bits = kUnset;
@@ -376,7 +376,7 @@ bool parse_arg(Arg a, bitargs::Reader& r, Parsed& p) {
       if ((p.flags & ~p.def->allowed_flags) != 0) return false;
       return !((p.flags & kCreateOnly) && (p.flags & kUpdateOnly));
     case Arg::kElements: {
-      uint32_t n;
+      uint32_t n = 0;
       if (!r.list_count(&n) || n == 0) return false;
       for (uint32_t k = 0; k < n; ++k) {
         if (r.peek_is_container()) return false;
@@ -390,7 +390,7 @@ bool parse_arg(Arg a, bitargs::Reader& r, Parsed& p) {
     }
     case Arg::kHlls:
     case Arg::kHllsIntersect: {
-      uint32_t n;
+      uint32_t n = 0;
       if (!r.list_count(&n) || n == 0) return false;
       for (uint32_t k = 0; k < n; ++k) {
         std::string_view b;
@@ -416,7 +416,7 @@ bool parse_arg(Arg a, bitargs::Reader& r, Parsed& p) {
 
 bool parse(const uint8_t* args, size_t n, bool is_read, Parsed& p) {
   bitargs::Reader r(args, n);
-  uint32_t count;
+  uint32_t count = 0;
   if (!r.list_count(&count) || count == 0) return false;
   if (!r.get_uint64(&p.op)) return false;
   p.def = is_read ? read_def(p.op) : modify_def(p.op);
@@ -558,7 +558,7 @@ uint8_t read(uint8_t bin_particle, std::string_view bin, const uint8_t* args, si
       return kOk;
     case kSimilarity: {
       const double d = similarity(all);
-      uint64_t u;
+      uint64_t u = 0;
       std::memcpy(&u, &d, 8);
       out->particle = kParticleFloat;
       out->value = integer_value(u);
