@@ -182,7 +182,10 @@ uint8_t do_read(const MessageView& m, Partition& part, const Digest& d, uint32_t
   if (r == nullptr) return answer(w, rc::kNotFound, slot);
   if (!set_name_matches(m, *r)) return answer(w, rc::kParameter, slot);
   if (key_conflicts(m, *r)) return answer(w, rc::kKeyMismatch, slot);
-  if (!exp::filter_passes(filter, *r, d.data(), now)) return answer(w, rc::kFilteredOut, slot);
+  if (!exp::filter_passes(filter, *r, d.data(), now)) {
+    // The captured read answers (bit/hll.json.gz) carry the record's generation and void time.
+    return answer(w, rc::kFilteredOut, slot, r->generation, r->void_time);
+  }
   if (m.info1 & wire::info1::kNoBinData) {
     return answer(w, rc::kOk, slot, r->generation, r->void_time);
   }

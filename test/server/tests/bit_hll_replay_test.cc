@@ -9,7 +9,9 @@
 //   expression evaluator. They are sent; while the server answers them 16 (not emulated) they
 //   are counted as skipped, and once it answers anything else the answer must match exactly.
 //   They only read, so skipping one changes no state the following vectors see.
-// - likewise a request holding a list/map (CDT) op answered 16 while CDTs are not emulated.
+// - likewise a request holding a list/map (CDT) op answered 16 while CDTs are not emulated
+//   (hll.json.gz vector 4 writes the HLL bins of record 13ba3b... together with a list bin);
+//   the later vectors on a record such a skipped write was meant to change are skipped too.
 // Void times cannot differ: the namespace's default TTL is 0 (never expire) as captured.
 //
 // Hidden state (recreated right before the vectors that observe it, marked below):
@@ -21,9 +23,11 @@
 //   recorder's de-duplication removed. Vector 4's request is sent again before vector 57.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "test/server/cluster.h"
 #include "test/server/tests/capture_file.h"
@@ -63,6 +67,7 @@ Tally replay(const std::string& file) {
   cluster.clock().freeze();
   RawConnection c;
   EXPECT_TRUE(c.connect(cluster.node(0).port()));
+  std::vector<Bytes> stale;  // digests whose captured writes were skipped
   for (size_t vi = 0; vi < capture->vectors.size(); ++vi) {
     const CaptureVector& v = capture->vectors[vi];
     SCOPED_TRACE(file + " vector " + std::to_string(vi) + ": " + v.name);
@@ -100,26 +105,35 @@ Tally replay(const std::string& file) {
       ++t.exact;
       continue;
     }
+    const DecodedField* digest = rq.field(4);
+    const bool is_stale =
+        digest != nullptr &&
+        std::find(stale.begin(), stale.end(), digest->data) != stale.end();
+    if (is_stale) {
+      ++t.skipped;
+      continue;
+    }
     const bool has_exp = rq.field(43) != nullptr;
     bool has_cdt = false;
     for (const DecodedOp& op : rq.ops) has_cdt = has_cdt || op.type == 3 || op.type == 4;
     const DecodedMsg m = first_message(got->body);
     if ((has_exp || has_cdt) && m.result == 16) {
       ++t.skipped;
+      if ((rq.info2 & 0x01) && digest != nullptr) stale.push_back(digest->data);
       continue;
     }
     EXPECT_EQ(have, want);
   }
-  std::printf("%s: %d answers identical byte for byte, %d skipped (filter expression or CDT "
-              "op not emulated)\n",
+  std::printf("%s: %d answers identical byte for byte, %d skipped (a filter expression or CDT "
+              "op not emulated, or a record such a skipped write changed)\n",
               file.c_str(), t.exact, t.skipped);
   return t;
 }
 
 TEST(BitHllReplay, Bit) {
   const Tally t = replay("bit.json.gz");
-  // 97 data vectors; 42 of them carry filter expressions.
-  EXPECT_GE(t.exact, 55);
+  // 97 data vectors; 42 of them carry filter expressions (bit read expressions).
+  EXPECT_GE(t.exact, 97);
   EXPECT_EQ(t.exact + t.skipped, 97);
 }
 
