@@ -165,6 +165,8 @@ void apply_write_attrs(const WriteAttrs& a, uint8_t& info1, uint8_t& info2, uint
                        uint32_t& generation);
 
 Status validate_bin_name(std::string_view name);
+// Infinity and Wildcard are operation arguments only, never a bin value.
+Status validate_bin_value(const Value& v);
 Status validate_ops(std::span<const Operation> ops);
 Status validate_send_key(const Key& key, bool send_key);
 

@@ -95,6 +95,14 @@ class Decoder {
       default:
         break;
     }
+    if (tag == 0xd4 && remaining() >= 2 && p_[pos_] == kMsgpackCmpExtType) {
+      const uint8_t data = p_[pos_ + 1];
+      if (data == kMsgpackCmpInfinity || data == kMsgpackCmpWildcard) {
+        pos_ += 2;
+        if (data == kMsgpackCmpInfinity) return set(out, Value(Infinity{}));
+        return set(out, Value(Wildcard{}));
+      }
+    }
     pos_ = start;
     if (is_ext(tag)) {
       return error("msgpack ext (tag 0x" + hex(tag) +
@@ -105,6 +113,12 @@ class Decoder {
 
  private:
   static bool is_ext(uint8_t tag) { return (tag >= 0xd4 && tag <= 0xd8) || (tag >= 0xc7 && tag <= 0xc9); }
+
+  // d4 ff 00 / d4 ff 01 at the current position.
+  bool is_cmp_marker() const {
+    return remaining() >= 3 && p_[pos_] == 0xd4 && p_[pos_ + 1] == kMsgpackCmpExtType &&
+           (p_[pos_ + 2] == kMsgpackCmpInfinity || p_[pos_ + 2] == kMsgpackCmpWildcard);
+  }
 
   static std::string hex(uint8_t b) {
     static constexpr char kHex[] = "0123456789abcdef";
@@ -172,6 +186,7 @@ class Decoder {
   Status leading_ext(bool& present, uint8_t& flags) {
     present = false;
     if (pos_ >= n_ || !is_ext(p_[pos_])) return Status();
+    if (is_cmp_marker()) return Status();  // a value (Infinity/Wildcard), not metadata
     const uint8_t tag = p_[pos_];
     size_t header = 0;
     uint64_t content = 0;

@@ -6,7 +6,10 @@
 //    leading byte, the particle type (3 string, 4 blob, 23 GeoJSON, other blob types); the
 //    bin family (0xc4..0xc6) is accepted when decoding;
 //  - ordered lists/maps carry a leading ext element (c7 00 <flags>) counted in the header; a
-//    map's metadata key is followed by a nil value.
+//    map's metadata key is followed by a nil value;
+//  - Infinity and Wildcard are fixext1 values of ext type 0xff (d4 ff 01, d4 ff 00); they
+//    decode anywhere, and never count as a list's or map's leading metadata. Any other ext
+//    outside the leading position is an error.
 // The decoder is bounds-checked, rejects nesting deeper than 64 (the C client's limit),
 // never reserves more elements than the remaining bytes could hold, and reports what was
 // wrong and at which offset.
@@ -26,6 +29,11 @@
 namespace aero::wire {
 
 inline constexpr int kMaxMsgpackDepth = 64;
+
+// The ext type and data bytes of the comparison markers (C client as_msgpack.c).
+inline constexpr uint8_t kMsgpackCmpExtType = 0xff;
+inline constexpr uint8_t kMsgpackCmpWildcard = 0x00;
+inline constexpr uint8_t kMsgpackCmpInfinity = 0x01;
 
 // Encoded size of `v`.
 size_t msgpack_size(const Value& v);
@@ -147,6 +155,12 @@ void msgpack_write(W& w, const Value& v) {
       msgpack_write_typed_bytes(w, particle::kGeoJson, s.data(), s.size());
       return;
     }
+    case Value::Type::kInfinity:
+    case Value::Type::kWildcard:
+      w.u8(0xd4);
+      w.u8(kMsgpackCmpExtType);
+      w.u8(v.is_infinity() ? kMsgpackCmpInfinity : kMsgpackCmpWildcard);
+      return;
     case Value::Type::kList: {
       const List& l = *v.as_list();
       uint32_t n = static_cast<uint32_t>(l.items.size());

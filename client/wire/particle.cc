@@ -156,6 +156,9 @@ uint8_t particle_type_of(const Value& v) {
       return particle::kList;
     case Value::Type::kMap:
       return particle::kMap;
+    case Value::Type::kInfinity:  // not a bin value: the request encoders reject it first
+    case Value::Type::kWildcard:
+      return particle::kNull;
   }
   return particle::kNull;
 }

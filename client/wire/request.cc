@@ -114,12 +114,21 @@ Status validate_bin_name(std::string_view name) {
   return Status();
 }
 
+Status validate_bin_value(const Value& v) {
+  if (v.is_comparison_marker()) {
+    return param_error("Infinity and Wildcard are only valid inside operation arguments, "
+                       "not as a bin value");
+  }
+  return Status();
+}
+
 Status validate_ops(std::span<const Operation> ops) {
   if (ops.size() > 0xFFFF) {
     return param_error(std::to_string(ops.size()) + " operations (at most 65535)");
   }
   for (const Operation& op : ops) {
     if (Status s = validate_bin_name(op.bin_name); !s.ok()) return s;
+    if (Status s = validate_bin_value(op.value); !s.ok()) return s;
     if (op.header_only && (op.type != OpType::kRead || !op.bin_name.empty())) {
       return param_error("header_only is only valid on a read with an empty bin name");
     }
@@ -157,6 +166,7 @@ Status encode_put(Buffer& out, const Key& key, std::span<const Bin> bins, const 
   if (bins.size() > 0xFFFF) return param_error(std::to_string(bins.size()) + " bins (at most 65535)");
   for (const Bin& b : bins) {
     if (Status s = validate_bin_name(b.name); !s.ok()) return s;
+    if (Status s = validate_bin_value(b.value); !s.ok()) return s;
   }
   uint8_t i1 = 0, i2 = info2::kWrite, i3 = 0;
   uint32_t gen = 0;

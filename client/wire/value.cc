@@ -61,6 +61,12 @@ void append_debug(std::string& out, const Value& v) {
     case Value::Type::kGeoJson:
       out += "geojson(" + v.as_geojson()->text + ")";
       return;
+    case Value::Type::kInfinity:
+      out += "INF";
+      return;
+    case Value::Type::kWildcard:
+      out += "*";
+      return;
     case Value::Type::kList: {
       out += '[';
       bool first = true;

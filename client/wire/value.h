@@ -1,6 +1,12 @@
 // The owning value types users see: Value (nil, bool, integer, double, string, bytes,
 // GeoJSON, list, map), Bin (a named value) and Record (bins plus generation and expiry).
 //
+// Two more kinds exist only as arguments of collection operations and expressions:
+// Infinity (greater than every value: the open end of a value/key range) and Wildcard
+// (equal to every value: matches any element, e.g. ["a", Wildcard] matches every list
+// starting with "a"). They are msgpack ext values (fixext1 type 0xff, data 1 and 0, as in
+// the C client's as_msgpack.c) and are rejected as bin values.
+//
 // Lists and maps hold Values recursively and keep the server's element order; a map is a
 // sequence of key/value pairs (no hashing), with the server's order flags (0 unordered,
 // 1 key-ordered, 3 key/value-ordered). Bytes keep their particle type so language-specific
@@ -38,6 +44,16 @@ struct Bytes {
   friend bool operator==(const Bytes&, const Bytes&) = default;
 };
 
+// The end of an open value range (msgpack d4 ff 01). Not a bin value.
+struct Infinity {
+  friend bool operator==(Infinity, Infinity) { return true; }
+};
+
+// Matches any value in a comparison (msgpack d4 ff 00). Not a bin value.
+struct Wildcard {
+  friend bool operator==(Wildcard, Wildcard) { return true; }
+};
+
 struct GeoJson {
   std::string text;
   friend bool operator==(const GeoJson&, const GeoJson&) = default;
@@ -57,7 +73,11 @@ struct Map {
 
 class Value {
  public:
-  enum class Type : uint8_t { kNil, kBool, kInt, kDouble, kString, kBytes, kGeoJson, kList, kMap };
+  enum class Type : uint8_t {
+    kNil, kBool, kInt, kDouble, kString, kBytes, kGeoJson, kList, kMap,
+    kInfinity,  // collection-operation argument only
+    kWildcard,  // collection-operation argument only
+  };
 
   Value() = default;
   Value(std::nullptr_t) {}                                         // NOLINT: implicit
@@ -75,9 +95,15 @@ class Value {
   Value(GeoJson g) : v_(std::move(g)) {}                           // NOLINT
   Value(List l) : v_(std::move(l)) {}                              // NOLINT
   Value(Map m) : v_(std::move(m)) {}                               // NOLINT
+  Value(Infinity i) : v_(i) {}                                     // NOLINT
+  Value(Wildcard w) : v_(w) {}                                     // NOLINT
 
   Type type() const { return static_cast<Type>(v_.index()); }
   bool is_nil() const { return type() == Type::kNil; }
+  bool is_infinity() const { return type() == Type::kInfinity; }
+  bool is_wildcard() const { return type() == Type::kWildcard; }
+  // Infinity and Wildcard: valid inside operation arguments only, never as a bin value.
+  bool is_comparison_marker() const { return is_infinity() || is_wildcard(); }
 
   // Typed access: pointer to the held value, or nullptr when the type differs.
   const bool* as_bool() const { return std::get_if<bool>(&v_); }
@@ -97,7 +123,7 @@ class Value {
   std::string debug_string() const;
 
  private:
-  std::variant<Nil, bool, int64_t, double, std::string, Bytes, GeoJson, List, Map> v_;
+  std::variant<Nil, bool, int64_t, double, std::string, Bytes, GeoJson, List, Map, Infinity, Wildcard> v_;
 };
 
 struct Bin {

@@ -128,6 +128,8 @@ TEST(Msgpack, RoundTripsEveryValueType) {
       Value(GeoJson{"{\"type\":\"Point\",\"coordinates\":[1,2]}"}),
       Value(List{{1, "two", 3.0, List{{List{}}}}}),
       Value(inner),
+      Value(Infinity{}),
+      Value(Wildcard{}),
   };
   for (const Value& v : values) {
     SCOPED_TRACE(v.debug_string().substr(0, 80));
@@ -154,10 +156,47 @@ TEST(Msgpack, RejectsMalformedInput) {
 }
 
 TEST(Msgpack, ExtOnlyAsLeadingMetadata) {
-  EXPECT_EQ(dec("91d4ff01"), Value(List{{}, 0xff}));  // metadata only: empty ordered list
+  EXPECT_EQ(dec("91d40101"), Value(List{{}, 1}));  // metadata only: empty ordered list
   const Status s = dec_error("9201d40101");           // ext as the second element
   EXPECT_NE(s.message().find("ext"), std::string::npos) << s.message();
   rejects("d40101");  // top-level ext
+}
+
+// Infinity and Wildcard: the C client's comparison markers (as_msgpack.c: fixext1, ext type
+// 0xff, data 1 / 0); the map capture's get-by-value-list request carries [2, d4 ff 00].
+TEST(Msgpack, InfinityAndWildcardAreFixext1Markers) {
+  EXPECT_EQ(enc(Value(Infinity{})), "d4ff01");
+  EXPECT_EQ(enc(Value(Wildcard{})), "d4ff00");
+  EXPECT_EQ(msgpack_size(Value(Infinity{})), 3u);
+  EXPECT_EQ(dec("d4ff01"), Value(Infinity{}));
+  EXPECT_EQ(dec("d4ff00"), Value(Wildcard{}));
+  EXPECT_TRUE(dec("d4ff01").is_infinity());
+  EXPECT_TRUE(dec("d4ff00").is_wildcard());
+  EXPECT_NE(Value(Infinity{}), Value(Wildcard{}));
+  EXPECT_NE(Value(Wildcard{}), Value());
+  EXPECT_EQ(Value(Infinity{}).debug_string(), "INF");
+  EXPECT_EQ(Value(Wildcard{}).debug_string(), "*");
+  // Inside lists and maps, in any position, including the first (never order metadata).
+  const Value range(List{{Value(3), Value(Infinity{})}});
+  EXPECT_EQ(enc(range), "9203d4ff01");
+  EXPECT_EQ(dec("9203d4ff01"), range);
+  const Value first(List{{Value(Wildcard{}), Value("a")}});
+  EXPECT_EQ(enc(first), "92d4ff00a20361");
+  EXPECT_EQ(dec("92d4ff00a20361"), first);
+  EXPECT_EQ(dec("91d4ff01"), Value(List{{Value(Infinity{})}}));
+  Map m;
+  m.entries.emplace_back(Value(Wildcard{}), Value(Infinity{}));
+  EXPECT_EQ(enc(Value(m)), "81d4ff00d4ff01");
+  EXPECT_EQ(dec("81d4ff00d4ff01"), Value(m));
+  // An ordered list whose first element is a marker keeps both.
+  EXPECT_EQ(dec("92c70001d4ff00"), Value(List{{Value(Wildcard{})}, 1}));
+  // Other 0xff data bytes and other fixext types stay errors outside the leading position.
+  rejects("d4ff02");
+  rejects("9201d4ff02");
+  rejects("d4fe01");
+  rejects("d4ff");    // truncated marker
+  rejects("9201d4");  // truncated marker inside a list
+  EXPECT_TRUE(msgpack_validate(from_hex("9203d4ff01")).ok());
 }
 
 TEST(Msgpack, NestingDepthIsLimitedTo64) {

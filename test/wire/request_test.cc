@@ -526,3 +526,25 @@ TEST(Encoding, WarmBufferIsReusedWithoutReallocation) {
 
 }  // namespace
 }  // namespace aero::wire
+
+namespace aero::wire {
+namespace {
+
+// Infinity and Wildcard are range/match arguments inside collection operations; as a bin
+// value they have no particle type, so every encoder refuses them instead of writing nil.
+TEST(Validation, InfinityAndWildcardAreNotBinValues) {
+  const Key key("test", "demo", 1);
+  Buffer out;
+  const Bin bins[] = {Bin("a", Value(Infinity{}))};
+  Status s = encode_put(out, key, bins, WriteAttrs{});
+  EXPECT_EQ(s.code(), ResultCode::kParamError) << s.to_string();
+  const Operation ops[] = {Operation::write("a", Value(Wildcard{}))};
+  s = encode_operate(out, key, ops, WriteAttrs{}, ReadAttrs{});
+  EXPECT_EQ(s.code(), ResultCode::kParamError) << s.to_string();
+  // Nested inside a collection argument they are fine.
+  const Operation nested[] = {Operation::write("a", Value(List{{Value(1), Value(Infinity{})}}))};
+  EXPECT_TRUE(encode_operate(out, key, nested, WriteAttrs{}, ReadAttrs{}).ok());
+}
+
+}  // namespace
+}  // namespace aero::wire
