@@ -5,6 +5,10 @@
 // Threads: see each header (client.h for the Client).
 #pragma once
 
+#include "client/cdt/bit.h"   // bit operations on blobs (aero::cdt::bit)
+#include "client/cdt/hll.h"   // HyperLogLog operations (aero::cdt::hll)
+#include "client/cdt/list.h"  // list operations, contexts, return types (aero::cdt::list)
+#include "client/cdt/map.h"   // map operations (aero::cdt::map)
 #include "client/client.h"      // Client, callbacks, futures
 #include "client/co_task.h"     // CoTask, sync_wait, spawn
 #include "client/exp/exp.h"     // filter expressions (exp::filter, exp::build, ...)

@@ -20,12 +20,14 @@ namespace aero {
 using wire::Bin;
 using wire::Bytes;
 using wire::GeoJson;
+using wire::Infinity;  // open end of a value range (collection operations, expressions)
 using wire::Key;
 using wire::List;
 using wire::Map;
 using wire::Operation;
 using wire::Record;
 using wire::Value;
+using wire::Wildcard;  // matches any value (collection operations, expressions)
 
 // A borrowed list of T: from a vector, a span, an array or a braced list. Encoders read it
 // before the call returns, so a temporary list is fine.

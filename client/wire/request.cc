@@ -11,6 +11,7 @@ OpsSummary summarize_ops(std::span<const Operation> ops, bool respond_all_ops) {
   bool header_only = false;
   bool bin_read = false;
   for (const Operation& op : ops) {
+    if (op.respond_all_ops) respond_all = true;
     switch (op.type) {
       case OpType::kRead:
         s.has_read = true;

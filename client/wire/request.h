@@ -86,6 +86,9 @@ struct Operation {
   std::string bin_name;  // empty for whole-record ops
   Value value;           // nil for reads, touch, delete
   bool header_only = false;  // a kRead with an empty name: metadata only (info1 NOBINDATA)
+  // Ask for one result per op (info2 RESPOND_ALL_OPS). The map builders (client/cdt/map.h)
+  // set it, as the official clients do for map operations, so every op gets an answer.
+  bool respond_all_ops = false;
 
   static Operation read(std::string bin) { return {OpType::kRead, std::move(bin), {}, false}; }
   static Operation read_all() { return {OpType::kRead, {}, {}, false}; }
