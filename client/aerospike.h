@@ -9,6 +9,7 @@
 #include "client/cdt/hll.h"   // HyperLogLog operations (aero::cdt::hll)
 #include "client/cdt/list.h"  // list operations, contexts, return types (aero::cdt::list)
 #include "client/cdt/map.h"   // map operations (aero::cdt::map)
+#include "client/cdt/results.h"  // several answers for one bin (aero::cdt::results)
 #include "client/client.h"      // Client, callbacks, futures
 #include "client/co_task.h"     // CoTask, sync_wait, spawn
 #include "client/exp/exp.h"     // filter expressions (exp::filter, exp::build, ...)
