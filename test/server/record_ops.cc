@@ -220,7 +220,6 @@ uint8_t do_read(const MessageView& m, Partition& part, const Digest& d, uint32_t
   h.generation = r->generation;
   h.void_time = r->void_time;
   h.transaction_ttl = slot;
-  const size_t msg_at = w.size();
   w.begin_message(h);
   if (get_all) {
     for (const Bin& b : r->bins) add_bin_op(w, b);
