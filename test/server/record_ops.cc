@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "test/server/bit_hll_ops.h"
+#include "test/server/cdt/cdt_ops.h"
 #include "test/server/exp/exp_command.h"
 #include "test/server/wire.h"
 
@@ -68,18 +69,13 @@ uint32_t void_time_for(uint32_t record_ttl, uint32_t previous, uint32_t now,
   }
 }
 
-bool is_unsupported_op(uint8_t type) {
-  switch (type) {
-    case wire::op::kCdtRead:
-    case wire::op::kCdtModify:
-      return true;
-    default:
-      return false;
-  }
-}
+// Op types answered 16 (not emulated): none left since CDT, bit, HLL and expression ops.
+bool is_unsupported_op(uint8_t /*type*/) { return false; }
 
 bool is_known_write_op(uint8_t type) {
   switch (type) {
+    case wire::op::kCdtRead:
+    case wire::op::kCdtModify:
     case wire::op::kRead:
     case wire::op::kWrite:
     case wire::op::kIncr:
@@ -119,6 +115,26 @@ void put_bin(Record& r, std::string_view name, uint8_t type, const uint8_t* v, u
   }
   b->type = type;
   b->value.assign(reinterpret_cast<const char*>(v), n);
+}
+
+// A CDT (list/map) op on `r` (test/server/cdt); adds its answer to `w`. Returns a result code.
+uint8_t apply_cdt(Record& r, const OpView& op, bool respond_all, ResponseWriter& w) {
+  cdt::BinData bin;
+  const Bin* b = r.find_bin(op.name);
+  if (b != nullptr) bin = {true, b->type, b->value};
+  cdt::Answer a;
+  const uint8_t st = cdt::apply_op(op.type, op.value, op.value_size, &bin, &a);
+  if (st != rc::kOk) return st;
+  if (bin.exists && op.type == wire::op::kCdtModify) {
+    put_bin(r, op.name, bin.particle, reinterpret_cast<const uint8_t*>(bin.value.data()),
+            uint32_t(bin.value.size()));
+  }
+  if (a.has) {
+    w.add_op(op.type, a.particle, op.name, a.bytes.data(), a.bytes.size());
+  } else if (respond_all) {
+    w.add_op(op.type, wire::particle::kNull, op.name, nullptr, 0);
+  }
+  return rc::kOk;
 }
 
 void add_bin_op(ResponseWriter& w, const Bin& b) {
@@ -197,16 +213,16 @@ uint8_t do_read(const MessageView& m, Partition& part, const Digest& d, uint32_t
     while (it.next(op)) {
       if (is_unsupported_op(op.type)) return answer(w, rc::kUnsupportedFeature, slot);
       if (op.type != wire::op::kRead && op.type != wire::op::kExpRead &&
-          !is_bit_hll_read(op.type)) {
+          !is_bit_hll_read(op.type) && op.type != wire::op::kCdtRead) {
         return answer(w, rc::kParameter, slot);
       }
     }
   }
+  const size_t msg_at = w.size();
   MsgHeader h;
   h.generation = r->generation;
   h.void_time = r->void_time;
   h.transaction_ttl = slot;
-  const size_t msg_at = w.size();
   w.begin_message(h);
   if (get_all) {
     for (const Bin& b : r->bins) add_bin_op(w, b);
@@ -215,6 +231,13 @@ uint8_t do_read(const MessageView& m, Partition& part, const Digest& d, uint32_t
     OpIterator it = m.ops();
     OpView op;
     while (it.next(op)) {
+      if (op.type == wire::op::kCdtRead) {
+        if (const uint8_t st = apply_cdt(*r, op, respond_all, w); st != rc::kOk) {  // read only
+          w.truncate(msg_at);
+          return answer(w, st, slot, r->generation, r->void_time);
+        }
+        continue;
+      }
       if (op.type == wire::op::kExpRead) {
         if (const uint8_t st = exp::read_op(op, *r, d.data(), now, w); st != rc::kOk) {
           w.truncate(msg_at);
@@ -283,6 +306,9 @@ uint8_t plan_write(const MessageView& m, WritePlan& plan) {
       continue;
     }
     if (op.name.size() >= 16) return rc::kBinName;
+    if (op.type == wire::op::kCdtRead || op.type == wire::op::kCdtModify) {
+      if (const uint8_t st = cdt::precheck_op(op.value, op.value_size); st != rc::kOk) return st;
+    }
     switch (op.type) {
       case wire::op::kWrite:
         if (op.particle == wire::particle::kNull && plan.replace) return rc::kParameter;
@@ -388,6 +414,13 @@ uint8_t do_write(const RequestContext& ctx, const MessageView& m, Namespace& ns,
           work.remove_bin(op.name);
         } else if (!value_well_formed(op.particle, op.value_size)) {
           st = rc::kParameter;
+        } else if (op.particle == wire::particle::kList || op.particle == wire::particle::kMap) {
+          std::string v(reinterpret_cast<const char*>(op.value), op.value_size);
+          st = cdt::normalize_bin(op.particle, &v);  // the server's form of a list/map
+          if (st == rc::kOk) {
+            put_bin(work, op.name, op.particle, reinterpret_cast<const uint8_t*>(v.data()),
+                    uint32_t(v.size()));
+          }
         } else {
           put_bin(work, op.name, op.particle, op.value, op.value_size);
         }
@@ -420,6 +453,12 @@ uint8_t do_write(const RequestContext& ctx, const MessageView& m, Namespace& ns,
           return fail(bst);
         }
         continue;  // the op wrote its own answer
+      case wire::op::kCdtRead:
+      case wire::op::kCdtModify:
+        if (const uint8_t cst = apply_cdt(work, op, plan.respond_all, w); cst != rc::kOk) {
+          return fail(cst);
+        }
+        continue;  // apply_cdt answered
       case wire::op::kRead:
         if (op.name.empty()) {
           for (const Bin& b : work.bins) add_bin_op(w, b);  // read-all: the bins as of now

@@ -289,8 +289,8 @@ TEST_F(RecordTest, RequestChecks) {
   EXPECT_EQ(write(conn_, digest_for(61), {Op{2, 0, "a", {}}}).result, 2);
   // Namespaces are independent.
   EXPECT_EQ(get(conn_, d, "demo", "bar").result, 2);
-  // Ops the test double does not emulate say so (16) instead of being ignored.
-  EXPECT_EQ(write(conn_, d, {Op{4, 20, "l", from_hex("9101")}}).result, 16);
+  // A list append without its value (CDT ops: test/server/cdt) is a parameter error.
+  EXPECT_EQ(write(conn_, d, {Op{4, 20, "l", from_hex("9101")}}).result, 4);
   // Filter expressions (field 43): true matches, false answers 27, a non-boolean filter 4.
   Msg filtered = keyed("test", "demo", d);
   filtered.info1 = 0x03;
