@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "test/server/exp/exp.h"
 #include "test/server/info.h"
 #include "test/server/partition_map.h"
 #include "test/server/sindex_keys.h"
@@ -136,13 +137,29 @@ std::string index_stats(const InfoContext& ctx, Namespace& ns, const IndexDef& d
   uint64_t entries = 0, records = 0;
   std::set<std::pair<int64_t, std::string>> distinct;
   std::vector<IndexKey> keys;
+  std::unique_ptr<exp::Expression> expression;  // expression indexes: evaluated per record
+  if (!def.exp.empty()) {
+    uint8_t result = 0;
+    expression = exp::Expression::build(reinterpret_cast<const uint8_t*>(def.exp.data()),
+                                        def.exp.size(), &result);
+  }
   for (uint32_t pid = 0; pid < wire::kPartitions; ++pid) {
     Partition& p = ns.partition(pid);
     std::lock_guard<std::mutex> lock(p.mutex);
     for (const auto& [d, r] : p.records) {
       if (is_expired(r, now)) continue;
       keys.clear();
-      index_keys(def, r, &keys);
+      if (expression) {
+        if (!def.set.empty() && r.set != def.set) continue;
+        const exp::Value v = expression->evaluate(exp::Context{&r, d.data(), now});
+        if (def.type == IndexType::kNumeric && v.kind == exp::Value::Kind::kInt) {
+          keys.push_back(IndexKey{true, v.i, {}});
+        } else if (def.type == IndexType::kString && v.kind == exp::Value::Kind::kStr) {
+          keys.push_back(IndexKey{false, 0, v.bytes});
+        }
+      } else {
+        index_keys(def, r, &keys);
+      }
       if (keys.empty()) continue;
       ++records;
       entries += keys.size();

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "test/server/exp/exp_command.h"
+#include "test/server/query_filter.h"
 #include "test/server/wire.h"
 
 namespace aero::testserver {
@@ -45,7 +46,7 @@ bool candidate_less(int64_t bval_a, const Digest& a, int64_t bval_b, const Diges
 // this node masters.
 void run_background(const RequestContext& ctx, const MessageView& m, Namespace& ns, int ns_index,
                     const std::vector<uint32_t>& pids, std::string_view set,
-                    JobRecord* record) {
+                    const QueryFilter* query, JobRecord* record) {
   std::vector<uint8_t> scratch;
   std::vector<Digest> digests;
   const uint32_t now = ctx.cluster.clock().now();
@@ -58,6 +59,8 @@ void run_background(const RequestContext& ctx, const MessageView& m, Namespace& 
       for (const auto& [d, r] : p.records) {
         if (is_expired(r, now)) continue;
         if (!set.empty() && r.set != set) continue;
+        int64_t bval = 0;
+        if (query != nullptr && !query->matches(r, d.data(), now, &bval)) continue;
         digests.push_back(d);
       }
     }
@@ -73,14 +76,7 @@ void run_background(const RequestContext& ctx, const MessageView& m, Namespace& 
 
 }  // namespace
 
-int64_t string_bval(const std::string& s) {
-  uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ull;
-  }
-  return int64_t(h);
-}
+int64_t string_bval(const std::string& s) { return sindex_bval(s); }
 
 std::unique_ptr<ScanJob> ScanJob::start(const RequestContext& ctx, const MessageView& m,
                                         ResponseWriter& w, std::shared_ptr<JobRecord> record) {
@@ -165,6 +161,16 @@ std::unique_ptr<ScanJob> ScanJob::start(const RequestContext& ctx, const Message
     return nullptr;
   }
 
+  // Secondary-index filter (query_filter.h).
+  if (has_where) {
+    const uint8_t st = QueryFilter::parse(m, *ns, job->set_, &job->query_);
+    if (st != rc::kOk) {
+      error_frame(w, st);
+      return nullptr;
+    }
+    job->is_query_ = true;
+    if (record) record->sindex_name = job->query_->index().name;
+  }
   if (background) {
     if (m.n_ops == 0) {
       error_frame(w, rc::kParameter);
@@ -176,7 +182,8 @@ std::unique_ptr<ScanJob> ScanJob::start(const RequestContext& ctx, const Message
     } else {
       for (const PartitionTask& t : job->partitions_) pids.push_back(t.pid);
     }
-    run_background(ctx, m, *ns, job->ns_index_, pids, job->set_, record.get());
+    run_background(ctx, m, *ns, job->ns_index_, pids, job->set_, job->query_.get(),
+                   record.get());
     if (record) record->completed = true;
     MsgHeader h;
     h.info3 = wire::info3::kLast;
@@ -184,56 +191,6 @@ std::unique_ptr<ScanJob> ScanJob::start(const RequestContext& ctx, const Message
     return nullptr;
   }
 
-  // Secondary-index filter.
-  if (has_where) {
-    const FieldView& f = m.field(wire::field::kIndexRange);
-    const uint8_t* p = f.data;
-    const uint8_t* const end = f.data + f.size;
-    auto fail = [&](uint8_t code) {
-      error_frame(w, code);
-      return nullptr;
-    };
-    if (end - p < 2 || p[0] != 1) return fail(rc::kParameter);
-    const uint8_t name_len = p[1];
-    p += 2;
-    if (name_len == 0 || name_len >= 16 || end - p < name_len + 1) return fail(rc::kParameter);
-    job->index_bin_.assign(reinterpret_cast<const char*>(p), name_len);
-    p += name_len;
-    const uint8_t type = *p++;
-    if (end - p < 4) return fail(rc::kParameter);
-    const uint32_t begin_len = wire::load_be32(p);
-    p += 4;
-    if (uint64_t(end - p) < begin_len) return fail(rc::kParameter);
-    const uint8_t* begin = p;
-    p += begin_len;
-    if (type == wire::particle::kInteger) {
-      if (begin_len != 8 || end - p < 12 || wire::load_be32(p) != 8) return fail(rc::kParameter);
-      job->range_begin_ = int64_t(wire::load_be64(begin));
-      job->range_end_ = int64_t(wire::load_be64(p + 4));
-      if (job->range_begin_ > job->range_end_) return fail(rc::kParameter);
-      job->numeric_ = true;
-    } else if (type == wire::particle::kString) {
-      job->string_value_.assign(reinterpret_cast<const char*>(begin), begin_len);
-      job->numeric_ = false;
-    } else if (type == wire::particle::kBlob || type == wire::particle::kGeoJson) {
-      return fail(rc::kIndexNotFound);  // only numeric and string indexes are emulated
-    } else {
-      return fail(rc::kParameter);
-    }
-    const FieldView& itype = m.field(wire::field::kIndexType);
-    const bool collection = itype.present && itype.size > 0 && itype.data[0] != 0;
-    if (collection || m.has(wire::field::kIndexContext) ||
-        !ns->find_index(job->set_, job->index_bin_,
-                        job->numeric_ ? IndexType::kNumeric : IndexType::kString)) {
-      return fail(rc::kIndexNotFound);
-    }
-    job->is_query_ = true;
-    if (record) {
-      record->sindex_name =
-          ns->find_index(job->set_, job->index_bin_,
-                         job->numeric_ ? IndexType::kNumeric : IndexType::kString)->name;
-    }
-  }
   job->short_query_ = (m.info1 & wire::info1::kShortQuery) != 0;
   if (const FieldView& f = m.field(wire::field::kRecordsPerSecond); f.present) {
     if (f.size != 4 || job->short_query_) {
@@ -277,21 +234,11 @@ std::unique_ptr<ScanJob> ScanJob::start(const RequestContext& ctx, const Message
   return job;
 }
 
-bool ScanJob::record_matches(const Record& r, int64_t* bval) const {
+bool ScanJob::record_matches(const Digest& d, const Record& r, uint32_t now,
+                             int64_t* bval) const {
   if (!set_.empty() && r.set != set_) return false;
   if (!is_query_) return true;
-  const Bin* b = r.find_bin(index_bin_);
-  if (b == nullptr) return false;
-  if (numeric_) {
-    if (b->type != wire::particle::kInteger || b->value.size() != 8) return false;
-    const int64_t v = int64_t(wire::load_be64(reinterpret_cast<const uint8_t*>(b->value.data())));
-    if (v < range_begin_ || v > range_end_) return false;
-    *bval = v;
-    return true;
-  }
-  if (b->type != wire::particle::kString || b->value != string_value_) return false;
-  *bval = string_bval(b->value);
-  return true;
+  return query_->matches(r, d.data(), now, bval);
 }
 
 bool ScanJob::filter_passes(const Digest& d, const Record& r, uint32_t now) const {
@@ -345,7 +292,7 @@ bool ScanJob::scan_partition(const RequestContext& ctx, ResponseWriter& w, size_
   for (; it != p.records.end(); ++it) {
     if (max_records_ != 0 && sent_records_ >= max_records_) return true;
     if (w.frame_bytes() >= limit) return false;
-    if (is_expired(it->second, now) || !record_matches(it->second, nullptr) ||
+    if (is_expired(it->second, now) || !record_matches(it->first, it->second, now, nullptr) ||
         !filter_passes(it->first, it->second, now)) {
       continue;
     }
@@ -366,7 +313,7 @@ bool ScanJob::query_partition(const RequestContext& ctx, ResponseWriter& w, size
     const Candidate& c = candidates_[next_candidate_++];
     const Record* r = find_live(p.records, c.digest, now);
     int64_t bval = 0;
-    if (r == nullptr || !record_matches(*r, &bval) || bval != c.bval) continue;  // changed
+    if (r == nullptr || !record_matches(c.digest, *r, now, &bval) || bval != c.bval) continue;  // changed
     if (!filter_passes(c.digest, *r, now)) continue;
     emit_record(w, c.digest, *r, &bval);
   }
@@ -402,7 +349,7 @@ bool ScanJob::produce(const RequestContext& ctx, ResponseWriter& w, size_t budge
         std::lock_guard<std::mutex> lock(p.mutex);
         for (const auto& [d, r] : p.records) {
           int64_t bval = 0;
-          if (is_expired(r, now) || !record_matches(r, &bval)) continue;
+          if (is_expired(r, now) || !record_matches(d, r, now, &bval)) continue;
           if (task.has_resume && !candidate_less(task.resume_bval, task.resume, bval, d)) {
             continue;  // at or before the resume point
           }

@@ -16,6 +16,7 @@
 #include "test/server/exp/exp.h"
 #include "test/server/jobs.h"
 #include "test/server/message.h"
+#include "test/server/query_filter.h"
 #include "test/server/record_ops.h"
 #include "test/server/response.h"
 #include "test/server/store.h"
@@ -56,7 +57,7 @@ class ScanJob {
   // partition is exhausted.
   bool scan_partition(const RequestContext& ctx, ResponseWriter& w, size_t limit);
   bool query_partition(const RequestContext& ctx, ResponseWriter& w, size_t limit);
-  bool record_matches(const Record& r, int64_t* bval) const;
+  bool record_matches(const Digest& d, const Record& r, uint32_t now, int64_t* bval) const;
   bool filter_passes(const Digest& d, const Record& r, uint32_t now) const;
   void emit_record(ResponseWriter& w, const Digest& d, const Record& r, const int64_t* bval);
 
@@ -75,10 +76,7 @@ class ScanJob {
 
   // Secondary-index filter.
   bool is_query_ = false;
-  bool numeric_ = true;
-  std::string index_bin_;
-  int64_t range_begin_ = 0, range_end_ = 0;
-  std::string string_value_;
+  std::unique_ptr<QueryFilter> query_;
 
   // Progress.
   size_t current_ = 0;        // index in partitions_
@@ -89,8 +87,7 @@ class ScanJob {
   size_t next_candidate_ = 0;
 };
 
-// The bval the server reports for a string index key (any stable 64-bit hash works: clients
-// only echo it back to resume).
+// The bval the server reports for a string index key (sindex_bval, query_filter.h).
 int64_t string_bval(const std::string& s);
 
 }  // namespace aero::testserver
