@@ -30,6 +30,7 @@
 
 #include "client/future.h"
 #include "client/policy.h"
+#include "client/scan.h"
 #include "client/status.h"
 #include "client/types.h"
 #include "executor/unique_function.h"
@@ -39,6 +40,7 @@ namespace aero {
 
 namespace command {
 class LoopContext;
+class ScanJob;
 }
 namespace cluster {
 class Cluster;
@@ -145,8 +147,38 @@ class Client {
     return batch_operate(std::move(keys), std::move(ops), config_.batch_write);
   }
 
+  // ---- scan and query: streams of records (client/scan.h) ----
+  // Every record of `set` in `ns` (empty set: the whole namespace) in the partitions of
+  // `filter`, with the named bins (empty: all bins). on_record runs for each record (return
+  // false to stop), then on_done once with the summary. Bad input ends the stream at once:
+  // on_done gets a failed summary with ClientCode::invalid_argument (or 20 for a namespace
+  // the cluster does not have).
+  void scan(std::string_view ns, std::string_view set, const ScanPolicy& policy,
+            PartitionFilter filter, BinNames bins, ScanRecordCallback on_record,
+            ScanDoneCallback on_done, io::Loop* loop = nullptr);
+  // The records that match a secondary-index filter; same shape as scan.
+  void query(std::string_view ns, std::string_view set, Filter where, const QueryPolicy& policy,
+             PartitionFilter filter, BinNames bins, ScanRecordCallback on_record,
+             ScanDoneCallback on_done, io::Loop* loop = nullptr);
+  // Futures: the summary once the stream ended (records still go to on_record).
+  Future<ScanSummary> scan(std::string_view ns, std::string_view set, const ScanPolicy& policy,
+                           PartitionFilter filter, BinNames bins, ScanRecordCallback on_record);
+  Future<ScanSummary> query(std::string_view ns, std::string_view set, Filter where,
+                            const QueryPolicy& policy, PartitionFilter filter, BinNames bins,
+                            ScanRecordCallback on_record);
+  // Pull style: `co_await stream.next()`, `stream.page(n)`, or blocking via SyncClient.
+  RecordStream scan_stream(std::string_view ns, std::string_view set, const ScanPolicy& policy,
+                           PartitionFilter filter = PartitionFilter::all(), BinNames bins = {},
+                           io::Loop* loop = nullptr);
+  RecordStream query_stream(std::string_view ns, std::string_view set, Filter where,
+                            const QueryPolicy& policy, PartitionFilter filter = PartitionFilter::all(),
+                            BinNames bins = {}, io::Loop* loop = nullptr);
+
  private:
   struct PerLoop;
+  command::LoopContext& loop_context(io::Loop* loop);  // client.cc
+  void submit_stream(std::shared_ptr<command::ScanJob> job, PartitionFilter filter,
+                     std::span<const std::string_view> bins, io::Loop* loop);
   explicit Client(ClientConfig config);
   Status start();
   PerLoop& pick(io::Loop* loop);

@@ -313,7 +313,35 @@ bool Command::process_frames() {
     // More frames to come: keep the bytes after this frame.
     std::memmove(rbuf_.data(), rbuf_.data() + need, filled_ - need);
     filled_ -= need;
+    if (hold_reading()) {
+      state_ = State::paused;
+      io_deadline_ = timing_.deadline;
+      if (io_deadline_ != io::TimePoint{}) {
+        ctx_->loop().start_timer(timer_, io_deadline_);
+      } else if (timer_.armed()) {
+        ctx_->loop().cancel_timer(timer_);
+      }
+      return false;
+    }
   }
+}
+
+void Command::resume_reading() {
+  if (state_ != State::paused || finished_) return;
+  state_ = State::reading;
+  arm_timer();
+  process_frames();
+}
+
+void Command::abort_now(Status status) {
+  if (finished_) return;
+  if (state_ == State::queued) {
+    ctx_->remove_queued(this);
+    fail_before_start(std::move(status));
+    return;
+  }
+  end_attempt(false);
+  finish(std::move(status));
 }
 
 void Command::on_timer() {
@@ -374,6 +402,7 @@ void Command::end_attempt(bool connection_healthy) {
       break;  // the connect completes later, as a stale attempt, and settles its slot
     case State::writing:
     case State::reading:
+    case State::paused:
       if (connection_healthy) {
         pool_->put_back(loop, socket_, loop.now());
       } else {

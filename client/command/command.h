@@ -79,6 +79,16 @@ class Command : public PoolWaiter {
   // Called before a retry, so a batch can re-split the keys still unanswered.
   virtual void prepare_retry() {}
 
+  // Streams (scan/query): asked after each frame that did not end the answer; true stops
+  // reading this connection (backpressure) until resume_reading(). While paused only the
+  // total deadline runs (a slow consumer is not a socket timeout).
+  virtual bool hold_reading() { return false; }
+  // Loop thread: continues a paused answer (frames already buffered first).
+  void resume_reading();
+  // Loop thread: ends the command now with `status`; a connection in the middle of an
+  // answer is closed, never reused. No effect once finished.
+  void abort_now(Status status);
+
   // Decides whether a server-side error from on_frame should be retried (on the next
   // replica) rather than returned.
   static bool retryable_server_code(int code);
@@ -89,7 +99,7 @@ class Command : public PoolWaiter {
 
  private:
   enum class State : std::uint8_t {
-    idle, queued, waiting_connection, connecting, writing, reading, sleeping, done
+    idle, queued, waiting_connection, connecting, writing, reading, paused, sleeping, done
   };
 
   void begin_attempt();
