@@ -30,12 +30,20 @@ class ScanTest : public ::testing::Test {
   static void SetUpTestSuite() {
     cc_ = new ClusterClient(ClusterClient::start({.nodes = 3, .replication_factor = 2}));
     ASSERT_TRUE(cc_->client);
-    std::vector<Future<void>> fs;
-    for (int i = 0; i < kRecords; ++i) {
-      fs.push_back(cc_->client->put(key(i), {{"age", i % 100}, {"name", "n" + std::to_string(i % 7)},
-                                              {"i", i}}));
+    WritePolicy wp;
+    wp.total_timeout = Millis{20000};  // the machine may be busy: the fill is not under test
+    wp.max_retries = 3;
+    for (int base = 0; base < kRecords; base += 200) {
+      std::vector<Future<void>> fs;
+      for (int i = base; i < base + 200 && i < kRecords; ++i) {
+        fs.push_back(cc_->client->put(key(i), {{"age", i % 100}, {"name", "n" + std::to_string(i % 7)},
+                                                {"i", i}}, wp));
+      }
+      for (auto& f : fs) {
+        auto r = f.get();
+        ASSERT_TRUE(r.ok()) << r.status().to_string();
+      }
     }
-    for (auto& f : fs) ASSERT_TRUE(f.get().ok());
     ASSERT_TRUE(cc_->cluster->create_index("test", "demo", "age", testserver::IndexType::kNumeric, "idx_age"));
     ASSERT_TRUE(cc_->cluster->create_index("test", "demo", "name", testserver::IndexType::kString, "idx_name"));
   }
