@@ -78,6 +78,7 @@ std::shared_ptr<command::ScanJob> make_job(std::string_view ns, std::string_view
   job->read_attrs.read_mode_ap =
       policy.read_mode_ap == ReadModeAP::all ? wire::ReadModeAP::kAll : wire::ReadModeAP::kOne;
   job->read_attrs.read_mode_sc = static_cast<wire::ReadModeSC>(static_cast<int>(policy.read_mode_sc));
+  job->read_attrs.filter_exp = policy.filter_exp.shared();
   return job;
 }
 

@@ -50,6 +50,7 @@ namespace command {
 class ScanJob;
 }
 
+// Policy::filter_exp applies: records that do not match are skipped by the server.
 struct ScanPolicy : Policy {
   // Scans default to no total timeout and a 30 s socket timeout (C client); max_retries is
   // the number of extra rounds for partitions that were unavailable when there is no total
@@ -162,6 +163,7 @@ struct ScanSummary {
   std::uint64_t records = 0;   // records delivered to the consumer
   std::uint64_t bytes = 0;     // answer bytes received
   int rounds = 0;              // node rounds run (more than 1 after retries)
+  std::size_t peak_pending = 0;  // most records decoded and not yet consumed at once
   std::vector<std::uint16_t> incomplete_partitions;  // still unavailable at the end
   Cursor cursor;               // resume point
   bool more() const { return !cursor.done(); }  // a further page exists

@@ -37,6 +37,13 @@ Status server_status(int code, const std::string& where) {
   return Status(code, std::move(msg));
 }
 
+Status unknown_namespace(const cluster::ClusterSnapshot& snapshot, std::string_view ns) {
+  if (snapshot.namespaces.empty() || snapshot.find(ns) != nullptr) return Status();
+  std::string names;
+  for (const auto& m : snapshot.namespaces) names += (names.empty() ? "" : ", ") + m->name;
+  return Status(20, "namespace '" + std::string(ns) + "' is not in the cluster (it has: " + names + ")");
+}
+
 bool Command::retryable_server_code(int code) {
   // Partition unavailable: the node no longer (or not yet) owns the partition, as during a
   // migration; the next replica, or the new owner after a tend, can answer.
@@ -119,6 +126,12 @@ void Command::begin_attempt() {
   }
   cluster::Node* n = select_node(ctx_->snapshot(), replica_index_);
   if (n == nullptr) {
+    if (std::string_view ns = target_namespace(); !ns.empty()) {
+      if (Status st = unknown_namespace(ctx_->snapshot(), ns); !st.ok()) {
+        finish(std::move(st));
+        return;
+      }
+    }
     retry_or_fail(Status(ClientCode::invalid_node,
                          "no active node serves the key's partition (the cluster has " +
                              std::to_string(ctx_->snapshot().nodes.size()) + " nodes)"));
@@ -254,7 +267,7 @@ bool Command::process_frames() {
       read_more(kHeaderSize - filled_);
       return false;
     }
-    auto header = wire::parse_proto_header({rbuf_.data(), kHeaderSize}, wire::ExpectedFrame::kMessage);
+    auto header = wire::parse_proto_header({rbuf_.data(), kHeaderSize}, expected_frame());
     if (!header.ok()) {
       std::string msg = "bad answer from " + where() + ": " + header.status().message();
       end_attempt(false);

@@ -174,6 +174,7 @@ bool ScanJob::on_record_decoded(ScanNodeCommand& cmd, ScanRecord rec) {
     return true;
   }
   queue_.push_back(std::move(rec));
+  peak_pending_ = std::max(peak_pending_, queue_.size());
   if (on_record) {
     schedule_drain_locked(lock);
   } else {
@@ -440,6 +441,7 @@ void ScanJob::abort() {
 
 void ScanJob::patch_cursor_locked(ScanSummary& s) {
   s.records = consumed_;
+  s.peak_pending = peak_pending_;
   if (abort_requested_ && s.end == StreamEnd::complete) s.end = StreamEnd::aborted;
   if (!abort_requested_) return;
   std::vector<PartitionState> states = s.cursor.partitions();
@@ -556,7 +558,7 @@ ScanNodeCommand::ScanNodeCommand(std::shared_ptr<ScanJob> job, cluster::NodePtr 
 }
 
 Status ScanNodeCommand::encode() {
-  task_id = new_task_id();
+  task_id = job_->shared_task_id != 0 ? job_->shared_task_id : new_task_id();
   const ScanJob& j = *job_;
   std::vector<wire::Digest> digests;
   std::vector<std::int64_t> bvals;
@@ -571,7 +573,7 @@ Status ScanNodeCommand::encode() {
   const auto socket_ms = static_cast<std::uint32_t>(j.policy.socket_timeout.count());
   const auto total_ms = static_cast<std::uint32_t>(j.policy.total_timeout.count());
   wire::Status st;
-  if (!j.is_query && !j.background) {
+  if (!j.is_query && !j.background && !j.read_attrs.filter_exp) {
     wire::ScanRequest r;
     r.ns = j.ns;
     r.set = j.set;

@@ -64,6 +64,7 @@ class ScanJob : public std::enable_shared_from_this<ScanJob> {
   ScanDoneCallback on_done;
   // Background job: write these ops on the server (no records come back).
   bool background = false;
+  std::uint64_t shared_task_id = 0;  // background: one task id on every node (0: fresh ids)
   std::vector<Operation> write_ops;
   wire::WriteAttrs write_attrs;
 
@@ -138,6 +139,7 @@ class ScanJob : public std::enable_shared_from_this<ScanJob> {
   // Shared with the consumer.
   mutable std::mutex mutex_;
   std::deque<ScanRecord> queue_;
+  std::size_t peak_pending_ = 0;
   bool held_flag_ = false;        // some command is held by backpressure
   bool resume_posted_ = false;
   bool abort_requested_ = false;

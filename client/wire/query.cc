@@ -93,6 +93,7 @@ Status encode_query(Buffer& out, const QueryRequest& q) {
   if (!q.resume_after.empty()) ++n_fields;
   if (has_filter && !q.resume_after.empty()) ++n_fields;
   if (q.max_records != 0) ++n_fields;
+  n_fields = static_cast<uint16_t>(n_fields + filter_field_count(q.read.filter_exp));
 
   return encode_frame(out, [&](auto& w) {
     write_msg_header(w, i1, i2, i3, 0, generation, record_ttl, q.server_timeout_ms, n_fields, n_ops);
@@ -125,6 +126,7 @@ Status encode_query(Buffer& out, const QueryRequest& q) {
         w.str(q.filter.value);
       }
     }
+    write_filter_field(w, q.read.filter_exp);  // C: after the where clause, before PID_ARRAY
     if (!q.partitions.empty()) {
       write_field_header(w, FieldType::kPidArray, 2 * q.partitions.size());
       for (uint16_t pid : q.partitions) w.u16le(pid);

@@ -8,7 +8,8 @@
 //
 // Fields are written in the official C client's order (aerospike_query.c,
 // as_query_command_init): namespace, set, RECORDS_PER_SECOND, SOCKET_TIMEOUT (always),
-// TASK_ID, INDEX_TYPE (never: default indexes only), INDEX_RANGE, PID_ARRAY, DIGEST_ARRAY,
+// TASK_ID, INDEX_TYPE (never: default indexes only), INDEX_RANGE, FILTER (43, the policy's
+// filter expression: ReadAttrs::filter_exp), PID_ARRAY, DIGEST_ARRAY,
 // BVAL_ARRAY, MAX_RECORDS, then the bin-name read ops. The header carries record_ttl
 // 0xFFFFFFFF ("never touch on read") for foreground queries, as the C client writes it;
 // the result is byte-identical to the queries in test/captures/operations/query_foreach.

@@ -3,6 +3,7 @@
 // errors of encode_query.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,8 @@ struct Decoded {
   std::vector<std::string> bins;
   std::vector<std::string_view> bin_views;
   std::string filter_bin, filter_str;
+  std::shared_ptr<const std::string> filter_exp;
+  int with_exp = 0;
   bool supported = true;  // only fields this encoder writes
 };
 
@@ -79,7 +82,12 @@ Decoded decode(const std::vector<uint8_t>& frame) {
         }
         break;
       }
-      default: d.supported = false; break;  // UDF, expressions, contexts, index types
+      case FieldType::kFilterExpression:
+        d.filter_exp = std::make_shared<const std::string>(str());
+        d.q.read.filter_exp = d.filter_exp;
+        ++d.with_exp;
+        break;
+      default: d.supported = false; break;  // UDF, contexts, index types
     }
   }
   if (!has_range || d.filter_bin.empty()) d.supported = false;
@@ -94,7 +102,7 @@ Decoded decode(const std::vector<uint8_t>& frame) {
 
 TEST(QueryEncodeTest, ByteIdenticalToCapturedQueries) {
   auto all = load_captures("test/captures/operations/query_foreach.json.gz");
-  int compared = 0, integer = 0, string = 0, with_bins = 0, no_set = 0;
+  int compared = 0, integer = 0, string = 0, with_bins = 0, no_set = 0, with_exp = 0;
   for (const auto& v : all) {
     if (v.request.size() < 8 + 22 || v.request[1] != 3) continue;
     auto msg = parse_single_message({v.request.data() + 8, v.request.size() - 8});
@@ -109,6 +117,7 @@ TEST(QueryEncodeTest, ByteIdenticalToCapturedQueries) {
     if (d.q.filter.kind == IndexFilter::Kind::kStringEqual) ++string;
     if (!d.bins.empty()) ++with_bins;
     if (d.q.set.empty()) ++no_set;
+    with_exp += d.with_exp;
   }
   // The sample covers integer and string filters, with and without bin selection, and a
   // query over the whole namespace.
@@ -117,6 +126,7 @@ TEST(QueryEncodeTest, ByteIdenticalToCapturedQueries) {
   EXPECT_GT(string, 0);
   EXPECT_GT(with_bins, 0);
   EXPECT_GT(no_set, 0);
+  EXPECT_GT(with_exp, 0);  // filter expressions (field 43) sit between INDEX_RANGE and PID_ARRAY
 }
 
 TEST(QueryEncodeTest, ResumeWritesDigestsBvalsAndMaxRecords) {
