@@ -188,6 +188,8 @@ Client::PerLoop& Client::pick(io::Loop* loop) {
   return *per_loop_[n % per_loop_.size()];
 }
 
+command::LoopContext& Client::loop_context(io::Loop* loop) { return pick(loop).ctx; }
+
 template <class R>
 void Client::fail_now(PerLoop& pl, UniqueFunction<void(Result<R>)>& cb, Status status) {
   // Still through the completion executor, so a callback never runs inside the call that

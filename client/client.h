@@ -24,12 +24,19 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
 #include <cstdint>
 #include <memory>
 #include <vector>
 
 #include "client/future.h"
+#include "client/info.h"
 #include "client/policy.h"
+#include "client/scan.h"
 #include "client/status.h"
 #include "client/types.h"
 #include "executor/unique_function.h"
@@ -39,9 +46,11 @@ namespace aero {
 
 namespace command {
 class LoopContext;
+class ScanJob;
 }
 namespace cluster {
 class Cluster;
+class Node;
 class Tender;
 }
 namespace io {
@@ -145,8 +154,69 @@ class Client {
     return batch_operate(std::move(keys), std::move(ops), config_.batch_write);
   }
 
+  // ---- scan and query: streams of records (client/scan.h) ----
+  // Every record of `set` in `ns` (empty set: the whole namespace) in the partitions of
+  // `filter`, with the named bins (empty: all bins). on_record runs for each record (return
+  // false to stop), then on_done once with the summary. Bad input ends the stream at once:
+  // on_done gets a failed summary with ClientCode::invalid_argument (or 20 for a namespace
+  // the cluster does not have).
+  void scan(std::string_view ns, std::string_view set, const ScanPolicy& policy,
+            PartitionFilter filter, BinNames bins, ScanRecordCallback on_record,
+            ScanDoneCallback on_done, io::Loop* loop = nullptr);
+  // The records that match a secondary-index filter; same shape as scan.
+  void query(std::string_view ns, std::string_view set, Filter where, const QueryPolicy& policy,
+             PartitionFilter filter, BinNames bins, ScanRecordCallback on_record,
+             ScanDoneCallback on_done, io::Loop* loop = nullptr);
+  // Futures: the summary once the stream ended (records still go to on_record).
+  Future<ScanSummary> scan(std::string_view ns, std::string_view set, const ScanPolicy& policy,
+                           PartitionFilter filter, BinNames bins, ScanRecordCallback on_record);
+  Future<ScanSummary> query(std::string_view ns, std::string_view set, Filter where,
+                            const QueryPolicy& policy, PartitionFilter filter, BinNames bins,
+                            ScanRecordCallback on_record);
+  // Pull style: `co_await stream.next()`, `stream.page(n)`, or blocking via SyncClient.
+  RecordStream scan_stream(std::string_view ns, std::string_view set, const ScanPolicy& policy,
+                           PartitionFilter filter = PartitionFilter::all(), BinNames bins = {},
+                           io::Loop* loop = nullptr);
+  RecordStream query_stream(std::string_view ns, std::string_view set, Filter where,
+                            const QueryPolicy& policy, PartitionFilter filter = PartitionFilter::all(),
+                            BinNames bins = {}, io::Loop* loop = nullptr);
+
+  // ---- info and admin (client/info.h) ----
+  // Info commands to every active node (one answer per node, in node order), to one node by
+  // name, or to any node.
+  Future<std::vector<InfoAnswer>> info_all(std::vector<std::string> commands,
+                                           const Policy& policy = {});
+  Future<InfoAnswer> info_node(std::string_view node, std::vector<std::string> commands,
+                               const Policy& policy = {});
+  Future<InfoAnswer> info_any(std::vector<std::string> commands, const Policy& policy = {});
+  // What the client knows now (from the last tend).
+  std::vector<NodeInfo> nodes() const;
+  std::vector<std::string> namespaces() const;
+  // The sets of `ns` with their record counts (summed over the nodes).
+  Future<std::vector<SetInfo>> sets(std::string_view ns);
+  // Secondary index on `bin` of `set` (empty: every set), asked of one node (the cluster
+  // distributes it); the task waits until every node reports it built. drop_index's task waits until no node has it.
+  Future<AdminTask> create_index(std::string_view ns, std::string_view set, std::string_view name,
+                                 std::string_view bin, IndexKind kind, const Policy& policy = {});
+  Future<AdminTask> drop_index(std::string_view ns, std::string_view name, const Policy& policy = {});
+  // Removes the records of `set` (empty: the whole namespace) last updated before `before`
+  // (default: now, as the server sees it); sent to one node, the cluster distributes it.
+  Future<void> truncate(std::string_view ns, std::string_view set,
+                        std::chrono::system_clock::time_point before = {}, const Policy& policy = {});
+  // Background scan (no filter) or query: the server applies the write `ops` to every matching
+  // record of `set`; the task waits for the job on every node (query-show).
+  Future<AdminTask> background(std::string_view ns, std::string_view set, std::optional<Filter> where,
+                               std::vector<Operation> ops, const WritePolicy& policy);
+  // Ok when the cluster has `ns`; otherwise error 20 naming the namespaces it has.
+  Status check_namespace(std::string_view ns) const;
+
  private:
   struct PerLoop;
+  void info_nodes(std::vector<std::shared_ptr<cluster::Node>> nodes, std::vector<std::string> commands,
+                  const Policy& policy, UniqueFunction<void(Result<std::vector<InfoAnswer>>)> cb);
+  command::LoopContext& loop_context(io::Loop* loop);  // client.cc
+  void submit_stream(std::shared_ptr<command::ScanJob> job, PartitionFilter filter,
+                     std::span<const std::string_view> bins, io::Loop* loop);
   explicit Client(ClientConfig config);
   Status start();
   PerLoop& pick(io::Loop* loop);

@@ -10,9 +10,27 @@
 // Threads: any thread except the client's loop threads (there it refuses).
 #pragma once
 
+#include <optional>
+
 #include "client/client.h"
 
 namespace aero {
+
+// A blocking iterator over a scan or query (built on RecordStream: the same backpressure).
+//   auto it = sync.scan("test", "demo");
+//   while (auto r = it.next()) { if (!r->ok()) ...; if (!r->value()) break; use(*r->value()); }
+class SyncRecords {
+ public:
+  explicit SyncRecords(RecordStream s) : s_(std::move(s)) {}
+  // The next record; std::nullopt inside the Result once the stream is over; an error when
+  // it failed. (Wrapped in std::optional so `while (auto r = it.next())` reads naturally.)
+  std::optional<Result<std::optional<ScanRecord>>> next() { return s_.next().get(); }
+  std::optional<ScanSummary> summary() const { return s_.summary(); }
+  void abort() { s_.abort(); }
+
+ private:
+  RecordStream s_;
+};
 
 class SyncClient {
  public:
@@ -40,6 +58,16 @@ class SyncClient {
   }
   Result<std::vector<BatchRecord>> batch_operate(std::vector<Key> keys, std::vector<Operation> ops) {
     return client_.batch_operate(std::move(keys), std::move(ops)).get();
+  }
+
+  SyncRecords scan(std::string_view ns, std::string_view set, const ScanPolicy& p = {},
+                   PartitionFilter pf = PartitionFilter::all(), BinNames bins = {}) {
+    return SyncRecords(client_.scan_stream(ns, set, p, std::move(pf), bins));
+  }
+  SyncRecords query(std::string_view ns, std::string_view set, Filter where,
+                    const QueryPolicy& p = {}, PartitionFilter pf = PartitionFilter::all(),
+                    BinNames bins = {}) {
+    return SyncRecords(client_.query_stream(ns, set, std::move(where), p, std::move(pf), bins));
   }
 
  private:

@@ -64,6 +64,12 @@ cluster::Node* BatchNodeCommand::select_node(const cluster::ClusterSnapshot& sna
                              state_->is_write, replica_index, 0, state_->ctx->config().rack_id);
     if (n == nullptr) {
       BatchRecord& r = state_->results[idx];
+      if (Status st = unknown_namespace(snapshot, key.ns()); !st.ok()) {
+        r.code = st.code();
+        r.message = st.message();
+        state_->answered[idx] = 1;
+        continue;
+      }
       r.code = static_cast<int>(ClientCode::invalid_node);
       r.message = "no active node serves the key's partition (namespace '" + key.ns() + "')";
       state_->answered[idx] = 1;

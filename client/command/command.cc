@@ -37,6 +37,13 @@ Status server_status(int code, const std::string& where) {
   return Status(code, std::move(msg));
 }
 
+Status unknown_namespace(const cluster::ClusterSnapshot& snapshot, std::string_view ns) {
+  if (snapshot.namespaces.empty() || snapshot.find(ns) != nullptr) return Status();
+  std::string names;
+  for (const auto& m : snapshot.namespaces) names += (names.empty() ? "" : ", ") + m->name;
+  return Status(20, "namespace '" + std::string(ns) + "' is not in the cluster (it has: " + names + ")");
+}
+
 bool Command::retryable_server_code(int code) {
   // Partition unavailable: the node no longer (or not yet) owns the partition, as during a
   // migration; the next replica, or the new owner after a tend, can answer.
@@ -119,6 +126,12 @@ void Command::begin_attempt() {
   }
   cluster::Node* n = select_node(ctx_->snapshot(), replica_index_);
   if (n == nullptr) {
+    if (std::string_view ns = target_namespace(); !ns.empty()) {
+      if (Status st = unknown_namespace(ctx_->snapshot(), ns); !st.ok()) {
+        finish(std::move(st));
+        return;
+      }
+    }
     retry_or_fail(Status(ClientCode::invalid_node,
                          "no active node serves the key's partition (the cluster has " +
                              std::to_string(ctx_->snapshot().nodes.size()) + " nodes)"));
@@ -254,7 +267,7 @@ bool Command::process_frames() {
       read_more(kHeaderSize - filled_);
       return false;
     }
-    auto header = wire::parse_proto_header({rbuf_.data(), kHeaderSize}, wire::ExpectedFrame::kMessage);
+    auto header = wire::parse_proto_header({rbuf_.data(), kHeaderSize}, expected_frame());
     if (!header.ok()) {
       std::string msg = "bad answer from " + where() + ": " + header.status().message();
       end_attempt(false);
@@ -313,7 +326,35 @@ bool Command::process_frames() {
     // More frames to come: keep the bytes after this frame.
     std::memmove(rbuf_.data(), rbuf_.data() + need, filled_ - need);
     filled_ -= need;
+    if (hold_reading()) {
+      state_ = State::paused;
+      io_deadline_ = timing_.deadline;
+      if (io_deadline_ != io::TimePoint{}) {
+        ctx_->loop().start_timer(timer_, io_deadline_);
+      } else if (timer_.armed()) {
+        ctx_->loop().cancel_timer(timer_);
+      }
+      return false;
+    }
   }
+}
+
+void Command::resume_reading() {
+  if (state_ != State::paused || finished_) return;
+  state_ = State::reading;
+  arm_timer();
+  process_frames();
+}
+
+void Command::abort_now(Status status) {
+  if (finished_) return;
+  if (state_ == State::queued) {
+    ctx_->remove_queued(this);
+    fail_before_start(std::move(status));
+    return;
+  }
+  end_attempt(false);
+  finish(std::move(status));
 }
 
 void Command::on_timer() {
@@ -374,6 +415,7 @@ void Command::end_attempt(bool connection_healthy) {
       break;  // the connect completes later, as a stale attempt, and settles its slot
     case State::writing:
     case State::reading:
+    case State::paused:
       if (connection_healthy) {
         pool_->put_back(loop, socket_, loop.now());
       } else {

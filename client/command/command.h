@@ -20,6 +20,7 @@
 #include "client/policy.h"
 #include "client/status.h"
 #include "client/wire/buffer.h"
+#include "client/wire/frame.h"
 #include "io/loop.h"
 
 namespace aero::command {
@@ -28,6 +29,10 @@ class LoopContext;
 
 // The Status for a server result code, with the code table's one-line message.
 Status server_status(int code, const std::string& where);
+
+// Error 20 for a namespace `snapshot` does not have, naming those it has; ok when it has it
+// (or has no namespaces at all: then no node is known yet).
+Status unknown_namespace(const cluster::ClusterSnapshot& snapshot, std::string_view ns);
 
 // Timing and retry settings copied from the policy at submission.
 struct Timing {
@@ -79,6 +84,22 @@ class Command : public PoolWaiter {
   // Called before a retry, so a batch can re-split the keys still unanswered.
   virtual void prepare_retry() {}
 
+  // The namespace the command addresses (empty: none). When no node serves the request and
+  // the cluster does not have this namespace, the command fails at once with 20, naming the
+  // namespaces the cluster has, instead of retrying for a node.
+  virtual std::string_view target_namespace() const { return {}; }
+  // The frame type of the answer (info commands read type-1 frames).
+  virtual wire::ExpectedFrame expected_frame() const { return wire::ExpectedFrame::kMessage; }
+  // Streams (scan/query): asked after each frame that did not end the answer; true stops
+  // reading this connection (backpressure) until resume_reading(). While paused only the
+  // total deadline runs (a slow consumer is not a socket timeout).
+  virtual bool hold_reading() { return false; }
+  // Loop thread: continues a paused answer (frames already buffered first).
+  void resume_reading();
+  // Loop thread: ends the command now with `status`; a connection in the middle of an
+  // answer is closed, never reused. No effect once finished.
+  void abort_now(Status status);
+
   // Decides whether a server-side error from on_frame should be retried (on the next
   // replica) rather than returned.
   static bool retryable_server_code(int code);
@@ -89,7 +110,7 @@ class Command : public PoolWaiter {
 
  private:
   enum class State : std::uint8_t {
-    idle, queued, waiting_connection, connecting, writing, reading, sleeping, done
+    idle, queued, waiting_connection, connecting, writing, reading, paused, sleeping, done
   };
 
   void begin_attempt();
