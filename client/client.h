@@ -25,12 +25,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <cstdint>
-#include <memory>
 #include <vector>
 
 #include "client/future.h"
@@ -39,6 +39,7 @@
 #include "client/scan.h"
 #include "client/status.h"
 #include "client/types.h"
+#include "client/udf.h"
 #include "executor/unique_function.h"
 #include "io/loop.h"
 
@@ -209,6 +210,32 @@ class Client {
                                std::vector<Operation> ops, const WritePolicy& policy);
   // Ok when the cluster has `ns`; otherwise error 20 naming the namespaces it has.
   Status check_namespace(std::string_view ns) const;
+  // ---- UDFs (client/udf.h; bodies in client_udf.cc) ----
+  // apply: run module.function(record, args...) on one record; the function's value or its
+  // error (code 100). Writes made by the function follow `policy` (ttl, generation, ...).
+  void apply(const Key& key, std::string_view module, std::string_view function,
+             ListRef<Value> args, const WritePolicy& policy, ValueCallback cb,
+             io::Loop* loop = nullptr);
+  void apply(const Key& key, std::string_view module, std::string_view function,
+             ListRef<Value> args, ValueCallback cb) {
+    apply(key, module, function, args, config_.write, std::move(cb));
+  }
+  Future<Value> apply(const Key& key, std::string_view module, std::string_view function,
+                      ListRef<Value> args, const WritePolicy& policy);
+  Future<Value> apply(const Key& key, std::string_view module, std::string_view function,
+                      ListRef<Value> args) {
+    return apply(key, module, function, args, config_.write);
+  }
+  // Module management (blocking; never on a loop thread). `filename` ends in ".lua"; the
+  // module name used by apply() is the file name without it.
+  Result<void> register_udf(std::string_view filename, std::string_view content,
+                            std::chrono::milliseconds wait = std::chrono::seconds(10));
+  Result<void> register_udf_file(const std::string& path,
+                                 std::chrono::milliseconds wait = std::chrono::seconds(10));
+  Result<void> remove_udf(std::string_view filename,
+                          std::chrono::milliseconds wait = std::chrono::seconds(10));
+  Result<std::vector<UdfModule>> list_udfs();
+  Result<std::string> get_udf(std::string_view filename);
 
  private:
   struct PerLoop;
@@ -225,6 +252,13 @@ class Client {
                      io::Loop* loop, UniqueFunction<void(Result<R>)> cb, Encode&& encode);
   template <class R>
   static void fail_now(PerLoop& pl, UniqueFunction<void(Result<R>)>& cb, Status status);
+  // A single-record command answered with a Record, encoded by `encode(buffer, arg)`.
+  void submit_record_command(const Key& key, const Policy& policy, bool is_write,
+                             io::Loop* loop, RecordCallback cb,
+                             wire::Status (*encode)(wire::Buffer&, const void*),
+                             const void* arg);
+  // Sends `command` to every node (or the first only) and returns the answers' values.
+  Result<std::vector<std::string>> udf_info(const std::string& command, bool all_nodes);
   void submit_batch(std::vector<Key> keys, BatchRead what, std::vector<Operation> ops,
                     bool is_write, const BatchPolicy& policy, BatchCallback cb, io::Loop* loop);
 

@@ -45,6 +45,7 @@ inline constexpr int partition_unavailable = 11;
 inline constexpr int bin_type_error = 12;
 inline constexpr int key_mismatch = 19;
 inline constexpr int filtered_out = 27;
+inline constexpr int udf_error = 100;  // a UDF raised an error (the message carries its text)
 }  // namespace result
 
 class Status {

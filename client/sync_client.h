@@ -56,6 +56,14 @@ class SyncClient {
   Result<std::vector<BatchRecord>> batch_get(std::vector<Key> keys, BatchRead what = BatchRead::all()) {
     return client_.batch_get(std::move(keys), std::move(what)).get();
   }
+  Result<Value> apply(const Key& key, std::string_view module, std::string_view function,
+                      ListRef<Value> args) {
+    return client_.apply(key, module, function, args).get();
+  }
+  Result<Value> apply(const Key& key, std::string_view module, std::string_view function,
+                      ListRef<Value> args, const WritePolicy& p) {
+    return client_.apply(key, module, function, args, p).get();
+  }
   Result<std::vector<BatchRecord>> batch_operate(std::vector<Key> keys, std::vector<Operation> ops) {
     return client_.batch_operate(std::move(keys), std::move(ops)).get();
   }

@@ -24,6 +24,7 @@
 #include "client/wire/buffer.h"
 #include "client/wire/message.h"
 #include "client/wire/result_code.h"
+#include "client/wire/udf.h"
 #include "client/types.h"
 #include "executor/unique_function.h"
 
@@ -75,6 +76,12 @@ class SingleCommand final : public Command {
     if (code == result::record_not_found && not_found_ == NotFound::false_) {
       if constexpr (std::is_same_v<R, bool>) found_ = false;
       return true;
+    }
+    if (code == result::udf_error) {
+      // The Lua error text travels in the FAILURE bin: it is the useful part of the error.
+      auto rec = msg->to_record();
+      const std::string text = rec.ok() ? wire::udf_failure_text(*rec) : std::string();
+      if (!text.empty()) return Status(code, "UDF error: " + text);
     }
     if (code != result::ok) return server_status(code, "");
     if constexpr (std::is_same_v<R, Record>) {

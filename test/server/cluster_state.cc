@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "test/server/udf/registry.h"
+
 namespace aero::testserver {
 
 std::string node_id_hex(uint64_t id) {
@@ -14,7 +16,8 @@ ClusterState::ClusterState(const ClusterOptions& options)
     : options_(options),
       store_(options.namespaces, options.default_ttl),
       policy_(options.not_owner_policy),
-      created_(std::chrono::steady_clock::now()) {
+      created_(std::chrono::steady_clock::now()),
+      udfs_(std::make_unique<udf::UdfRegistry>()) {
   for (int i = 0; i < options_.nodes; ++i) {
     auto a = std::make_unique<NodeAdvert>();
     a->id = options_.node_id_base + uint64_t(i);
@@ -23,6 +26,8 @@ ClusterState::ClusterState(const ClusterOptions& options)
     jobs_.push_back(std::make_unique<JobTable>());
   }
 }
+
+ClusterState::~ClusterState() = default;
 
 int ClusterState::namespace_index(std::string_view name) const {
   for (size_t i = 0; i < options_.namespaces.size(); ++i) {

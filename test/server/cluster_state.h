@@ -21,6 +21,10 @@
 
 namespace aero::testserver {
 
+namespace udf {
+class UdfRegistry;
+}
+
 // What one node advertises to clients and to its peers.
 struct NodeAdvert {
   uint64_t id = 0;
@@ -35,6 +39,7 @@ struct NodeAdvert {
 class ClusterState {
  public:
   explicit ClusterState(const ClusterOptions& options);
+  ~ClusterState();
 
   const ClusterOptions& options() const { return options_; }
   Store& store() { return store_; }
@@ -56,6 +61,8 @@ class ClusterState {
 
   // Node `i`'s scan and query jobs (query-show).
   JobTable& jobs(size_t i) { return *jobs_[i]; }
+  // The UDF modules registered on the cluster (udf/registry.h).
+  udf::UdfRegistry& udfs() { return *udfs_; }
 
   // Seconds since the cluster object was created (the `uptime` statistic).
   int64_t uptime_seconds() const;
@@ -71,6 +78,7 @@ class ClusterState {
   std::atomic<uint64_t> map_version_{0};
   std::atomic<NotOwnerPolicy> policy_;
   const std::chrono::steady_clock::time_point created_;
+  std::unique_ptr<udf::UdfRegistry> udfs_;
 };
 
 std::string node_id_hex(uint64_t id);

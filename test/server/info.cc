@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "test/server/udf/info.h"
 #include "test/server/wire.h"
 
 namespace aero::testserver {
@@ -169,8 +170,7 @@ std::string info_value(const InfoContext& ctx, std::string_view line) {
   }
   if (name == "services" || name == "services-alumni") return services_value(ctx);
   if (name == "user-agent-set") return "ok";
-  // No UDF modules here: the empty list, unless a table above registers udf-list.
-  if (name == "udf-list") return std::string();
+  if (auto v = udf::udf_info_value(c, name, req.args)) return *v;
   return std::string(kInfoUnrecognized);
 }
 

@@ -8,6 +8,7 @@
 #include "test/server/bit_hll_ops.h"
 #include "test/server/cdt/cdt_ops.h"
 #include "test/server/exp/exp_command.h"
+#include "test/server/udf/apply.h"
 #include "test/server/wire.h"
 
 namespace aero::testserver {
@@ -509,10 +510,6 @@ uint8_t execute_record_command(const RequestContext& ctx, const MessageView& m,
   const bool is_write = (m.info2 & wire::info2::kWrite) != 0;
   const bool is_read = (m.info1 & wire::info1::kRead) != 0;
   if (!is_write && !is_read) return answer(w, rc::kParameter, slot);
-  // UDFs are not emulated: say so rather than ignore them.
-  if (m.has(wire::field::kUdfPackage) || m.has(wire::field::kUdfFunction)) {
-    return answer(w, rc::kUnsupportedFeature, slot);
-  }
   std::unique_ptr<exp::Expression> filter;
   if (const uint8_t st = exp::build_filter(m, &filter); st != rc::kOk) return answer(w, st, slot);
   const uint32_t pid = wire::partition_of(digest);
@@ -521,6 +518,7 @@ uint8_t execute_record_command(const RequestContext& ctx, const MessageView& m,
     const int column = ctx.map->column_of(size_t(nsi), pid, ctx.node);
     if (is_write ? column != 0 : column < 0) return answer(w, rc::kUnavailable, slot);
   }
+  if (udf::is_udf_request(m)) return udf::execute_record_udf(ctx, m, *ns, digest, slot, w);
   Partition& part = ns->partition(pid);
   const Digest d = digest_from(digest);
   const uint32_t now = ctx.cluster.clock().now();

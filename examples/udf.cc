@@ -1,0 +1,100 @@
+// UDF example: registers a Lua module that keeps a per-user counter map in a record and
+// returns the map's new size, then applies it with 100 calls in flight.
+//
+//   bazel run //examples:udf                                 # embedded 3-node test cluster
+//   bazel run //examples:udf -- --hosts 10.0.0.1:3000        # a real cluster
+//
+// Background UDF jobs over a scan and stream aggregations are not part of this client yet.
+#include <atomic>
+#include <cstdio>
+#include <future>
+#include <string>
+
+#include "client/aerospike.h"
+#include "examples/tutorial_setup.h"
+
+namespace {
+
+constexpr const char* kCounterModule = R"lua(
+-- counters.bump(rec, user): adds one to rec.counts[user]; returns how many users it holds.
+function bump(rec, user)
+  local counts = rec['counts']
+  if counts == nil then counts = map() end
+  counts[user] = (counts[user] or 0) + 1
+  rec['counts'] = counts
+  if aerospike:exists(rec) then aerospike:update(rec) else aerospike:create(rec) end
+  return map.size(counts)
+end
+)lua";
+
+constexpr int kCalls = 1000;
+constexpr int kUsers = 25;
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  tutorial::Options options = tutorial::parse(argc, argv);
+  tutorial::Target target = tutorial::target(options);
+  aero::ClientConfig config;
+  config.seeds = target.seeds;
+  auto connected = aero::Client::connect(config);
+  if (!connected.ok()) {
+    std::fprintf(stderr, "connect failed: %s\n", connected.status().to_string().c_str());
+    return 1;
+  }
+  std::unique_ptr<aero::Client> client = std::move(connected).value();
+
+  // 1. Register the module; returns once every node has it.
+  if (auto r = client->register_udf("counters.lua", kCounterModule); !r.ok()) {
+    std::fprintf(stderr, "register failed: %s\n", r.status().to_string().c_str());
+    return 1;
+  }
+  std::printf("Registered counters.lua on %zu nodes\n", client->stats().nodes);
+
+  // 2. Apply it kCalls times with options.in_flight calls in flight: each completion starts
+  // the next call, so the window stays full until the last one.
+  const aero::Key key("test", "udf_example", "counters");
+  (void)client->remove(key).get();  // a fresh start for repeated runs against a real cluster
+  std::atomic<int> started{0}, failures{0}, finished{0};
+  std::atomic<int64_t> largest{0};
+  std::promise<void> all_done;
+  std::function<void()> start_one = [&] {
+    const int i = started.fetch_add(1);
+    if (i >= kCalls) return;
+    client->apply(key, "counters", "bump", {aero::Value("user" + std::to_string(i % kUsers))},
+                  [&](aero::Result<aero::Value> r) {
+                    if (!r.ok()) {
+                      if (failures.fetch_add(1) == 0) {
+                        std::fprintf(stderr, "apply failed: %s\n", r.status().to_string().c_str());
+                      }
+                    } else if (const int64_t* n = r->as_int()) {
+                      int64_t seen = largest.load();
+                      while (*n > seen && !largest.compare_exchange_weak(seen, *n)) {
+                      }
+                    }
+                    start_one();
+                    if (finished.fetch_add(1) + 1 == kCalls) all_done.set_value();
+                  });
+  };
+  for (int i = 0; i < options.in_flight && i < kCalls; ++i) start_one();
+  all_done.get_future().wait();
+  std::printf("Applied counters.bump %d times (%d in flight): %d failures, map size %lld\n",
+              kCalls, options.in_flight, failures.load(), static_cast<long long>(largest.load()));
+
+  // 3. Read the record back: every user counted kCalls / kUsers times.
+  auto rec = client->get(key).get();
+  bool ok = rec.ok() && failures.load() == 0;
+  if (rec.ok()) {
+    const aero::Value* counts = rec->find("counts");
+    const aero::Map* m = counts ? counts->as_map() : nullptr;
+    std::printf("Record generation %u, %zu users\n", rec->generation, m ? m->entries.size() : 0);
+    ok = ok && m && m->entries.size() == static_cast<size_t>(kUsers);
+    for (const auto& [user, n] : m ? m->entries : std::vector<std::pair<aero::Value, aero::Value>>{}) {
+      ok = ok && n == aero::Value(kCalls / kUsers);
+    }
+  }
+  std::printf("Each user counted %d times: %s\n", kCalls / kUsers, ok ? "yes" : "no");
+  (void)client->remove_udf("counters.lua");
+  client->close();
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Runs the UDF example and checks the line that says every count came out right.
+set -euo pipefail
+out="$("$@")"
+echo "$out"
+grep -qx "Each user counted 40 times: yes" <<<"$out" || { echo "the counts are wrong" >&2; exit 1; }

@@ -1,0 +1,29 @@
+// Record UDF apply (a single-record command or batch row carrying fields UDF_PACKAGE_NAME 30,
+// UDF_FUNCTION 31 and UDF_ARGLIST 32): runs the function against the record under its
+// partition lock and answers one message with a `SUCCESS` (result 0) or `FAILURE` (result
+// 100) op, as aerospike-server as/src/transaction/udf.c does. Writes made by the UDF follow
+// the rules of client writes: generation + 1, TTL from the message (or record.set_ttl), the
+// namespace default for 0, -2 keeps the old expiry, a record left without bins is deleted.
+//
+// Threads: any thread (the partition mutex serialises calls on one record).
+#pragma once
+
+#include <cstdint>
+
+#include "test/server/message.h"
+#include "test/server/record_ops.h"
+#include "test/server/response.h"
+#include "test/server/store.h"
+
+namespace aero::testserver::udf {
+
+// True when `m` asks for a record UDF.
+inline bool is_udf_request(const MessageView& m) {
+  return m.has(30) || m.has(31);  // UDF_PACKAGE_NAME, UDF_FUNCTION
+}
+
+// Executes it and appends exactly one answer message; returns its result code.
+uint8_t execute_record_udf(const RequestContext& ctx, const MessageView& m, Namespace& ns,
+                           const uint8_t* digest, uint32_t transaction_ttl, ResponseWriter& w);
+
+}  // namespace aero::testserver::udf
