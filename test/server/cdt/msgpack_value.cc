@@ -404,6 +404,8 @@ Value Value::string(std::string_view s) {
   return v;
 }
 
+Value Value::list() { return list(std::vector<Value>()); }
+
 Value Value::list(std::vector<Value> items) {
   Value v;
   v.kind = Kind::kList;

@@ -72,12 +72,13 @@ struct Value {
   std::vector<Entry> entries;  // kMap
 
   // Constructors of common values.
-  static Value nil() { return Value(); }
+  static Value nil();
   static Value boolean(bool b);
   static Value integer(int64_t v);
   static Value dbl(double v);
   static Value string(std::string_view s);  // prepends the string particle byte
-  static Value list(std::vector<Value> items = {});
+  static Value list();  // empty
+  static Value list(std::vector<Value> items);
   static Value map();
 
   bool is_int() const { return kind == Kind::kInt; }
@@ -88,13 +89,17 @@ struct Value {
   int64_t as_int() const { return big ? int64_t(u) : i; }
   // True if this value, or any value inside it, is a wildcard or infinity.
   bool contains_nonstorage() const;
-  size_t size() const { return kind == Kind::kMap ? entries.size() : items.size(); }
+  size_t size() const;
 };
 
 struct Entry {
   Value key;
   Value value;
 };
+
+// Defined here, where Entry is complete (clang instantiates vector<Entry> members eagerly).
+inline Value Value::nil() { return Value(); }
+inline size_t Value::size() const { return kind == Kind::kMap ? entries.size() : items.size(); }
 
 // Deepest nesting decode() accepts (the bytes come from the network).
 inline constexpr int kMaxDepth = 256;
