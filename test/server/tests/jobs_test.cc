@@ -54,6 +54,18 @@ class Jobs : public ::testing::Test {
     EXPECT_TRUE(body);
     return info_value(body.value_or(""), line).value_or("<absent>");
   }
+  // The same answer with the clock-driven `time-since-done` value blanked: two answers taken
+  // a few milliseconds apart (more under the sanitizers) differ only there.
+  std::string show_timeless(const std::string& line) {
+    std::string s = show(line);
+    const std::string key = "time-since-done=";
+    for (size_t at = s.find(key); at != std::string::npos; at = s.find(key, at + 1)) {
+      const size_t from = at + key.size();
+      s.erase(from, s.find(':', from) == std::string::npos ? std::string::npos
+                                                          : s.find(':', from) - from);
+    }
+    return s;
+  }
   void fill(size_t n, size_t bytes) {
     aero::testserver::Record r;
     r.generation = 1;
@@ -86,8 +98,8 @@ TEST_F(Jobs, FinishedScanIsListedWithItsCounts) {
   EXPECT_EQ(job["from"].rfind("127.0.0.1+", 0), 0u) << job["from"];
   EXPECT_GT(std::stoull(job["net-io-bytes"]), 40u * 10u);
   // The older spelling, and the whole list.
-  EXPECT_EQ(show("query-show:trid=4242"), show("query-show:id=4242"));
-  EXPECT_EQ(show("query-show"), show("query-show:id=4242"));
+  EXPECT_EQ(show_timeless("query-show:trid=4242"), show_timeless("query-show:id=4242"));
+  EXPECT_EQ(show_timeless("query-show"), show_timeless("query-show:id=4242"));
 }
 
 TEST_F(Jobs, ActiveJobCanBeAborted) {
