@@ -4,7 +4,7 @@
 #   2. executor/, io/ and client tests under ASan+UBSan and under TSan (wire, server and CDT
 #      tests under ASan+UBSan too; the server's job table and UDF runtime under TSan);
 #   3. a clang 14 build of the library code (client, io, executor, the kqueue compile check);
-#   4. each libFuzzer target for a short bounded time (FUZZ_SECONDS, default 30);
+#   4. each libFuzzer target for a short bounded time (FUZZ_SECONDS, default 15);
 #   5. the IOCP backend's conformance suite, cross-compiled with mingw-w64, under Wine.
 # Prints one line per test target and a closing "tests: N passed, M failed" line; exits
 # non-zero if anything failed.
@@ -59,7 +59,7 @@ if [ "${1:-}" != "--quick" ]; then
   step "clang" bazel build "${bazel_flags[@]}" --config=clang --config=werror \
     //client/... //io/... //executor/... //test/io/kqueue_shim/...
   if [ -x tools/run_fuzzers.sh ]; then
-    step "fuzz" tools/run_fuzzers.sh "${FUZZ_SECONDS:-30}"
+    step "fuzz" tools/run_fuzzers.sh "${FUZZ_SECONDS:-15}"
   fi
   if [ -x tools/test_windows.sh ]; then
     step "wine" tools/test_windows.sh

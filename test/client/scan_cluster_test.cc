@@ -170,7 +170,11 @@ TEST(ScanClusterTest, SlowConsumerKeepsMemoryBounded) {
   EXPECT_EQ(n, static_cast<std::uint64_t>(kN));
   EXPECT_EQ(s->records, static_cast<std::uint64_t>(kN));
   EXPECT_LE(s->peak_pending, p.max_pending_records + 2000);  // bound + at most one frame
+  // TSan's shadow memory multiplies every allocation's footprint: there the record-count bound
+  // above is the check; the resident-memory bound holds for normal and ASan builds.
+#if !defined(__SANITIZE_THREAD__)
   EXPECT_LT(peak - before, 12 * 1024) << "resident memory grew by " << (peak - before) << " kB";
+#endif
 }
 
 }  // namespace
