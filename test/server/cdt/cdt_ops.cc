@@ -291,6 +291,35 @@ bool normalize(Value& v) {
   return true;
 }
 
+bool has_nonstorage(const Value& v) {
+  if (v.is_nonstorage()) return true;
+  for (const Value& x : v.items) {
+    if (has_nonstorage(x)) return true;
+  }
+  for (const mp::Entry& e : v.entries) {
+    if (has_nonstorage(e.key) || has_nonstorage(e.value)) return true;
+  }
+  return false;
+}
+
+// Values a write may store (keys, values, items) go in the server's form, as a whole-bin write
+// of the same value would: an unordered map used as a map key or list item is stored sorted.
+// A storable argument that has no such form (a map with a key twice, bad order flags) is a
+// parameter error; arguments holding wildcard or infinity (range bounds) stay as sent, and the
+// operation itself decides whether they are allowed there.
+bool stored_form(mp::Op& op) {
+  for (Value& arg : op.args) {
+    if (!arg.is_list() && !arg.is_map()) continue;
+    Value copy = arg;
+    if (normalize(copy)) {
+      arg = std::move(copy);
+    } else if (!has_nonstorage(arg)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 int run(const mp::Op& op, bool modify, Value* target, bool* exists, bool toplevel,
         Result* r) {
   const bool list_op = is_list_op(op.code);
@@ -362,6 +391,7 @@ uint8_t apply_op(uint8_t op_type, const uint8_t* data, size_t size, BinData* bin
   mp::Op op;
   if (!mp::parse_op(data, size, &op)) return kParameter;
   const bool modify = op_type == 4;
+  if (modify && !stored_form(op)) return kParameter;
   Value root;
   bool exists = bin->exists;
   if (exists) {

@@ -151,6 +151,9 @@ class Builder {
   }
 
   bool children(Node& n, uint32_t count, int depth) {
+    // Every child takes at least one byte: a count past what is left is malformed, and must
+    // not size the vector (a 4-billion-element array header would exhaust memory).
+    if (count > r_.remaining()) return fail();
     n.args.resize(count);
     for (uint32_t i = 0; i < count; ++i) {
       if (!node(n.args[i], depth + 1)) return false;
@@ -410,7 +413,7 @@ class Builder {
         return fail();
       }
       case kLet: {
-        if (argc < 3 || argc % 2 == 0) return fail();
+        if (argc < 3 || argc % 2 == 0 || argc > r_.remaining()) return fail();
         const uint32_t n_vars = argc / 2;
         const size_t scope_start = vars_.size();
         n.var = next_var_;
