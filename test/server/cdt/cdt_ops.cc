@@ -304,11 +304,23 @@ bool has_nonstorage(const Value& v) {
 
 // Values a write may store (keys, values, items) go in the server's form, as a whole-bin write
 // of the same value would: an unordered map used as a map key or list item is stored sorted.
-// A storable argument that has no such form (a map with a key twice, bad order flags) is a
-// parameter error; arguments holding wildcard or infinity (range bounds) stay as sent, and the
+// A storable argument that has no such form (a map with a key twice, bad order flags, a
+// msgpack ext value) is a parameter error; arguments holding wildcard or infinity (range bounds) stay as sent, and the
 // operation itself decides whether they are allowed there.
+bool has_ext(const Value& v) {
+  if (v.kind == mp::Kind::kExt) return true;
+  for (const Value& x : v.items) {
+    if (has_ext(x)) return true;
+  }
+  for (const mp::Entry& e : v.entries) {
+    if (has_ext(e.key) || has_ext(e.value)) return true;
+  }
+  return false;
+}
+
 bool stored_form(mp::Op& op) {
   for (Value& arg : op.args) {
+    if (has_ext(arg)) return false;  // msgpack ext is no client value (only as list/map flags)
     if (!arg.is_list() && !arg.is_map()) continue;
     Value copy = arg;
     if (normalize(copy)) {
