@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command (see README). Installs what is missing, then runs:
 #   1. every test in the default configuration (g++, -Werror);
-#   2. executor/, io/ and client tests under ASan+UBSan and under TSan (wire, server and CDT
-#      tests under ASan+UBSan too; the server's job table and UDF runtime under TSan);
+#   2. executor/, io/, client and CDT end-to-end tests under ASan+UBSan and under TSan (wire
+#      and server tests under ASan+UBSan too; the server's job table and UDF runtime under TSan);
 #   3. a clang 14 build of the library code (client, io, executor, the kqueue compile check);
 #   4. each libFuzzer target for a short bounded time (FUZZ_SECONDS, default 15);
 #   5. the IOCP backend's conformance suite, cross-compiled with mingw-w64, under Wine.
@@ -51,7 +51,7 @@ if [ "${1:-}" != "--quick" ]; then
   step "asan" bazel test "${bazel_flags[@]}" --config=asan "${sanitizer_targets[@]}"
   # Cross-thread state in the test server (job table, UDF modules) runs under TSan too.
   step "tsan" bazel test "${bazel_flags[@]}" --config=tsan //test/executor/... //test/io/... \
-    //test/client/... //test/cdt:bit_e2e_test //test/cdt:hll_e2e_test \
+    //test/client/... //test/cdt/... \
     //test/server:jobs_test //test/server:udf_test
   # The library code only: tests and benchmarks are plain GoogleTest/Benchmark users, and a
   # full second build would double CI's time on 2 cores. The fuzz step builds client/wire
