@@ -64,6 +64,8 @@ std::string pack_typed(uint8_t as_bytes_type, std::string_view bytes);
 template <Type T>
 class Exp {
  public:
+  static constexpr Type kType = T;
+
   // Literals convert implicitly to the matching type only.
   template <class I>
     requires(T == Type::integer && std::integral<I> && !std::same_as<I, bool>)

@@ -107,6 +107,13 @@ class Reader {
     return true;
   }
 
+  // Peeks whether the next value is a str or bin payload.
+  bool peek_is_bin() const {
+    if (p_ >= end_) return false;
+    const uint8_t b = *p_;
+    return (b & 0xe0) == 0xa0 || (b >= 0xc4 && b <= 0xc6) || (b >= 0xd9 && b <= 0xdb);
+  }
+
   // Peeks whether the next value is a list or a map.
   bool peek_is_container() const {
     if (p_ >= end_) return false;

@@ -79,8 +79,36 @@ std::string make(uint8_t i, uint8_t m) {
 inline uint8_t* mut(std::string& s) { return reinterpret_cast<uint8_t*>(s.data()); }
 inline const uint8_t* ptr(std::string_view s) { return reinterpret_cast<const uint8_t*>(s.data()); }
 
+// hmh_hash: the register an element lands in and the value it would set there.
+void hash_element(const uint8_t* h, std::string_view element, uint16_t* reg, uint64_t* packed);
+
 // hmh_add: true if a register grew.
 bool add_element(uint8_t* h, std::string_view element) {
+  uint16_t reg = 0;
+  uint64_t packed = 0;
+  hash_element(h, element, &reg, &packed);
+  if (get_register(h, reg) < packed) {
+    set_register(h, reg, packed);  // keeps the low 6 + m bits, as the server does
+    set_cache(h, 0);
+    return true;
+  }
+  return false;
+}
+
+// May contain: every element's register holds at least the value the element would set
+// (adding an element never lowers a register, so an added element always passes).
+bool may_contain(const uint8_t* h, const std::vector<std::string_view>& elements) {
+  for (std::string_view e : elements) {
+    uint16_t reg = 0;
+    uint64_t packed = 0;
+    hash_element(h, e, &reg, &packed);
+    if (get_register(h, reg) < packed) return false;
+  }
+  return true;
+}
+
+void hash_element(const uint8_t* h, std::string_view element, uint16_t* reg_out,
+                  uint64_t* packed_out) {
   uint64_t h1 = 0, h2 = 0;
   murmur3_x64_128(ptr(element), element.size(), &h1, &h2);
   const uint8_t i = index_bits(h), m = minhash_bits(h);
@@ -89,13 +117,8 @@ bool add_element(uint8_t* h, std::string_view element) {
   const uint64_t minhash_mask = (uint64_t(1) << m) - 1;
   const uint64_t minhash = (h1 >> i) & minhash_mask;
   const uint8_t value = uint8_t((h2 == 0 ? 64 : __builtin_ctzll(h2)) + 1);
-  const uint64_t packed = (uint64_t(value) << m) | minhash;
-  if (get_register(h, reg) < packed) {
-    set_register(h, reg, packed);  // keeps the low 6 + m bits, as the server does
-    set_cache(h, 0);
-    return true;
-  }
-  return false;
+  *reg_out = reg;
+  *packed_out = (uint64_t(value) << m) | minhash;
 }
 
 double tau(double val) {
@@ -336,8 +359,9 @@ const Def* read_def(uint64_t op) {
       {0, 1, 1, {Arg::kHllsIntersect}},
       {0, 1, 1, {Arg::kHllsIntersect}},
       {0, 0, 0, {}},
+      {0, 1, 1, {Arg::kElements}},
   };
-  return op >= kCount && op <= kDescribe ? &defs[op - kCount] : nullptr;
+  return op >= kCount && op <= kMayContain ? &defs[op - kCount] : nullptr;
 }
 
 struct Parsed {
@@ -390,8 +414,10 @@ bool parse_arg(Arg a, bitargs::Reader& r, Parsed& p) {
     }
     case Arg::kHlls:
     case Arg::kHllsIntersect: {
-      uint32_t n = 0;
-      if (!r.list_count(&n) || n == 0) return false;
+      // A list of HLLs, or one HLL alone: what an expression sends when the argument is an
+      // HLL bin or another call's HLL (hll.json.gz vectors 19-30 show 8.1.2 taking it).
+      uint32_t n = 1;
+      if (!r.peek_is_bin() && (!r.list_count(&n) || n == 0)) return false;
       for (uint32_t k = 0; k < n; ++k) {
         std::string_view b;
         if (!r.get_bin(&b) || b.size() < kHeaderSize + 1) return false;
@@ -564,6 +590,9 @@ uint8_t read(uint8_t bin_particle, std::string_view bin, const uint8_t* args, si
       out->value = integer_value(u);
       return kOk;
     }
+    case kMayContain:
+      set_integer(out, may_contain(from, p.elements) ? 1 : 0);
+      return kOk;
     case kDescribe:
       // A two-element msgpack list of small positive integers.
       out->particle = kParticleList;

@@ -34,6 +34,7 @@ enum Op : uint32_t {
   kIntersectCount = 53,
   kSimilarity = 54,
   kDescribe = 55,
+  kMayContain = 56,
 };
 
 // Flags (as_hll_write_flags).

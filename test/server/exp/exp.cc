@@ -12,6 +12,7 @@
 
 #include "test/server/cdt/bit_ops.h"
 #include "test/server/cdt/hll_ops.h"
+#include "test/server/exp/cdt_call.h"
 #include "test/server/exp/geo.h"
 #include "test/server/exp/msgpack_reader.h"
 #include "test/server/wire.h"
@@ -90,8 +91,11 @@ struct Node {
   uint32_t var = 0;  // var: slot; let: first slot
   std::shared_ptr<RegexHolder> regex;
   // call: the op array [op, args...] as pieces: raw msgpack, or (index >= 0) the value of
-  // args[index] evaluated at run time. param is the system (1 bits, 2 HLL, | 0x40 modify).
+  // args[index] evaluated at run time. param is the system (0 list/map, 1 bits, 2 HLL,
+  // | 0x40 modify). call_ctx: a list/map call's raw context array ([0xff, ctx, [op...]]).
   uint32_t call_count = 0;
+  bool has_call_ctx = false;
+  std::string call_ctx;
   std::vector<std::pair<std::string, int>> pieces;
 };
 
@@ -466,11 +470,19 @@ class Builder {
       return fail();
     }
     const int64_t family = system & ~int64_t(0x40);
-    if (family != 1 && family != 2) return fail(rc::kUnsupportedFeature);  // CDT: not yet
+    if (family < 0 || family > 2) return fail();  // CALL_CDT, CALL_BITS, CALL_HLL only
     uint32_t count = 0;
     int64_t op = 0;
     if (!r_.read_list_header(&count) || count == 0 || !r_.read_int(&op)) return fail();
-    if (op == 0xff) return fail(rc::kUnsupportedFeature);  // CDT context eval
+    if (op == 0xff) {  // [0xff, ctx, [op, args...]]: the context stays raw (parse_op_call)
+      std::string_view ctx;
+      if (family != 0 || count != 3 || !r_.read_element(&ctx)) return fail();
+      if (!r_.read_list_header(&count) || count == 0 || !r_.read_int(&op)) return fail();
+      n.has_call_ctx = true;
+      n.call_ctx.assign(ctx);
+    } else if (op == 0xfe) {
+      return fail(rc::kUnsupportedFeature);  // 8.1 path "select": not emulated
+    }
     n.call_count = count;
     n.pieces.emplace_back(std::string(), -1);
     {
@@ -492,7 +504,11 @@ class Builder {
     n.args.emplace_back();
     if (!node(n.args.back(), depth + 1)) return false;
     const Type bin = n.args.back().type;
-    if (bin != Type::kNil && bin != (family == 1 ? Type::kBlob : Type::kHll)) return fail();
+    if (family == 0) {
+      if (bin != Type::kList && bin != Type::kMap) return fail();  // build_call: list or map
+    } else if (bin != Type::kNil && bin != (family == 1 ? Type::kBlob : Type::kHll)) {
+      return fail();
+    }
     n.param = system;
     n.type = Type(type);
     return true;
@@ -828,6 +844,37 @@ bool pack_value(std::string& s, const Value& v) {
   }
 }
 
+// A list/map call: the bin operand must be a list or map from a bin or another call (a
+// literal is not one: the server's eval_call answers unknown for it).
+Value eval_cdt_call(const Node& n, const Value& bin, const std::string& op) {
+  const Node& operand = n.args.back();
+  if (operand.code == kLiteral || (bin.kind != Kind::kList && bin.kind != Kind::kMap)) {
+    return unknown();
+  }
+  std::string packed;
+  if (n.has_call_ctx) {
+    packed.assign("\x93\xcc\xff", 3);
+    packed += n.call_ctx;
+  }
+  packed += op;
+  uint8_t particle = 0;
+  std::string bytes;
+  if (!cdt_call((n.param & 0x40) != 0, bin.kind == Kind::kList ? pt::kList : pt::kMap, bin.bytes,
+                packed, &particle, &bytes)) {
+    return unknown();
+  }
+  if (particle == 0) {
+    if (n.type != Type::kNil) return unknown();
+    Value v;
+    v.kind = Kind::kNil;
+    return v;
+  }
+  Bin b;
+  b.type = particle;
+  b.value = std::move(bytes);
+  return bin_value(b, n.type);
+}
+
 Value eval_call(const Node& n, Frame& f) {
   std::string op;
   op.push_back(char(0xdd));
@@ -841,6 +888,7 @@ Value eval_call(const Node& n, Frame& f) {
   }
   const Value bin = eval(n.args.back(), f);
   if (bin.unknown()) return bin;
+  if ((n.param & 0x3f) == 0) return eval_cdt_call(n, bin, op);
   const bool exists = bin.kind != Kind::kNil;
   const bool is_bits = (n.param & 0x3f) == 1;
   const uint8_t particle = !exists ? 0 : is_bits ? pt::kBlob : pt::kHll;

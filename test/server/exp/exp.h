@@ -7,8 +7,9 @@
 // are POSIX regcomp with the client's flags passed through unchanged (as the server does).
 //
 // `call` runs bit and HLL operations (read and modify-local) through test/server/cdt's
-// bit_ops/hll_ops, the same functions the record operations use; list and map calls (and
-// CDT context evaluation) build to 16 (unsupported) until the CDT read side lands. Geo
+// bit_ops/hll_ops, and list and map operations (read and modify-local, with contexts) through
+// cdt_call.h on top of cdt_ops: the same functions the record operations use. The 8.1 path
+// "select" call (op 0xfe) builds to 16 (unsupported). Geo
 // comparison knows points, polygons and AeroCircles with plain spherical geometry (no S2).
 //
 // Threads: an Expression is immutable after build and may be evaluated from any thread.
@@ -64,7 +65,7 @@ struct Node;
 class Expression {
  public:
   // Builds the expression packed in [p, p+n). On failure returns nullptr and sets *result to
-  // the server's answer (4 parameter error, 16 for the unsupported `call`).
+  // the server's answer (4 parameter error, 16 for the unsupported "select" call).
   static std::unique_ptr<Expression> build(const uint8_t* p, size_t n, uint8_t* result);
   ~Expression();
   Expression(const Expression&) = delete;

@@ -153,6 +153,10 @@ Tally replay(const std::string& file) {
     }
     const bool same = got == want;
     if (other_family(v.request)) {
+      if (!same && std::getenv("CDT_REPLAY_DUMP") != nullptr) {
+        std::printf("OTHER %zu\n  request %s\n  want    %s\n  got     %s\n", vi,
+                    to_hex(v.request).c_str(), to_hex(want).c_str(), to_hex(got).c_str());
+      }
       ++t.other_vectors;
       t.other_exact += same ? 1 : 0;
       continue;

@@ -113,9 +113,6 @@ struct KnownGap {
 constexpr KnownGap kKnownGaps[] = {
     {"query_foreach.json.gz", 246, "filter on last_update_time: records keep no update time"},
     {"query_foreach.json.gz", 247, "filter on last_update_time: records keep no update time"},
-    {"query_foreach.json.gz", 258, "filter with a list read expression (call): not evaluated"},
-    {"query_foreach.json.gz", 259, "filter with a map read expression (call): not evaluated"},
-    {"query_foreach.json.gz", 260, "filter with a map read expression (call): not evaluated"},
 };
 
 const char* known_gap(const std::string& file, size_t vector) {

@@ -49,7 +49,14 @@ TEST(ExpBuild, RefusesWhatTheServerRefuses) {
   EXPECT_EQ(build_result("947da178 01 927ca178"), 0);       // let x = 1 in x
   EXPECT_EQ(build_result("9407 01 a128 935103a173"), 4);    // regex "(" does not compile
   EXPECT_EQ(build_result("a109"), 4);                       // str with an unknown type byte
-  EXPECT_EQ(build_result("957f 02 00 9100 c0"), 16);        // call: not emulated yet
+  EXPECT_EQ(build_result("957f 02 00 9100 c0"), 4);         // call: list op on a nil
+  EXPECT_EQ(build_result("957f 02 00 9110 935104a178"), 0);  // list size of list bin "x"
+  EXPECT_EQ(build_result("957f 02 00 9110 935105a178"), 0);  // ... of map bin "x"
+  EXPECT_EQ(build_result("957f 02 00 9110 935102a178"), 4);  // ... of an int bin
+  EXPECT_EQ(build_result("957f 02 03 9110 935104a178"), 4);  // system 3 does not exist
+  EXPECT_EQ(build_result("957f 02 00 93ccff9210009110 935104a178"), 0);  // with a context
+  EXPECT_EQ(build_result("957f 02 00 92ccff90 935104a178"), 4);   // context without its op
+  EXPECT_EQ(build_result("957f 02 01 93ccff9210009133 935106a178"), 4);  // bits: no context
   std::string deep;
   for (int i = 0; i < 200; ++i) deep += "9212";
   EXPECT_EQ(build_result(deep + "c3"), 4);  // nested deeper than 128
