@@ -12,7 +12,11 @@
 #include "client/cdt/results.h"  // several answers for one bin (aero::cdt::results)
 #include "client/client.h"      // Client, callbacks, futures
 #include "client/co_task.h"     // CoTask, sync_wait, spawn
+#include "client/exp/bit_exp.h"   // bit read expressions (exp::bit)
 #include "client/exp/exp.h"     // filter expressions (exp::filter, exp::build, ...)
+#include "client/exp/hll_exp.h"   // HLL read expressions (exp::hll)
+#include "client/exp/list_exp.h"  // list read expressions (exp::list)
+#include "client/exp/map_exp.h"   // map read expressions (exp::map)
 #include "client/exp/exp_operation.h"  // exp::exp_read, exp::exp_write
 #include "client/future.h"      // Future, Promise
 #include "client/policy.h"      // policies and ClientConfig

@@ -27,6 +27,7 @@ wire::ReadAttrs read_attrs(const Policy& p, int read_touch_ttl_percent) {
   a.read_mode_ap = p.read_mode_ap == ReadModeAP::all ? wire::ReadModeAP::kAll : wire::ReadModeAP::kOne;
   a.read_mode_sc = static_cast<wire::ReadModeSC>(static_cast<int>(p.read_mode_sc));
   a.read_touch_ttl_percent = read_touch_ttl_percent;
+  a.filter_exp = p.filter_exp.shared();
   return a;
 }
 
@@ -50,6 +51,7 @@ wire::WriteAttrs write_attrs(const WritePolicy& p) {
   }
   a.send_key = p.send_key;
   a.durable_delete = p.durable_delete;
+  a.filter_exp = p.filter_exp.shared();
   return a;
 }
 
@@ -368,6 +370,7 @@ void Client::submit_batch(std::vector<Key> keys, BatchRead what, std::vector<Ope
   state->attrs.server_timeout_ms = static_cast<std::uint32_t>(policy.total_timeout.count());
   state->attrs.allow_inline = policy.allow_inline;
   state->attrs.respond_all_keys = policy.respond_all_keys;
+  state->attrs.filter_exp = policy.filter_exp.shared();
   state->timing = command::Timing::from(policy, is_write, io::Clock::now());
   state->callback = std::move(cb);
   state->ctx = &pl.ctx;

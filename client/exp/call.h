@@ -34,6 +34,11 @@ std::string pack_call(Type result, int system, const cdt::Context& ctx, uint32_t
 // A return type as the msgpack integer the operation carries.
 std::string pack_return_type(cdt::ReturnType rt);
 
+// What a list or map read runs on: a list or map (a context may lead from either to the
+// collection the read acts on; without one the server answers "unknown" for the wrong kind).
+template <Type C>
+concept Collection = C == Type::list || C == Type::map;
+
 // A list/map read: [127, Out's type, 0, [op, return type, args...], bin].
 template <class Out, Type B>
 Out cdt_read(const cdt::Context& ctx, uint32_t op, cdt::ReturnType rt,

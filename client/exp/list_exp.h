@@ -36,106 +36,112 @@ using cdt::Context;
 using cdt::ReturnType;
 
 template <ReturnType R>
-concept Multi = exp::detail::list_result(R, false, Type::any)
-!= Type::any;
+concept Multi = exp::detail::list_result(R, false, Type::any) != Type::any;
 template <ReturnType R, Type V>
-concept Single = exp::detail::list_result(R, true, V)
-!= Type::any;
+concept Single = exp::detail::list_result(R, true, V) != Type::any;
 template <ReturnType R>
 using MultiExp = Exp<exp::detail::list_result(R, false, Type::any)>;
 template <ReturnType R, Type V>
 using SingleExp = Exp<exp::detail::list_result(R, true, V)>;
 
-// SIZE: the number of elements.
+// SIZE: the number of elements (of the collection `ctx` leads to, when one is given).
 IntExp size(const ListExp& bin, const Context& ctx = {});
+IntExp size(const MapExp& bin, const Context& ctx = {});
 
 // GET_BY_VALUE: the elements equal to `value`.
-template <ReturnType R, Type V>
-requires Multi<R> MultiExp<R> get_by_value(const Exp<V>& value, const ListExp& bin,
-                                           const Context& ctx = {}) {
-  return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kListGetByValue, R, {&value.packed()},
-                                            bin);
+template <ReturnType R, Type V, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_value(const Exp<V>& value, const Exp<C>& bin, const Context& ctx = {}) {
+  return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kListGetByValue, R,
+    {&value.packed()}, bin);
 }
 
-// GET_BY_VALUE_INTERVAL: the elements in [begin, end); nil() as `end` means no upper bound.
-template <ReturnType R, Type B, Type E>
-requires Multi<R> MultiExp<R> get_by_value_range(const Exp<B>& begin, const Exp<E>& end,
-                                                 const ListExp& bin, const Context& ctx = {}) {
+// GET_BY_VALUE_INTERVAL: the elements with values in [begin, end); nil() as `end`: no upper
+// bound.
+template <ReturnType R, Type B, Type E, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_value_range(const Exp<B>& begin, const Exp<E>& end, const Exp<C>& bin,
+                               const Context& ctx = {}) {
   return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kListGetByValueInterval, R,
-                                            {&begin.packed(), &end.packed()}, bin);
+    {&begin.packed(), &end.packed()}, bin);
 }
 
-// GET_BY_VALUE_LIST: the elements equal to any item of `values`.
-template <ReturnType R>
-requires Multi<R> MultiExp<R> get_by_value_list(const ListExp& values, const ListExp& bin,
-                                                const Context& ctx = {}) {
+// GET_BY_VALUE_LIST: the elements whose value is an item of `values`.
+template <ReturnType R, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_value_list(const ListExp& values, const Exp<C>& bin, const Context& ctx = {}) {
   return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kListGetByValueList, R,
-                                            {&values.packed()}, bin);
+    {&values.packed()}, bin);
 }
 
 // GET_BY_VALUE_REL_RANK_RANGE: the elements from the one `rank` away from `value` (in value
-// order) to the end.
-template <ReturnType R, Type V>
-requires Multi<R> MultiExp<R> get_by_value_rel_rank_range(const Exp<V>& value, const IntExp& rank,
-                                                          const ListExp& bin,
-                                                          const Context& ctx = {}) {
+// order) to the largest.
+template <ReturnType R, Type V, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_value_rel_rank_range(const Exp<V>& value, const IntExp& rank, const Exp<C>& bin,
+                                        const Context& ctx = {}) {
   return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kListGetByValueRelRankRange, R,
-                                            {&value.packed(), &rank.packed()}, bin);
+    {&value.packed(), &rank.packed()}, bin);
 }
+
 // Same, `count` elements.
-template <ReturnType R, Type V>
-requires Multi<R> MultiExp<R> get_by_value_rel_rank_range(const Exp<V>& value, const IntExp& rank,
-                                                          const IntExp& count, const ListExp& bin,
-                                                          const Context& ctx = {}) {
+template <ReturnType R, Type V, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_value_rel_rank_range(const Exp<V>& value, const IntExp& rank,
+                                        const IntExp& count, const Exp<C>& bin,
+                                        const Context& ctx = {}) {
   return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kListGetByValueRelRankRange, R,
-                                            {&value.packed(), &rank.packed(), &count.packed()},
-                                            bin);
+    {&value.packed(), &rank.packed(), &count.packed()}, bin);
 }
 
 // GET_BY_INDEX: the element at `index`; with kValue its type is V.
-template <ReturnType R, Type V = Type::any>
-requires Single<R, V> SingleExp<R, V> get_by_index(const IntExp& index, const ListExp& bin,
-                                                   const Context& ctx = {}) {
+template <ReturnType R, Type V = Type::any, Type C>
+  requires Single<R, V> && exp::detail::Collection<C>
+SingleExp<R, V> get_by_index(const IntExp& index, const Exp<C>& bin, const Context& ctx = {}) {
   return exp::detail::cdt_read<SingleExp<R, V>>(ctx, cdt::opcode::kListGetByIndex, R,
-                                                {&index.packed()}, bin);
+    {&index.packed()}, bin);
 }
 
 // GET_BY_INDEX_RANGE: the elements from `index` to the end.
-template <ReturnType R>
-requires Multi<R> MultiExp<R> get_by_index_range(const IntExp& index, const ListExp& bin,
-                                                 const Context& ctx = {}) {
+template <ReturnType R, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_index_range(const IntExp& index, const Exp<C>& bin, const Context& ctx = {}) {
   return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kListGetByIndexRange, R,
-                                            {&index.packed()}, bin);
+    {&index.packed()}, bin);
 }
+
 // Same, `count` elements.
-template <ReturnType R>
-requires Multi<R> MultiExp<R> get_by_index_range(const IntExp& index, const IntExp& count,
-                                                 const ListExp& bin, const Context& ctx = {}) {
+template <ReturnType R, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_index_range(const IntExp& index, const IntExp& count, const Exp<C>& bin,
+                               const Context& ctx = {}) {
   return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kListGetByIndexRange, R,
-                                            {&index.packed(), &count.packed()}, bin);
+    {&index.packed(), &count.packed()}, bin);
 }
 
 // GET_BY_RANK: the element of `rank` (0 smallest, -1 largest); with kValue its type is V.
-template <ReturnType R, Type V = Type::any>
-requires Single<R, V> SingleExp<R, V> get_by_rank(const IntExp& rank, const ListExp& bin,
-                                                  const Context& ctx = {}) {
+template <ReturnType R, Type V = Type::any, Type C>
+  requires Single<R, V> && exp::detail::Collection<C>
+SingleExp<R, V> get_by_rank(const IntExp& rank, const Exp<C>& bin, const Context& ctx = {}) {
   return exp::detail::cdt_read<SingleExp<R, V>>(ctx, cdt::opcode::kListGetByRank, R,
-                                                {&rank.packed()}, bin);
+    {&rank.packed()}, bin);
 }
 
 // GET_BY_RANK_RANGE: the elements from `rank` to the largest.
-template <ReturnType R>
-requires Multi<R> MultiExp<R> get_by_rank_range(const IntExp& rank, const ListExp& bin,
-                                                const Context& ctx = {}) {
+template <ReturnType R, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_rank_range(const IntExp& rank, const Exp<C>& bin, const Context& ctx = {}) {
   return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kListGetByRankRange, R,
-                                            {&rank.packed()}, bin);
+    {&rank.packed()}, bin);
 }
+
 // Same, `count` elements.
-template <ReturnType R>
-requires Multi<R> MultiExp<R> get_by_rank_range(const IntExp& rank, const IntExp& count,
-                                                const ListExp& bin, const Context& ctx = {}) {
+template <ReturnType R, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_rank_range(const IntExp& rank, const IntExp& count, const Exp<C>& bin,
+                              const Context& ctx = {}) {
   return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kListGetByRankRange, R,
-                                            {&rank.packed(), &count.packed()}, bin);
+    {&rank.packed(), &count.packed()}, bin);
 }
 
 }  // namespace aero::exp::list

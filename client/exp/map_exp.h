@@ -36,148 +36,157 @@ using cdt::Context;
 using cdt::ReturnType;
 
 template <ReturnType R>
-concept Multi = exp::detail::map_result(R, false, Type::any)
-!= Type::any;
+concept Multi = exp::detail::map_result(R, false, Type::any) != Type::any;
 template <ReturnType R, Type V>
-concept Single = exp::detail::map_result(R, true, V)
-!= Type::any;
+concept Single = exp::detail::map_result(R, true, V) != Type::any;
 template <ReturnType R>
 using MultiExp = Exp<exp::detail::map_result(R, false, Type::any)>;
 template <ReturnType R, Type V>
 using SingleExp = Exp<exp::detail::map_result(R, true, V)>;
 
-// SIZE: the number of entries.
+// SIZE: the number of entries (of the collection `ctx` leads to, when one is given).
+IntExp size(const ListExp& bin, const Context& ctx = {});
 IntExp size(const MapExp& bin, const Context& ctx = {});
 
 // GET_BY_KEY: the entry with `key`; with kKey/kValue its type is V.
-template <ReturnType R, Type V = Type::any, Type K>
-requires Single<R, V> SingleExp<R, V> get_by_key(const Exp<K>& key, const MapExp& bin,
-                                                 const Context& ctx = {}) {
-  return exp::detail::cdt_read<SingleExp<R, V>>(ctx, cdt::opcode::kMapGetByKey, R, {&key.packed()},
-                                                bin);
+template <ReturnType R, Type V = Type::any, Type K, Type C>
+  requires Single<R, V> && exp::detail::Collection<C>
+SingleExp<R, V> get_by_key(const Exp<K>& key, const Exp<C>& bin, const Context& ctx = {}) {
+  return exp::detail::cdt_read<SingleExp<R, V>>(ctx, cdt::opcode::kMapGetByKey, R,
+    {&key.packed()}, bin);
 }
 
-// GET_BY_KEY_INTERVAL: the entries with keys in [begin, end); nil() as `end`: no upper bound.
-template <ReturnType R, Type B, Type E>
-requires Multi<R> MultiExp<R> get_by_key_range(const Exp<B>& begin, const Exp<E>& end,
-                                               const MapExp& bin, const Context& ctx = {}) {
+// GET_BY_KEY_INTERVAL: the entries with keys in [begin, end); nil() as `end`: no upper
+// bound.
+template <ReturnType R, Type B, Type E, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_key_range(const Exp<B>& begin, const Exp<E>& end, const Exp<C>& bin,
+                             const Context& ctx = {}) {
   return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kMapGetByKeyInterval, R,
-                                            {&begin.packed(), &end.packed()}, bin);
+    {&begin.packed(), &end.packed()}, bin);
 }
 
 // GET_BY_KEY_LIST: the entries whose key is an item of `keys`.
-template <ReturnType R>
-requires Multi<R> MultiExp<R> get_by_key_list(const ListExp& keys, const MapExp& bin,
-                                              const Context& ctx = {}) {
-  return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kMapGetByKeyList, R, {&keys.packed()},
-                                            bin);
+template <ReturnType R, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_key_list(const ListExp& keys, const Exp<C>& bin, const Context& ctx = {}) {
+  return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kMapGetByKeyList, R,
+    {&keys.packed()}, bin);
 }
 
-// GET_BY_KEY_REL_INDEX_RANGE: the entries from `index` positions after `key` (in key order)
-// to the end.
-template <ReturnType R, Type K>
-requires Multi<R> MultiExp<R> get_by_key_rel_index_range(const Exp<K>& key, const IntExp& index,
-                                                         const MapExp& bin,
-                                                         const Context& ctx = {}) {
+// GET_BY_KEY_REL_INDEX_RANGE: the entries from `index` positions after `key` (in key
+// order) to the end.
+template <ReturnType R, Type K, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_key_rel_index_range(const Exp<K>& key, const IntExp& index, const Exp<C>& bin,
+                                       const Context& ctx = {}) {
   return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kMapGetByKeyRelIndexRange, R,
-                                            {&key.packed(), &index.packed()}, bin);
+    {&key.packed(), &index.packed()}, bin);
 }
+
 // Same, `count` entries.
-template <ReturnType R, Type K>
-requires Multi<R> MultiExp<R> get_by_key_rel_index_range(const Exp<K>& key, const IntExp& index,
-                                                         const IntExp& count, const MapExp& bin,
-                                                         const Context& ctx = {}) {
+template <ReturnType R, Type K, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_key_rel_index_range(const Exp<K>& key, const IntExp& index, const IntExp& count,
+                                       const Exp<C>& bin, const Context& ctx = {}) {
   return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kMapGetByKeyRelIndexRange, R,
-                                            {&key.packed(), &index.packed(), &count.packed()}, bin);
+    {&key.packed(), &index.packed(), &count.packed()}, bin);
 }
 
 // GET_BY_VALUE: the entries whose value equals `value`.
-template <ReturnType R, Type V>
-requires Multi<R> MultiExp<R> get_by_value(const Exp<V>& value, const MapExp& bin,
-                                           const Context& ctx = {}) {
-  return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kMapGetByValue, R, {&value.packed()},
-                                            bin);
+template <ReturnType R, Type V, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_value(const Exp<V>& value, const Exp<C>& bin, const Context& ctx = {}) {
+  return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kMapGetByValue, R,
+    {&value.packed()}, bin);
 }
 
-// GET_BY_VALUE_INTERVAL: the entries with values in [begin, end); nil() as `end`: no bound.
-template <ReturnType R, Type B, Type E>
-requires Multi<R> MultiExp<R> get_by_value_range(const Exp<B>& begin, const Exp<E>& end,
-                                                 const MapExp& bin, const Context& ctx = {}) {
+// GET_BY_VALUE_INTERVAL: the entries with values in [begin, end); nil() as `end`: no upper
+// bound.
+template <ReturnType R, Type B, Type E, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_value_range(const Exp<B>& begin, const Exp<E>& end, const Exp<C>& bin,
+                               const Context& ctx = {}) {
   return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kMapGetByValueInterval, R,
-                                            {&begin.packed(), &end.packed()}, bin);
+    {&begin.packed(), &end.packed()}, bin);
 }
 
 // GET_BY_VALUE_LIST: the entries whose value is an item of `values`.
-template <ReturnType R>
-requires Multi<R> MultiExp<R> get_by_value_list(const ListExp& values, const MapExp& bin,
-                                                const Context& ctx = {}) {
+template <ReturnType R, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_value_list(const ListExp& values, const Exp<C>& bin, const Context& ctx = {}) {
   return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kMapGetByValueList, R,
-                                            {&values.packed()}, bin);
+    {&values.packed()}, bin);
 }
 
 // GET_BY_VALUE_REL_RANK_RANGE: the entries from the one `rank` away from `value` (in value
 // order) to the largest.
-template <ReturnType R, Type V>
-requires Multi<R> MultiExp<R> get_by_value_rel_rank_range(const Exp<V>& value, const IntExp& rank,
-                                                          const MapExp& bin,
-                                                          const Context& ctx = {}) {
+template <ReturnType R, Type V, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_value_rel_rank_range(const Exp<V>& value, const IntExp& rank, const Exp<C>& bin,
+                                        const Context& ctx = {}) {
   return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kMapGetByValueRelRankRange, R,
-                                            {&value.packed(), &rank.packed()}, bin);
+    {&value.packed(), &rank.packed()}, bin);
 }
+
 // Same, `count` entries.
-template <ReturnType R, Type V>
-requires Multi<R> MultiExp<R> get_by_value_rel_rank_range(const Exp<V>& value, const IntExp& rank,
-                                                          const IntExp& count, const MapExp& bin,
-                                                          const Context& ctx = {}) {
+template <ReturnType R, Type V, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_value_rel_rank_range(const Exp<V>& value, const IntExp& rank,
+                                        const IntExp& count, const Exp<C>& bin,
+                                        const Context& ctx = {}) {
   return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kMapGetByValueRelRankRange, R,
-                                            {&value.packed(), &rank.packed(), &count.packed()},
-                                            bin);
+    {&value.packed(), &rank.packed(), &count.packed()}, bin);
 }
 
 // GET_BY_INDEX: the entry at key-order `index`; with kKey/kValue its type is V.
-template <ReturnType R, Type V = Type::any>
-requires Single<R, V> SingleExp<R, V> get_by_index(const IntExp& index, const MapExp& bin,
-                                                   const Context& ctx = {}) {
+template <ReturnType R, Type V = Type::any, Type C>
+  requires Single<R, V> && exp::detail::Collection<C>
+SingleExp<R, V> get_by_index(const IntExp& index, const Exp<C>& bin, const Context& ctx = {}) {
   return exp::detail::cdt_read<SingleExp<R, V>>(ctx, cdt::opcode::kMapGetByIndex, R,
-                                                {&index.packed()}, bin);
+    {&index.packed()}, bin);
 }
 
 // GET_BY_INDEX_RANGE: the entries from key-order `index` to the end.
-template <ReturnType R>
-requires Multi<R> MultiExp<R> get_by_index_range(const IntExp& index, const MapExp& bin,
-                                                 const Context& ctx = {}) {
+template <ReturnType R, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_index_range(const IntExp& index, const Exp<C>& bin, const Context& ctx = {}) {
   return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kMapGetByIndexRange, R,
-                                            {&index.packed()}, bin);
-}
-// Same, `count` entries.
-template <ReturnType R>
-requires Multi<R> MultiExp<R> get_by_index_range(const IntExp& index, const IntExp& count,
-                                                 const MapExp& bin, const Context& ctx = {}) {
-  return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kMapGetByIndexRange, R,
-                                            {&index.packed(), &count.packed()}, bin);
+    {&index.packed()}, bin);
 }
 
-// GET_BY_RANK: the entry of value `rank`; with kKey/kValue its type is V.
-template <ReturnType R, Type V = Type::any>
-requires Single<R, V> SingleExp<R, V> get_by_rank(const IntExp& rank, const MapExp& bin,
-                                                  const Context& ctx = {}) {
+// Same, `count` entries.
+template <ReturnType R, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_index_range(const IntExp& index, const IntExp& count, const Exp<C>& bin,
+                               const Context& ctx = {}) {
+  return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kMapGetByIndexRange, R,
+    {&index.packed(), &count.packed()}, bin);
+}
+
+// GET_BY_RANK: the entry of value `rank` (0 smallest, -1 largest); with kKey/kValue its type is V.
+template <ReturnType R, Type V = Type::any, Type C>
+  requires Single<R, V> && exp::detail::Collection<C>
+SingleExp<R, V> get_by_rank(const IntExp& rank, const Exp<C>& bin, const Context& ctx = {}) {
   return exp::detail::cdt_read<SingleExp<R, V>>(ctx, cdt::opcode::kMapGetByRank, R,
-                                                {&rank.packed()}, bin);
+    {&rank.packed()}, bin);
 }
 
 // GET_BY_RANK_RANGE: the entries from value `rank` to the largest.
-template <ReturnType R>
-requires Multi<R> MultiExp<R> get_by_rank_range(const IntExp& rank, const MapExp& bin,
-                                                const Context& ctx = {}) {
+template <ReturnType R, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_rank_range(const IntExp& rank, const Exp<C>& bin, const Context& ctx = {}) {
   return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kMapGetByRankRange, R,
-                                            {&rank.packed()}, bin);
+    {&rank.packed()}, bin);
 }
+
 // Same, `count` entries.
-template <ReturnType R>
-requires Multi<R> MultiExp<R> get_by_rank_range(const IntExp& rank, const IntExp& count,
-                                                const MapExp& bin, const Context& ctx = {}) {
+template <ReturnType R, Type C>
+  requires Multi<R> && exp::detail::Collection<C>
+MultiExp<R> get_by_rank_range(const IntExp& rank, const IntExp& count, const Exp<C>& bin,
+                              const Context& ctx = {}) {
   return exp::detail::cdt_read<MultiExp<R>>(ctx, cdt::opcode::kMapGetByRankRange, R,
-                                            {&rank.packed(), &count.packed()}, bin);
+    {&rank.packed(), &count.packed()}, bin);
 }
 
 }  // namespace aero::exp::map
