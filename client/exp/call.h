@@ -62,10 +62,14 @@ constexpr uint32_t base_return(cdt::ReturnType r) {
 }
 
 // The result type of a list selector (the C client's as_exp_get_list_type); Type::any when
-// the return type is not one a list read answers. `single`: selects one element (by index,
-// by rank), whose value is of type `value`.
+// the return type is not one a list read answers (nor an inverted single selector). `single`: selects one element (by index, by
+// rank), whose value is of type `value`.
 constexpr Type list_result(cdt::ReturnType r, bool single, Type value) {
   using R = cdt::ReturnType;
+  // The server refuses (26) an inverted single-element list selector: it does not compile.
+  if (single && (static_cast<uint32_t>(r) & static_cast<uint32_t>(R::kInverted)) != 0) {
+    return Type::any;
+  }
   switch (static_cast<R>(base_return(r))) {
     case R::kIndex:
     case R::kReverseIndex:
@@ -87,6 +91,8 @@ constexpr Type list_result(cdt::ReturnType r, bool single, Type value) {
 // list) and key/value results (a map).
 constexpr Type map_result(cdt::ReturnType r, bool single, Type value) {
   using R = cdt::ReturnType;
+  // An inverted single map selector selects every other entry: a selection.
+  single = single && (static_cast<uint32_t>(r) & static_cast<uint32_t>(R::kInverted)) == 0;
   switch (static_cast<R>(base_return(r))) {
     case R::kKey:
       return single ? value : Type::list;

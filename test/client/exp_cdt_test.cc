@@ -192,6 +192,12 @@ TEST_F(ExpCdtTest, ExpressionReadsAnswerCollections) {
             Value("a"));
   EXPECT_EQ(value_of(map::get_by_value<ReturnType::kExists>(int_val(2), map_bin("m"))),
             Value(true));
+  // Inverted single map selectors answer every other entry.
+  EXPECT_EQ(value_of(map::get_by_index<ReturnType::kKey | ReturnType::kInverted>(0, map_bin("m"))),
+            Value(List{{"b", "rooms"}}));
+  EXPECT_EQ(value_of(map::get_by_key<ReturnType::kKey | ReturnType::kInverted>(str_val("rooms"),
+                                                                              map_bin("m"))),
+            Value(List{{"a", "b"}}));
   EXPECT_EQ(value_of(map::get_by_key<ReturnType::kValue, Type::list>(str_val("rooms"),
                                                                     map_bin("m"))),
             Value(List{{"k1", "k2"}}));

@@ -176,6 +176,9 @@ static_assert(
 static_assert(
     std::is_same_v<decltype(map::get_by_rank<ReturnType::kKey, Type::integer>(0, map_bin("m"))),
                    IntExp>);
+// An inverted single map selector answers a selection (an inverted single list selector is
+// refused by the server and does not compile: see ListIndexRead below).
+static_assert(std::is_same_v<decltype(map::get_by_key<ReturnType::kKey | ReturnType::kInverted>(str_val("k"), map_bin("m"))), ListExp>);
 // A list read cannot answer map results, nor a single element's value without its type.
 template <ReturnType R>
 concept ListValueRead = requires {
@@ -189,6 +192,7 @@ concept ListIndexRead = requires {
 };
 static_assert(!ListIndexRead<ReturnType::kValue>);
 static_assert(ListIndexRead<ReturnType::kCount>);
+static_assert(!ListIndexRead<ReturnType::kCount | ReturnType::kInverted>);
 
 }  // namespace
 }  // namespace aero::exp
