@@ -57,6 +57,9 @@ class Tender;
 namespace io {
 class LoopThread;
 }
+namespace wire {
+struct BatchUdf;
+}
 
 using RecordCallback = UniqueFunction<void(Result<Record>)>;
 using WriteCallback = UniqueFunction<void(Result<void>)>;
@@ -226,6 +229,20 @@ class Client {
                       ListRef<Value> args) {
     return apply(key, module, function, args, config_.write);
   }
+  // batch_apply: the same UDF on every key, split per node as batch_operate is. One row per
+  // key, in the order of `keys`: code 0 with the function's value in bin "SUCCESS", or 100
+  // with the Lua error in message (and bin "FAILURE"), or the row's other error (27 when
+  // policy.filter_exp does not match); udf_result(row) (client/udf.h) gives the value or error.
+  void batch_apply(std::vector<Key> keys, std::string_view module, std::string_view function,
+                   ListRef<Value> args, const BatchWritePolicy& policy, BatchCallback cb,
+                   io::Loop* loop = nullptr);
+  Future<std::vector<BatchRecord>> batch_apply(std::vector<Key> keys, std::string_view module,
+                                               std::string_view function, ListRef<Value> args,
+                                               const BatchWritePolicy& policy);
+  Future<std::vector<BatchRecord>> batch_apply(std::vector<Key> keys, std::string_view module,
+                                               std::string_view function, ListRef<Value> args) {
+    return batch_apply(std::move(keys), module, function, args, config_.batch_write);
+  }
   // Module management (blocking; never on a loop thread). `filename` ends in ".lua"; the
   // module name used by apply() is the file name without it.
   Result<void> register_udf(std::string_view filename, std::string_view content,
@@ -260,7 +277,8 @@ class Client {
   // Sends `command` to every node (or the first only) and returns the answers' values.
   Result<std::vector<std::string>> udf_info(const std::string& command, bool all_nodes);
   void submit_batch(std::vector<Key> keys, BatchRead what, std::vector<Operation> ops,
-                    bool is_write, const BatchPolicy& policy, BatchCallback cb, io::Loop* loop);
+                    bool is_write, const BatchPolicy& policy, BatchCallback cb, io::Loop* loop,
+                    std::shared_ptr<const wire::BatchUdf> udf = nullptr);
 
   ClientConfig config_;
   std::vector<std::unique_ptr<io::LoopThread>> owned_loops_;

@@ -8,6 +8,7 @@
 #include "client/client.h"
 #include "client/cluster/cluster.h"
 #include "client/cluster/info_client.h"
+#include "client/wire/batch.h"
 #include "client/wire/info.h"
 #include "client/wire/udf.h"
 
@@ -41,6 +42,7 @@ wire::WriteAttrs apply_attrs(const WritePolicy& p) {
   a.generation = p.generation;
   a.send_key = p.send_key;
   a.durable_delete = p.durable_delete;
+  a.filter_exp = p.filter_exp.shared();  // a record that does not match answers 27
   return a;  // exists actions do not apply to a UDF (the function decides)
 }
 
@@ -74,6 +76,38 @@ Future<Value> Client::apply(const Key& key, std::string_view module, std::string
   Future<Value> f = p.future();
   apply(key, module, function, args, policy,
         [p = std::move(p)](Result<Value> r) mutable { p.set(std::move(r)); });
+  return f;
+}
+
+Result<Value> udf_result(const BatchRecord& row) {
+  if (row.code == result::ok) {
+    if (const Value* v = row.record.find("SUCCESS")) return *v;
+    return Value();
+  }
+  std::string message = row.message;
+  if (message.empty()) message = "batch row failed with code " + std::to_string(row.code);
+  return Status(row.code, std::move(message), row.in_doubt);
+}
+
+void Client::batch_apply(std::vector<Key> keys, std::string_view module, std::string_view function,
+                         ListRef<Value> args, const BatchWritePolicy& policy, BatchCallback cb,
+                         io::Loop* loop) {
+  auto udf = std::make_shared<wire::BatchUdf>();
+  udf->module.assign(module);
+  udf->function.assign(function);
+  wire::encode_udf_args(args.span(), udf->args);
+  // Names are checked by the row encoder: a bad one fails every row with invalid_argument.
+  submit_batch(std::move(keys), BatchRead::all(), {}, true, policy, std::move(cb), loop,
+               std::move(udf));
+}
+
+Future<std::vector<BatchRecord>> Client::batch_apply(std::vector<Key> keys, std::string_view module,
+                                                     std::string_view function, ListRef<Value> args,
+                                                     const BatchWritePolicy& policy) {
+  Promise<std::vector<BatchRecord>> p;
+  Future<std::vector<BatchRecord>> f = p.future();
+  batch_apply(std::move(keys), module, function, args, policy,
+              [p = std::move(p)](Result<std::vector<BatchRecord>> r) mutable { p.set(std::move(r)); });
   return f;
 }
 

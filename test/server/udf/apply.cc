@@ -40,7 +40,8 @@ uint32_t void_time_for(uint32_t ttl, uint32_t previous, uint32_t now, uint32_t d
 }  // namespace
 
 uint8_t execute_record_udf(const RequestContext& ctx, const MessageView& m, Namespace& ns,
-                           const uint8_t* digest, uint32_t slot, ResponseWriter& w) {
+                           const uint8_t* digest, uint32_t slot, const exp::Expression* filter,
+                           ResponseWriter& w) {
   const FieldView& package = m.field(wire::field::kUdfPackage);
   const FieldView& function = m.field(wire::field::kUdfFunction);
   const FieldView& args = m.field(wire::field::kUdfArgs);
@@ -63,6 +64,15 @@ uint8_t execute_record_udf(const RequestContext& ctx, const MessageView& m, Name
   if (existing != nullptr) {
     if (set.present && set.size > 0 && existing->set != set.str()) {
       return header_only(w, rc::kParameter, slot);
+    }
+    if (!exp::filter_passes(filter, *existing, digest, now)) {
+      MsgHeader h;
+      h.result = rc::kFilteredOut;
+      h.transaction_ttl = slot;
+      w.begin_message(h);
+      w.add_op(wire::op::kRead, wire::particle::kNull, "FAILURE", nullptr, 0);
+      w.end_message();
+      return rc::kFilteredOut;
     }
     if (key.present && !existing->key.empty() && existing->key != key.str()) {
       return header_only(w, rc::kKeyMismatch, slot);
@@ -104,6 +114,7 @@ uint8_t execute_record_udf(const RequestContext& ctx, const MessageView& m, Name
       if (g == 0) g = 1;
       st.work.generation = g;
       st.work.void_time = void_time_for(ttl, void_time, now, ns.default_ttl());
+      st.work.last_update_ms = uint64_t(now) * 1000;  // as a client write
       if (st.drop_key) st.work.key.clear();
       generation = st.work.generation;
       void_time = st.work.void_time;
