@@ -243,6 +243,20 @@ class Client {
                                                std::string_view function, ListRef<Value> args) {
     return batch_apply(std::move(keys), module, function, args, config_.batch_write);
   }
+  // Background UDF over a scan (`where` empty) or a query: every node runs
+  // module.function(record, args...) on each matching record of `set` it masters
+  // (policy.filter_exp narrows the match; policy.ttl applies to the writes). The task waits
+  // for the job on every node, as background() does. Bad names fail the future with
+  // ClientCode::invalid_argument.
+  Future<AdminTask> background_udf(std::string_view ns, std::string_view set,
+                                   std::optional<Filter> where, std::string_view module,
+                                   std::string_view function, ListRef<Value> args,
+                                   const WritePolicy& policy);
+  Future<AdminTask> background_udf(std::string_view ns, std::string_view set,
+                                   std::optional<Filter> where, std::string_view module,
+                                   std::string_view function, ListRef<Value> args) {
+    return background_udf(ns, set, std::move(where), module, function, args, config_.write);
+  }
   // Module management (blocking; never on a loop thread). `filename` ends in ".lua"; the
   // module name used by apply() is the file name without it.
   Result<void> register_udf(std::string_view filename, std::string_view content,

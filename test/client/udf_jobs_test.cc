@@ -189,5 +189,63 @@ TEST_F(UdfJobs, AUdfWriteUpdatesTheLastUpdateTime) {
   clock.unfreeze();
 }
 
+// Every record of the set, exactly once: add(1) leaves n + 1 and one more generation.
+TEST_F(UdfJobs, BackgroundUdfOverAScanReachesEveryRecordOnce) {
+  constexpr int kN = 200;
+  std::vector<Key> keys = fill(kN, "bg");
+  std::vector<Key> others = fill(10, "other");
+  auto task = client().background_udf("test", "bg", std::nullopt, "jobs", "add", {Value(int64_t{1})}).get();
+  ASSERT_TRUE(task.ok()) << task.status().to_string();
+  EXPECT_NE(task->task_id(), 0u);
+  auto waited = task->wait(Millis{10000}).get();
+  ASSERT_TRUE(waited.ok()) << waited.status().to_string();
+  auto rows = client().batch_get(keys).get();
+  ASSERT_TRUE(rows.ok());
+  for (int i = 0; i < kN; ++i) {
+    const BatchRecord& r = (*rows)[i];
+    ASSERT_EQ(r.code, 0);
+    EXPECT_EQ(*r.record.find("n"), Value(int64_t{i + 1})) << "key " << i;
+    EXPECT_EQ(r.record.generation, 2u) << "key " << i;
+  }
+  auto other_rows = client().batch_get(others).get();
+  ASSERT_TRUE(other_rows.ok());
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(*(*other_rows)[i].record.find("n"), Value(int64_t{i}));
+}
+
+TEST_F(UdfJobs, BackgroundUdfOverAQueryAndAFilterTouchesOnlyTheMatches) {
+  constexpr int kN = 60;
+  std::vector<Key> keys = fill(kN, "bgq");
+  auto index = client().create_index("test", "bgq", "bgq_n", "n", IndexKind::numeric).get();
+  ASSERT_TRUE(index.ok()) << index.status().to_string();
+  ASSERT_TRUE(index->wait(Millis{10000}).get().ok());
+  // n in [10, 39] by the index, and even by the filter expression.
+  WritePolicy wp = client().config().write;
+  wp.filter_exp = exp::filter(
+      exp::eq(exp::mod(exp::int_bin("n"), exp::int_val(2)), exp::int_val(0)));
+  auto task = client().background_udf("test", "bgq", Filter::range("n", 10, 39), "jobs", "mark",
+                                      {Value("seen")}, wp).get();
+  ASSERT_TRUE(task.ok()) << task.status().to_string();
+  ASSERT_TRUE(task->wait(Millis{10000}).get().ok());
+  auto rows = client().batch_get(keys).get();
+  ASSERT_TRUE(rows.ok());
+  for (int i = 0; i < kN; ++i) {
+    const BatchRecord& r = (*rows)[i];
+    ASSERT_EQ(r.code, 0);
+    const bool match = i >= 10 && i <= 39 && i % 2 == 0;
+    const Value* m = r.record.find("m");
+    EXPECT_EQ(m != nullptr && *m == Value("seen"), match) << "key " << i;
+    EXPECT_EQ(r.record.generation, match ? 2u : 1u) << "key " << i;
+  }
+}
+
+TEST_F(UdfJobs, BackgroundUdfBadInput) {
+  auto bad = client().background_udf("test", "bg", std::nullopt, "", "add", {}).get();
+  EXPECT_TRUE(bad.status().is(ClientCode::invalid_argument)) << bad.status().to_string();
+  bad = client().background_udf("test", "bg", std::nullopt, "jobs", std::string(128, 'f'), {}).get();
+  EXPECT_TRUE(bad.status().is(ClientCode::invalid_argument)) << bad.status().to_string();
+  auto ns = client().background_udf("nope", "bg", std::nullopt, "jobs", "add", {}).get();
+  EXPECT_EQ(ns.code(), 20) << ns.status().to_string();
+}
+
 }  // namespace
 }  // namespace aero

@@ -29,6 +29,13 @@ inline bool is_udf_request(const MessageView& m) {
 // record is not filtered (the function may create it).
 uint8_t execute_record_udf(const RequestContext& ctx, const MessageView& m, Namespace& ns,
                            const uint8_t* digest, uint32_t transaction_ttl,
-                           const exp::Expression* filter, ResponseWriter& w);
+                           const exp::Expression* filter, ResponseWriter& w,
+                           bool internal = false);
+
+// A background UDF job's call on one record (`m` is the job's request: UDF_OP 2 and the UDF
+// fields, its filter and TTL). As the server's internal UDFs (FROM_IUDF in udf.c): a record
+// that is gone by now is not created (2), nobody gets an answer. Returns the result code.
+uint8_t run_background_udf(const RequestContext& ctx, const MessageView& m, Namespace& ns,
+                           const uint8_t* digest);
 
 }  // namespace aero::testserver::udf
