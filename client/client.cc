@@ -334,7 +334,7 @@ void Client::batch_operate(std::vector<Key> keys, std::vector<Operation> ops,
 
 void Client::submit_batch(std::vector<Key> keys, BatchRead what, std::vector<Operation> ops,
                           bool is_write, const BatchPolicy& policy, BatchCallback cb,
-                          io::Loop* loop) {
+                          io::Loop* loop, std::shared_ptr<const wire::BatchUdf> udf) {
   if (per_loop_.empty()) {
     cb(Result<std::vector<BatchRecord>>(Status(ClientCode::client_closed, "the client is closed")));
     return;
@@ -359,6 +359,8 @@ void Client::submit_batch(std::vector<Key> keys, BatchRead what, std::vector<Ope
   state->what = std::move(what);
   for (const std::string& b : state->what.bins) state->bin_names.push_back(b);
   state->ops = std::move(ops);
+  if (udf) state->attrs.filter_exp = policy.filter_exp.shared();  // batch apply honours it
+  state->udf = std::move(udf);
   state->is_write = is_write;
   state->read = read_attrs(policy, 0);
   if (is_write) {

@@ -57,6 +57,9 @@ class Tender;
 namespace io {
 class LoopThread;
 }
+namespace wire {
+struct BatchUdf;
+}
 
 using RecordCallback = UniqueFunction<void(Result<Record>)>;
 using WriteCallback = UniqueFunction<void(Result<void>)>;
@@ -226,6 +229,34 @@ class Client {
                       ListRef<Value> args) {
     return apply(key, module, function, args, config_.write);
   }
+  // batch_apply: the same UDF on every key, split per node as batch_operate is. One row per
+  // key, in the order of `keys`: code 0 with the function's value in bin "SUCCESS", or 100
+  // with the Lua error in message (and bin "FAILURE"), or the row's other error (27 when
+  // policy.filter_exp does not match); udf_result(row) (client/udf.h) gives the value or error.
+  void batch_apply(std::vector<Key> keys, std::string_view module, std::string_view function,
+                   ListRef<Value> args, const BatchWritePolicy& policy, BatchCallback cb,
+                   io::Loop* loop = nullptr);
+  Future<std::vector<BatchRecord>> batch_apply(std::vector<Key> keys, std::string_view module,
+                                               std::string_view function, ListRef<Value> args,
+                                               const BatchWritePolicy& policy);
+  Future<std::vector<BatchRecord>> batch_apply(std::vector<Key> keys, std::string_view module,
+                                               std::string_view function, ListRef<Value> args) {
+    return batch_apply(std::move(keys), module, function, args, config_.batch_write);
+  }
+  // Background UDF over a scan (`where` empty) or a query: every node runs
+  // module.function(record, args...) on each matching record of `set` it masters
+  // (policy.filter_exp narrows the match; policy.ttl applies to the writes). The task waits
+  // for the job on every node, as background() does. Bad names fail the future with
+  // ClientCode::invalid_argument.
+  Future<AdminTask> background_udf(std::string_view ns, std::string_view set,
+                                   std::optional<Filter> where, std::string_view module,
+                                   std::string_view function, ListRef<Value> args,
+                                   const WritePolicy& policy);
+  Future<AdminTask> background_udf(std::string_view ns, std::string_view set,
+                                   std::optional<Filter> where, std::string_view module,
+                                   std::string_view function, ListRef<Value> args) {
+    return background_udf(ns, set, std::move(where), module, function, args, config_.write);
+  }
   // Module management (blocking; never on a loop thread). `filename` ends in ".lua"; the
   // module name used by apply() is the file name without it.
   Result<void> register_udf(std::string_view filename, std::string_view content,
@@ -260,7 +291,8 @@ class Client {
   // Sends `command` to every node (or the first only) and returns the answers' values.
   Result<std::vector<std::string>> udf_info(const std::string& command, bool all_nodes);
   void submit_batch(std::vector<Key> keys, BatchRead what, std::vector<Operation> ops,
-                    bool is_write, const BatchPolicy& policy, BatchCallback cb, io::Loop* loop);
+                    bool is_write, const BatchPolicy& policy, BatchCallback cb, io::Loop* loop,
+                    std::shared_ptr<const wire::BatchUdf> udf = nullptr);
 
   ClientConfig config_;
   std::vector<std::unique_ptr<io::LoopThread>> owned_loops_;

@@ -8,6 +8,8 @@
 #include "client/client.h"
 #include "client/cluster/cluster.h"
 #include "client/cluster/info_client.h"
+#include "client/command/scan_command.h"
+#include "client/wire/batch.h"
 #include "client/wire/info.h"
 #include "client/wire/udf.h"
 
@@ -41,6 +43,7 @@ wire::WriteAttrs apply_attrs(const WritePolicy& p) {
   a.generation = p.generation;
   a.send_key = p.send_key;
   a.durable_delete = p.durable_delete;
+  a.filter_exp = p.filter_exp.shared();  // a record that does not match answers 27
   return a;  // exists actions do not apply to a UDF (the function decides)
 }
 
@@ -74,6 +77,83 @@ Future<Value> Client::apply(const Key& key, std::string_view module, std::string
   Future<Value> f = p.future();
   apply(key, module, function, args, policy,
         [p = std::move(p)](Result<Value> r) mutable { p.set(std::move(r)); });
+  return f;
+}
+
+Result<Value> udf_result(const BatchRecord& row) {
+  if (row.code == result::ok) {
+    if (const Value* v = row.record.find("SUCCESS")) return *v;
+    return Value();
+  }
+  std::string message = row.message;
+  if (message.empty()) message = "batch row failed with code " + std::to_string(row.code);
+  return Status(row.code, std::move(message), row.in_doubt);
+}
+
+void Client::batch_apply(std::vector<Key> keys, std::string_view module, std::string_view function,
+                         ListRef<Value> args, const BatchWritePolicy& policy, BatchCallback cb,
+                         io::Loop* loop) {
+  auto udf = std::make_shared<wire::BatchUdf>();
+  udf->module.assign(module);
+  udf->function.assign(function);
+  wire::encode_udf_args(args.span(), udf->args);
+  // Names are checked by the row encoder: a bad one fails every row with invalid_argument.
+  submit_batch(std::move(keys), BatchRead::all(), {}, true, policy, std::move(cb), loop,
+               std::move(udf));
+}
+
+Future<std::vector<BatchRecord>> Client::batch_apply(std::vector<Key> keys, std::string_view module,
+                                                     std::string_view function, ListRef<Value> args,
+                                                     const BatchWritePolicy& policy) {
+  Promise<std::vector<BatchRecord>> p;
+  Future<std::vector<BatchRecord>> f = p.future();
+  batch_apply(std::move(keys), module, function, args, policy,
+              [p = std::move(p)](Result<std::vector<BatchRecord>> r) mutable { p.set(std::move(r)); });
+  return f;
+}
+
+Future<AdminTask> Client::background_udf(std::string_view ns, std::string_view set,
+                                         std::optional<Filter> where, std::string_view module,
+                                         std::string_view function, ListRef<Value> args,
+                                         const WritePolicy& policy) {
+  Promise<AdminTask> p;
+  auto f = p.future();
+  auto job = std::make_shared<command::ScanJob>();
+  job->ns = std::string(ns);
+  job->set = std::string(set);
+  job->is_query = where.has_value();
+  job->filter = std::move(where);
+  job->background = true;
+  auto udf = std::make_shared<wire::BatchUdf>();
+  udf->module.assign(module);
+  udf->function.assign(function);
+  wire::encode_udf_args(args.span(), udf->args);
+  job->udf = std::move(udf);
+  job->write_attrs.ttl = policy.ttl;
+  job->write_attrs.durable_delete = policy.durable_delete;
+  job->write_attrs.send_key = policy.send_key;
+  job->policy.total_timeout = policy.total_timeout;
+  job->policy.socket_timeout = policy.socket_timeout;
+  job->policy.max_retries = policy.max_retries;
+  job->read_attrs.filter_exp = policy.filter_exp.shared();
+  job->shared_task_id = command::new_task_id();
+  AdminTask task(this, AdminTask::Kind::job, std::string(ns), {}, job->shared_task_id);
+  job->on_done = [p = std::move(p), task](ScanSummary s) mutable {
+    if (s.end != StreamEnd::complete) {
+      p.set(s.status);
+    } else {
+      p.set(task);
+    }
+  };
+  if (module.empty() || module.size() > 127 || function.empty() || function.size() > 127) {
+    job->ctx = &loop_context(nullptr);
+    job->live = &outstanding_;
+    outstanding_.fetch_add(1, std::memory_order_relaxed);
+    job->fail_without_loop(
+        Status(ClientCode::invalid_argument, "UDF module and function names must be 1 to 127 bytes"));
+    return f;
+  }
+  submit_stream(std::move(job), PartitionFilter::all(), {}, nullptr);
   return f;
 }
 

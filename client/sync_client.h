@@ -67,6 +67,10 @@ class SyncClient {
   Result<std::vector<BatchRecord>> batch_operate(std::vector<Key> keys, std::vector<Operation> ops) {
     return client_.batch_operate(std::move(keys), std::move(ops)).get();
   }
+  Result<std::vector<BatchRecord>> batch_apply(std::vector<Key> keys, std::string_view module,
+                                               std::string_view function, ListRef<Value> args) {
+    return client_.batch_apply(std::move(keys), module, function, args).get();
+  }
 
   SyncRecords scan(std::string_view ns, std::string_view set, const ScanPolicy& p = {},
                    PartitionFilter pf = PartitionFilter::all(), BinNames bins = {}) {

@@ -22,6 +22,7 @@
 #include <string>
 
 #include "client/status.h"
+#include "client/types.h"
 #include "client/wire/udf.h"
 #include "client/wire/value.h"
 #include "executor/unique_function.h"
@@ -32,5 +33,9 @@ using ValueCallback = UniqueFunction<void(Result<wire::Value>)>;
 
 // One registered module as udf-list reports it: file name, the server's hash, type "LUA".
 using UdfModule = wire::UdfModuleInfo;
+
+// The outcome of one batch_apply row: the function's value (nil when it returned nothing),
+// or the row's error (100 with the Lua error text, 2, 27, ...).
+Result<wire::Value> udf_result(const BatchRecord& row);
 
 }  // namespace aero

@@ -1,14 +1,18 @@
 // UDF example: registers a Lua module that keeps a per-user counter map in a record and
-// returns the map's new size, then applies it with 100 calls in flight.
+// returns the map's new size, applies it with 100 calls in flight, runs it over many keys
+// in one batch, then as a background job over the whole set.
 //
 //   bazel run //examples:udf                                 # embedded 3-node test cluster
 //   bazel run //examples:udf -- --hosts 10.0.0.1:3000        # a real cluster
 //
-// Background UDF jobs over a scan and stream aggregations are not part of this client yet.
+// Stream aggregations are not part of this client yet.
 #include <atomic>
 #include <cstdio>
+#include <functional>
 #include <future>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "client/aerospike.h"
 #include "examples/tutorial_setup.h"
@@ -94,6 +98,36 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("Each user counted %d times: %s\n", kCalls / kUsers, ok ? "yes" : "no");
+
+  // 4. Batch apply: the same function on kBatch more records, one row per key.
+  constexpr int kBatch = 20;
+  std::vector<aero::Key> keys;
+  for (int i = 0; i < kBatch; ++i) keys.emplace_back("test", "udf_example", i);
+  for (const aero::Key& k : keys) (void)client->remove(k).get();
+  auto rows = client->batch_apply(keys, "counters", "bump", {aero::Value("batch")}).get();
+  int rows_ok = 0;
+  for (const aero::BatchRecord& row : rows.ok() ? *rows : std::vector<aero::BatchRecord>{}) {
+    auto v = aero::udf_result(row);
+    rows_ok += v.ok() && *v == aero::Value(1) ? 1 : 0;
+  }
+  std::printf("Batch apply over %d keys: %d rows returned 1\n", kBatch, rows_ok);
+  ok = ok && rows_ok == kBatch;
+
+  // 5. Background job: every node runs bump(rec, "background") on each record of the set
+  // it masters; wait() polls the job on every node until it is done.
+  auto task = client->background_udf("test", "udf_example", std::nullopt, "counters", "bump",
+                                     {aero::Value("background")}).get();
+  bool job_ok = task.ok() && task->wait().get().ok();
+  auto after = client->batch_get(keys).get();
+  int reached = 0;
+  for (const aero::BatchRecord& row : after.ok() ? *after : std::vector<aero::BatchRecord>{}) {
+    const aero::Value* counts = row.record.find("counts");
+    reached += counts && counts->as_map() && counts->as_map()->entries.size() == 2 ? 1 : 0;
+  }
+  std::printf("Background job over the set: %s, %d of %d batch records reached\n",
+              job_ok ? "done" : "failed", reached, kBatch);
+  ok = ok && job_ok && reached == kBatch;
+  std::printf("All UDF steps: %s\n", ok ? "ok" : "FAILED");
   (void)client->remove_udf("counters.lua");
   client->close();
   return ok ? 0 : 1;

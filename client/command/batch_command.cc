@@ -5,6 +5,7 @@
 #include "client/command/routing.h"
 #include "client/command/single_command.h"
 #include "client/wire/message.h"
+#include "client/wire/udf.h"
 
 namespace aero::command {
 
@@ -96,7 +97,10 @@ cluster::Node* BatchNodeCommand::select_node(const cluster::ClusterSnapshot& sna
     row.index = idx;
     row.read = &state_->read;
     row.write = &state_->write;
-    if (!state_->ops.empty()) {
+    if (state_->udf) {
+      row.kind = wire::BatchRowKind::kUdf;
+      row.udf = state_->udf.get();
+    } else if (!state_->ops.empty()) {
       row.kind = state_->is_write ? wire::BatchRowKind::kOperate : wire::BatchRowKind::kReadOps;
       row.ops = state_->ops;
     } else {
@@ -151,6 +155,12 @@ Result<bool> BatchNodeCommand::on_frame(std::span<const std::uint8_t> body) {
       auto rec = msg.to_record();
       if (!rec.ok()) return Status(ClientCode::bad_response, rec.status().message());
       r.record = std::move(*rec);
+    } else if (r.code == result::udf_error && state_->udf && msg.n_ops > 0) {
+      // A UDF row's Lua error: the FAILURE bin carries the text (kept in the record too).
+      auto rec = msg.to_record();
+      if (!rec.ok()) return Status(ClientCode::bad_response, rec.status().message());
+      r.record = std::move(*rec);
+      r.message = "UDF error: " + wire::udf_failure_text(r.record);
     } else if (r.code != result::record_not_found) {
       r.message = server_status(r.code, "").message();
     }

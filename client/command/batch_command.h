@@ -33,6 +33,7 @@ struct BatchState {
   BatchRead what;
   std::vector<std::string_view> bin_names;  // views of what.bins
   std::vector<Operation> ops;
+  std::shared_ptr<const wire::BatchUdf> udf;  // batch apply: every row runs this UDF
   bool is_write = false;
   wire::ReadAttrs read;
   wire::WriteAttrs write;

@@ -615,6 +615,14 @@ Status ScanNodeCommand::encode() {
     q.background = j.background;
     q.write_ops = j.write_ops;
     q.write = j.write_attrs;
+    wire::QueryUdf udf;
+    if (j.udf) {
+      udf.op = 2;
+      udf.module = j.udf->module;
+      udf.function = j.udf->function;
+      udf.args = j.udf->args;
+      q.udf = &udf;
+    }
     if (j.background) {
       q.partitions = {};
       q.resume_after = {};

@@ -29,6 +29,7 @@
 #include "client/command/command.h"
 #include "client/command/loop_context.h"
 #include "client/scan.h"
+#include "client/wire/batch.h"
 #include "client/wire/query.h"
 #include "executor/unique_function.h"
 
@@ -67,6 +68,8 @@ class ScanJob : public std::enable_shared_from_this<ScanJob> {
   std::uint64_t shared_task_id = 0;  // background: one task id on every node (0: fresh ids)
   std::vector<Operation> write_ops;
   wire::WriteAttrs write_attrs;
+  // Background UDF job (instead of write_ops): module.function(record, args) on every match.
+  std::shared_ptr<const wire::BatchUdf> udf;
 
   // Loop thread: validates against the cluster and runs the first round.
   static void start(std::shared_ptr<ScanJob> job);

@@ -20,7 +20,7 @@ const WriteAttrs& write_of(const BatchRow& r) {
 }
 
 bool is_write_kind(BatchRowKind k) {
-  return k == BatchRowKind::kOperate || k == BatchRowKind::kDelete;
+  return k == BatchRowKind::kOperate || k == BatchRowKind::kDelete || k == BatchRowKind::kUdf;
 }
 
 bool row_sends_key(const BatchRow& r) {
@@ -31,6 +31,7 @@ bool row_sends_key(const BatchRow& r) {
 bool same_shape(const BatchRow& prev, const BatchRow& row) {
   if (row_sends_key(prev) || row_sends_key(row)) return false;
   if (prev.kind != row.kind) return false;
+  if (row.kind == BatchRowKind::kUdf && !(prev.udf == row.udf || *prev.udf == *row.udf)) return false;
   if (prev.key->ns() != row.key->ns() || prev.key->set() != row.key->set()) return false;
   if (is_write_kind(row.kind)) {
     if (!(write_of(prev) == write_of(row))) return false;
@@ -85,13 +86,26 @@ Status row_header(const BatchRow& r, RowHeader& h) {
       return Status();
     }
     case BatchRowKind::kOperate:
-    case BatchRowKind::kDelete: {
+    case BatchRowKind::kDelete:
+    case BatchRowKind::kUdf: {
       const WriteAttrs& a = write_of(r);
       if (Status s = validate_send_key(*r.key, a.send_key); !s.ok()) return s;
       h.flags = batch_row::kInfo | batch_row::kGeneration | batch_row::kTtl;
       uint32_t gen = 0;
       if (r.kind == BatchRowKind::kDelete) {
         h.info2 = info2::kWrite | info2::kDelete | info2::kRespondAllOps;
+      } else if (r.kind == BatchRowKind::kUdf) {
+        // As a single apply: info2 WRITE, the record TTL, no ops, fields 30, 31, 32.
+        if (r.udf == nullptr) return param_error("batch UDF row without a UDF");
+        if (r.udf->module.empty() || r.udf->module.size() > 127) {
+          return param_error("UDF module name must be 1 to 127 bytes");
+        }
+        if (r.udf->function.empty() || r.udf->function.size() > 127) {
+          return param_error("UDF function name must be 1 to 127 bytes");
+        }
+        h.info2 = info2::kWrite;
+        h.ttl = a.ttl;
+        h.n_fields += 3;
       } else {
         if (Status s = validate_ops(r.ops); !s.ok()) return s;
         const OpsSummary sum = summarize_ops(r.ops, true);
@@ -131,6 +145,12 @@ void write_row_body(W& w, const BatchRow& r, const RowHeader& h) {
   write_string_field(w, FieldType::kNamespace, r.key->ns());
   write_string_field(w, FieldType::kSet, r.key->set());
   if (h.send_key) write_user_key_field(w, *r.key->user_key());
+  if (r.kind == BatchRowKind::kUdf) {
+    write_string_field(w, FieldType::kUdfPackageName, r.udf->module);
+    write_string_field(w, FieldType::kUdfFunction, r.udf->function);
+    write_field_header(w, FieldType::kUdfArgList, r.udf->args.size());
+    w.bytes(r.udf->args.data(), r.udf->args.size());
+  }
   if (r.kind == BatchRowKind::kReadBins) {
     for (std::string_view name : r.bin_names) write_read_op(w, name);
   } else if (r.kind == BatchRowKind::kReadOps || r.kind == BatchRowKind::kOperate) {

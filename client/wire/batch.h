@@ -1,7 +1,8 @@
 // Batch requests (the batch-index protocol, "batch-any" servers >= 6.0): one frame per node
 // with info1 BATCH and a BATCH_INDEX field holding one row per key. Rows are reads (all
-// bins, header only, named bins, read ops), operate rows (any ops, with write attributes) or
-// deletes. A row identical in shape to the previous full row (same namespace, set, kind,
+// bins, header only, named bins, read ops), operate rows (any ops, with write attributes),
+// deletes or record UDFs (the C client's as_batch_udf_record; answered with a SUCCESS or
+// FAILURE bin as a single apply is). A row identical in shape to the previous full row (same namespace, set, kind,
 // attributes, bin names and ops, and no user key sent) is written as a 25-byte REPEAT row,
 // as the official clients do.
 //
@@ -35,6 +36,16 @@ enum class BatchRowKind : uint8_t {
   kReadOps,     // read-only ops
   kOperate,     // ops with at least one write (write attributes apply)
   kDelete,
+  kUdf,         // a record UDF (fields 30, 31, 32; write attributes apply)
+};
+
+// The UDF of a kUdf row: module, function and the UDF_ARGLIST payload (a msgpack array,
+// wire::encode_udf_args). Shared by every row of a batch apply.
+struct BatchUdf {
+  std::string module;
+  std::string function;
+  std::vector<uint8_t> args;
+  friend bool operator==(const BatchUdf&, const BatchUdf&) = default;
 };
 
 struct BatchRow {
@@ -44,7 +55,8 @@ struct BatchRow {
   std::span<const std::string_view> bin_names;  // kReadBins
   std::span<const Operation> ops;               // kReadOps, kOperate
   const ReadAttrs* read = nullptr;    // read rows (nullptr: defaults)
-  const WriteAttrs* write = nullptr;  // operate and delete rows (nullptr: defaults)
+  const WriteAttrs* write = nullptr;  // operate, delete and UDF rows (nullptr: defaults)
+  const BatchUdf* udf = nullptr;      // kUdf (required there)
 };
 
 struct BatchAttrs {

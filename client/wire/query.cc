@@ -50,7 +50,17 @@ Status validate(const QueryRequest& q) {
   for (std::string_view name : q.bin_names) {
     if (Status st = validate_bin_name(name); !st.ok()) return st;
   }
-  if (q.background) {
+  if (q.udf != nullptr) {
+    if (q.udf->op != 1 && q.udf->op != 2) return param_error("UDF op must be 1 (aggregate) or 2 (background)");
+    if ((q.udf->op == 2) != q.background) return param_error("a background UDF is op 2, an aggregation op 1");
+    if (q.udf->module.empty() || q.udf->module.size() > 127) {
+      return param_error("UDF module name must be 1 to 127 bytes");
+    }
+    if (q.udf->function.empty() || q.udf->function.size() > 127) {
+      return param_error("UDF function name must be 1 to 127 bytes");
+    }
+    if (!q.write_ops.empty()) return param_error("a UDF job takes no write operations");
+  } else if (q.background) {
     if (q.write_ops.empty()) return param_error("a background query needs write operations");
     if (Status st = validate_ops(q.write_ops); !st.ok()) return st;
     for (const Operation& op : q.write_ops) {
@@ -93,6 +103,7 @@ Status encode_query(Buffer& out, const QueryRequest& q) {
   if (!q.resume_after.empty()) ++n_fields;
   if (has_filter && !q.resume_after.empty()) ++n_fields;
   if (q.max_records != 0) ++n_fields;
+  if (q.udf != nullptr) n_fields = static_cast<uint16_t>(n_fields + 4);
   n_fields = static_cast<uint16_t>(n_fields + filter_field_count(q.read.filter_exp));
 
   return encode_frame(out, [&](auto& w) {
@@ -125,6 +136,14 @@ Status encode_query(Buffer& out, const QueryRequest& q) {
         w.u32be(static_cast<uint32_t>(q.filter.value.size()));
         w.str(q.filter.value);
       }
+    }
+    if (q.udf != nullptr) {
+      write_field_header(w, FieldType::kUdfOp, 1);
+      w.u8(q.udf->op);
+      write_string_field(w, FieldType::kUdfPackageName, q.udf->module);
+      write_string_field(w, FieldType::kUdfFunction, q.udf->function);
+      write_field_header(w, FieldType::kUdfArgList, q.udf->args.size());
+      w.bytes(q.udf->args.data(), q.udf->args.size());
     }
     write_filter_field(w, q.read.filter_exp);  // C: after the where clause, before PID_ARRAY
     if (!q.partitions.empty()) {

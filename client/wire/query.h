@@ -46,6 +46,15 @@ struct IndexFilter {
   std::string_view value;     // string equality
 };
 
+// A UDF run by a scan/query: fields UDF_OP (33), UDF_PACKAGE_NAME (30), UDF_FUNCTION (31),
+// UDF_ARGLIST (32), after the where clause (C client as_query_command_init order).
+struct QueryUdf {
+  uint8_t op = 2;  // 2: background (the server applies it to every match); 1: aggregation
+  std::string_view module;    // 1..127 bytes
+  std::string_view function;  // 1..127 bytes
+  std::span<const uint8_t> args;  // msgpack array (encode_udf_args)
+};
+
 struct QueryRequest {
   std::string_view ns;
   std::string_view set;                          // empty: the whole namespace
@@ -62,9 +71,10 @@ struct QueryRequest {
   uint64_t task_id = 0;                          // non-zero, unique per query
   ReadAttrs read;                                // AP/SC read mode bits
 
-  // Background job: write `write_ops` to every match.
+  // Background job: write `write_ops` to every match, or run `udf` (op 2, no write ops) on it.
   bool background = false;
   std::span<const Operation> write_ops;
+  const QueryUdf* udf = nullptr;
   WriteAttrs write;
 };
 

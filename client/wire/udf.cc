@@ -71,11 +71,13 @@ Status encode_apply(Buffer& out, const Key& key, std::string_view module,
   uint8_t i1 = 0, i2 = info2::kWrite, i3 = 0;
   uint32_t gen = 0;
   detail::apply_write_attrs(a, i1, i2, i3, gen);
-  const uint16_t n_fields = static_cast<uint16_t>(detail::key_field_count(key, a.send_key) + 3);
+  const uint16_t n_fields = static_cast<uint16_t>(detail::key_field_count(key, a.send_key) + 3 +
+                                                  detail::filter_field_count(a.filter_exp));
   const size_t arg_bytes = args_size(args);
   return detail::encode_frame(out, [&](auto& w) {
     detail::write_msg_header(w, i1, i2, i3, 0, gen, a.ttl, a.server_timeout_ms, n_fields, 0);
     detail::write_key_fields(w, key, a.send_key);
+    detail::write_filter_field(w, a.filter_exp);  // after the key, before the UDF (C client)
     detail::write_string_field(w, FieldType::kUdfPackageName, module);
     detail::write_string_field(w, FieldType::kUdfFunction, function);
     detail::write_field_header(w, FieldType::kUdfArgList, arg_bytes);

@@ -28,7 +28,7 @@ namespace aero::wire {
 
 // Record UDF apply of module.function(args...) on `key`. Checks the key, that module and
 // function are 1..127 bytes, and the write attributes (ttl, generation, send_key, durable
-// delete apply as for a put).
+// delete apply as for a put; attrs.filter_exp, when set, is sent as field 43).
 Status encode_apply(Buffer& out, const Key& key, std::string_view module,
                     std::string_view function, std::span<const Value> args,
                     const WriteAttrs& attrs);

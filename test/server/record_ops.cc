@@ -518,7 +518,7 @@ uint8_t execute_record_command(const RequestContext& ctx, const MessageView& m,
     const int column = ctx.map->column_of(size_t(nsi), pid, ctx.node);
     if (is_write ? column != 0 : column < 0) return answer(w, rc::kUnavailable, slot);
   }
-  if (udf::is_udf_request(m)) return udf::execute_record_udf(ctx, m, *ns, digest, slot, w);
+  if (udf::is_udf_request(m)) return udf::execute_record_udf(ctx, m, *ns, digest, slot, filter.get(), w);
   Partition& part = ns->partition(pid);
   const Digest d = digest_from(digest);
   const uint32_t now = ctx.cluster.clock().now();

@@ -6,6 +6,7 @@
 
 #include "test/server/exp/exp_command.h"
 #include "test/server/query_filter.h"
+#include "test/server/udf/apply.h"
 #include "test/server/wire.h"
 
 namespace aero::testserver {
@@ -67,7 +68,8 @@ void run_background(const RequestContext& ctx, const MessageView& m, Namespace& 
     for (const Digest& d : digests) {
       scratch.clear();
       ResponseWriter sw(scratch);
-      const uint8_t result = execute_record_command(ctx, m, d.data(), 0, sw);
+      const uint8_t result = udf::is_udf_request(m) ? udf::run_background_udf(ctx, m, ns, d.data())
+                                                    : execute_record_command(ctx, m, d.data(), 0, sw);
       if (record != nullptr) ++(result == wire::result::kOk ? record->recs_succeeded
                                                             : record->recs_failed);
     }
@@ -86,8 +88,12 @@ std::unique_ptr<ScanJob> ScanJob::start(const RequestContext& ctx, const Message
     error_frame(w, rc::kNamespace);
     return nullptr;
   }
-  // UDF scans/queries (aggregations, background UDFs) are not emulated.
-  if (m.has(wire::field::kUdfOp) || m.has(wire::field::kUdfPackage)) {
+  // UDF scans/queries: background UDFs run (udf/apply.h); aggregations are not emulated.
+  const FieldView& udf_op = m.field(wire::field::kUdfOp);
+  const bool background_udf = udf_op.present && udf_op.size == 1 && udf_op.data[0] == 2 &&
+                              (m.info2 & wire::info2::kWrite) != 0 && m.n_ops == 0 &&
+                              m.has(wire::field::kUdfPackage) && m.has(wire::field::kUdfFunction);
+  if (!background_udf && (udf_op.present || m.has(wire::field::kUdfPackage))) {
     error_frame(w, rc::kUnsupportedFeature);
     return nullptr;
   }
@@ -172,7 +178,7 @@ std::unique_ptr<ScanJob> ScanJob::start(const RequestContext& ctx, const Message
     if (record) record->sindex_name = job->query_->index().name;
   }
   if (background) {
-    if (m.n_ops == 0) {
+    if (m.n_ops == 0 && !background_udf) {
       error_frame(w, rc::kParameter);
       return nullptr;
     }

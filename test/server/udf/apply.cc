@@ -1,7 +1,9 @@
 #include "test/server/udf/apply.h"
 
+#include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "test/server/udf/runtime.h"
 #include "test/server/wire.h"
@@ -40,16 +42,18 @@ uint32_t void_time_for(uint32_t ttl, uint32_t previous, uint32_t now, uint32_t d
 }  // namespace
 
 uint8_t execute_record_udf(const RequestContext& ctx, const MessageView& m, Namespace& ns,
-                           const uint8_t* digest, uint32_t slot, ResponseWriter& w) {
+                           const uint8_t* digest, uint32_t slot, const exp::Expression* filter,
+                           ResponseWriter& w, bool internal) {
   const FieldView& package = m.field(wire::field::kUdfPackage);
   const FieldView& function = m.field(wire::field::kUdfFunction);
   const FieldView& args = m.field(wire::field::kUdfArgs);
   if (!package.present || !function.present || package.size == 0 || function.size == 0) {
     return header_only(w, rc::kParameter, slot);
   }
-  if (m.has(wire::field::kUdfOp) &&
-      (m.field(wire::field::kUdfOp).size != 1 || m.field(wire::field::kUdfOp).data[0] != 0)) {
-    return header_only(w, rc::kParameter, slot);  // aggregation/background need a scan
+  if (m.has(wire::field::kUdfOp)) {
+    const FieldView& op = m.field(wire::field::kUdfOp);
+    const uint8_t want = internal ? 2 : 0;  // aggregation/background need a scan
+    if (op.size != 1 || op.data[0] != want) return header_only(w, rc::kParameter, slot);
   }
   if (!valid_ttl(m.record_ttl)) return header_only(w, rc::kParameter, slot);
 
@@ -58,11 +62,21 @@ uint8_t execute_record_udf(const RequestContext& ctx, const MessageView& m, Name
   const uint32_t now = ctx.cluster.clock().now();
   std::lock_guard<std::mutex> lock(part.mutex);
   Record* existing = find_live(part.records, d, now);
+  if (internal && existing == nullptr) return header_only(w, rc::kNotFound, slot);
   const FieldView& set = m.field(wire::field::kSet);
   const FieldView& key = m.field(wire::field::kKey);
   if (existing != nullptr) {
     if (set.present && set.size > 0 && existing->set != set.str()) {
       return header_only(w, rc::kParameter, slot);
+    }
+    if (!exp::filter_passes(filter, *existing, digest, now)) {
+      MsgHeader h;
+      h.result = rc::kFilteredOut;
+      h.transaction_ttl = slot;
+      w.begin_message(h);
+      w.add_op(wire::op::kRead, wire::particle::kNull, "FAILURE", nullptr, 0);
+      w.end_message();
+      return rc::kFilteredOut;
     }
     if (key.present && !existing->key.empty() && existing->key != key.str()) {
       return header_only(w, rc::kKeyMismatch, slot);
@@ -104,6 +118,7 @@ uint8_t execute_record_udf(const RequestContext& ctx, const MessageView& m, Name
       if (g == 0) g = 1;
       st.work.generation = g;
       st.work.void_time = void_time_for(ttl, void_time, now, ns.default_ttl());
+      st.work.last_update_ms = uint64_t(now) * 1000;  // as a client write
       if (st.drop_key) st.work.key.clear();
       generation = st.work.generation;
       void_time = st.work.void_time;
@@ -129,6 +144,15 @@ uint8_t execute_record_udf(const RequestContext& ctx, const MessageView& m, Name
            out.value.data(), out.value.size());
   w.end_message();
   return out.result;
+}
+
+uint8_t run_background_udf(const RequestContext& ctx, const MessageView& m, Namespace& ns,
+                           const uint8_t* digest) {
+  std::unique_ptr<exp::Expression> filter;
+  if (const uint8_t st = exp::build_filter(m, &filter); st != rc::kOk) return st;
+  std::vector<uint8_t> scratch;
+  ResponseWriter sink(scratch);  // the answer goes nowhere
+  return execute_record_udf(ctx, m, ns, digest, 0, filter.get(), sink, true);
 }
 
 }  // namespace aero::testserver::udf
