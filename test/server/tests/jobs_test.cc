@@ -195,7 +195,7 @@ TEST_F(Jobs, BackgroundJobIsActiveWhileItRunsAndCanBeAborted) {
   EXPECT_EQ(job["rps"], "200");
   EXPECT_EQ(job["active-threads"], "1");
   EXPECT_NE(job["job-progress"], "100.00");
-  // It shows in the list too, and a second request with the same id is refused while active.
+  // It shows in the whole list too.
   EXPECT_NE(show("query-show").find("trid=4242:"), std::string::npos);
   EXPECT_EQ(show("query-abort:id=4242"), "OK");
   for (int i = 0; i < 500 && job["status"] == "active(ok)"; ++i) {
