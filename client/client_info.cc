@@ -88,7 +88,13 @@ struct Poll : std::enable_shared_from_this<Poll> {
   }
   void ask() {
     auto self = shared_from_this();
-    client->info_all({task.poll_command()}).then([self](Result<std::vector<InfoAnswer>> r) {
+    // One poll may take what is left of the wait: a node slow to answer once (a loaded
+    // machine, a large index's statistics) is no reason to give up before the deadline.
+    Policy policy;
+    const auto left = std::chrono::duration_cast<Millis>(deadline - io::Clock::now());
+    policy.total_timeout = std::max(left, Millis{1});
+    policy.socket_timeout = policy.total_timeout;
+    client->info_all({task.poll_command()}, policy).then([self](Result<std::vector<InfoAnswer>> r) {
       if (!r.ok()) {
         self->settle(r.status());
         return;

@@ -117,7 +117,9 @@ bool BackgroundJob::step(ClusterState& cluster, SteadyClock::time_point now,
     --budget;
   }
   if (next_pending_ == pending_.size() && next_pid_ == pids_.size()) return true;
-  *next = started_ + std::chrono::microseconds(processed_ * 1000000 / rps_);
+  // Wake when about 10 ms worth of records are due (not once per record).
+  const uint64_t batch = std::max<uint64_t>(1, rps_ / 100);
+  *next = started_ + std::chrono::microseconds((processed_ + batch - 1) * 1000000 / rps_);
   return false;
 }
 
