@@ -78,6 +78,7 @@ struct Poll : std::enable_shared_from_this<Poll> {
   Millis every;
   Promise<void> promise;
   io::Timer timer;
+  std::shared_ptr<Poll> armed_self;  // set while `timer` is armed
   bool settled = false;
 
   void settle(Result<void> r) {
@@ -87,7 +88,13 @@ struct Poll : std::enable_shared_from_this<Poll> {
   }
   void ask() {
     auto self = shared_from_this();
-    client->info_all({task.poll_command()}).then([self](Result<std::vector<InfoAnswer>> r) {
+    // One poll may take what is left of the wait: a node slow to answer once (a loaded
+    // machine, a large index's statistics) is no reason to give up before the deadline.
+    Policy policy;
+    const auto left = std::chrono::duration_cast<Millis>(deadline - io::Clock::now());
+    policy.total_timeout = std::max(left, Millis{1});
+    policy.socket_timeout = policy.total_timeout;
+    client->info_all({task.poll_command()}, policy).then([self](Result<std::vector<InfoAnswer>> r) {
       if (!r.ok()) {
         self->settle(r.status());
         return;
@@ -117,9 +124,11 @@ struct Poll : std::enable_shared_from_this<Poll> {
                                                  ") was not finished on every node before the deadline"));
         return;
       }
-      self->timer.set_handler([self] {
-        self->timer.set_handler(nullptr);  // drops the self reference held by the handler
-        auto keep = self;
+      // The timer's handler may not call set_handler() on its own timer (io/loop.h), so the
+      // Poll keeps itself alive through `armed_self` while armed and the handler takes it.
+      self->armed_self = self;
+      self->timer.set_handler([p = self.get()] {
+        std::shared_ptr<Poll> keep = std::move(p->armed_self);
         keep->ask();
       });
       loop.start_timer(self->timer, loop.now() + self->every);

@@ -286,6 +286,15 @@ ParseOutcome parse_flags(int argc, const char* const* argv) {
   if (o.duration_s == 0 && o.ops == 0 && o.workload.kind != Workload::Kind::insert) {
     return fail("the run has no end: give --duration > 0 or --ops");
   }
+  if (is_stream(o.workload)) {
+    if (o.rate > 0) return fail("--rate applies to command workloads, not to " + workload_string(o.workload));
+    if (!o.hgrm_prefix.empty() || !o.plot_path.empty()) {
+      return fail("--hgrm and --plot apply to command workloads, not to " + workload_string(o.workload));
+    }
+    if (o.workload.kind == Workload::Kind::query && o.object.front().kind != BinSpec::Kind::integer) {
+      return fail("workload QUERY queries the first bin through an integer index: its object spec must start with I");
+    }
+  }
   if (o.workload.batch_size > o.keys) {
     return fail("the batch size (" + std::to_string(o.workload.batch_size) +
                 ") is larger than the key space (--keys " + std::to_string(o.keys) + ")");
@@ -324,6 +333,12 @@ Workload
                             RU,<r>     r% reads, the rest writes (default RU,50)
                             RMW        read, then write back if the generation is unchanged
                             BR,<n>     batch reads of n random keys
+                            SCAN       whole-set scans: records/s and MB/s, and the ratio
+                                       to a bare reader of the same stream in the same run
+                            QUERY      the same with an index range query over the first
+                                       bin (integer; the index is created first)
+                            (SCAN/QUERY: --ops N = N rounds of one client pass and one
+                            bare pass each, else rounds until --duration)
   -k, --keys N              key space: keys start-key .. start-key+N-1 (default 100000)
   -K, --start-key N         first key (default 0)
   -o, --object-spec SPEC    bins of a written record, comma-separated: I (= I4), I1..I8

@@ -133,6 +133,9 @@ void LoadRun::issue(Slot* slot, Rng& rng, std::int64_t insert_key, std::uint64_t
     case Workload::Kind::read_update:
     case Workload::Kind::read_modify_write:
       break;
+    case Workload::Kind::scan:
+    case Workload::Kind::query:
+      return;  // streaming workloads run in stream.cc, never as commands
   }
   const bool read = w.kind == Workload::Kind::read_modify_write ||
                     rng.below(100) < static_cast<std::uint64_t>(w.read_percent);

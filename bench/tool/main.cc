@@ -20,6 +20,7 @@
 #include "bench/tool/load.h"
 #include "bench/tool/recorder.h"
 #include "bench/tool/report.h"
+#include "bench/tool/stream.h"
 #include "bench/tool/svg.h"
 #include "bench/tool/target.h"
 #include "client/client.h"
@@ -80,7 +81,7 @@ struct OutputFile {
 };
 
 bool workload_reads(const Workload& w) {
-  return w.kind == Workload::Kind::read_modify_write || w.kind == Workload::Kind::batch_read ||
+  return is_stream(w) || w.kind == Workload::Kind::read_modify_write || w.kind == Workload::Kind::batch_read ||
          (w.kind == Workload::Kind::read_update && w.read_percent > 0);
 }
 
@@ -161,7 +162,8 @@ int run(const Options& o) {
   RunResult result;
   result.used = used;
   result.cpu_includes_server = o.embedded();
-  std::printf("%s", run_banner(o, o.open_loop() ? "open loop at " + format_count(static_cast<std::uint64_t>(o.rate)) +
+  std::printf("%s", run_banner(o, is_stream(o.workload) ? std::string("rounds of one client pass and one bare-reader pass")
+                                 : o.open_loop() ? "open loop at " + format_count(static_cast<std::uint64_t>(o.rate)) +
                                                      "/s (latency from intended start), at most " +
                                                      std::to_string(o.in_flight) + " in flight"
                                                : "closed loop, " + std::to_string(o.in_flight) +
@@ -207,6 +209,33 @@ int run(const Options& o) {
   if (g_interrupted.load()) {
     std::fprintf(stderr, "aerobench: interrupted during the prefill\n");
     return 1;
+  }
+
+  // ---- Streaming workloads (SCAN, QUERY): rounds of a client pass and a bare pass. ----
+  if (is_stream(o.workload)) {
+    StreamSpec spec;
+    spec.ns = o.ns;
+    spec.set = o.set;
+    spec.query = o.workload.kind == Workload::Kind::query;
+    spec.bin = o.bin;
+    spec.duration_s = o.duration_s;
+    spec.max_rounds = static_cast<int>(std::min<std::int64_t>(o.ops, 1000000));
+    StreamResult sr;
+    std::string error;
+    spec.interrupted = &g_interrupted;  // Ctrl-C ends the run after the current round
+    const bool ok = run_stream(*client, spec, o.quiet ? nullptr : stdout, &sr, &error);
+    client->close();
+    if (embedded) embedded->stop();
+    if (!ok) {
+      std::fprintf(stderr, "aerobench: %s\n", error.c_str());
+      return 1;
+    }
+    std::printf("%s", stream_report(spec, sr).c_str());
+    if (json.f != nullptr && !json.write(stream_json(spec, sr))) {
+      std::fprintf(stderr, "aerobench: writing '%s' failed\n", json.path.c_str());
+      return 1;
+    }
+    return 0;
   }
 
   // ---- The measured run. ----

@@ -22,7 +22,7 @@ std::string upper(std::string_view s) {
   return u;
 }
 
-const char* const kExpected = "expected I, RU,<read%>, RMW or BR,<keys per batch>";
+const char* const kExpected = "expected I, RU,<read%>, RMW, BR,<keys per batch>, SCAN or QUERY";
 
 }  // namespace
 
@@ -58,6 +58,13 @@ bool parse_workload(std::string_view spec, Workload* out, std::string* error) {
                std::to_string(kMaxBatchSize) + ">, e.g. BR,10";
       return false;
     }
+  } else if (name == "SCAN" || name == "QUERY") {
+    if (has_arg) {
+      *error = "workload " + name + " takes no argument (got '" + std::string(spec) + "')";
+      return false;
+    }
+    w.kind = name == "SCAN" ? Workload::Kind::scan : Workload::Kind::query;
+    w.read_percent = 100;
   } else {
     *error = "unknown workload '" + std::string(spec) + "': " + kExpected;
     return false;
@@ -74,6 +81,8 @@ std::string workload_string(const Workload& w) {
              (w.batch_size > 1 ? " (batch " + std::to_string(w.batch_size) + ")" : "");
     case Workload::Kind::read_modify_write: return "RMW";
     case Workload::Kind::batch_read: return "BR," + std::to_string(w.batch_size);
+    case Workload::Kind::scan: return "SCAN";
+    case Workload::Kind::query: return "QUERY";
   }
   return "?";
 }
@@ -103,6 +112,8 @@ std::array<bool, kOpKinds> op_kinds_used(const Workload& w) {
       set(OpKind::rmw);
       break;
     case Workload::Kind::batch_read: set(OpKind::batch); break;
+    case Workload::Kind::scan:
+    case Workload::Kind::query: break;  // streams: records/s, no per-command latency
   }
   return used;
 }

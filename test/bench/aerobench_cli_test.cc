@@ -134,6 +134,23 @@ TEST(AerobenchCli, OpenLoopAndTbbRun) {
   EXPECT_NE(o.out.find("oneTBB"), std::string::npos) << o.out;
 }
 
+TEST(AerobenchCli, ScanAndQueryWorkloadsReportTheRatioToTheBareReader) {
+  const std::string dir = tmp_dir();
+  for (const char* w : {"SCAN", "QUERY"}) {
+    Outcome o = run({"-k", "2000", "--ops", "2", "-w", w, "--json", dir + "/s.json"});
+    ASSERT_EQ(o.exit_code, 0) << o.out << o.err;
+    EXPECT_NE(o.out.find("rounds of one client pass and one bare-reader pass"), std::string::npos) << o.out;
+    EXPECT_NE(o.out.find("2 rounds of 2000 records"), std::string::npos) << o.out;
+    EXPECT_NE(o.out.find("client / bare reader"), std::string::npos) << o.out;
+    aero::bench::testing::Json j;
+    std::string error;
+    ASSERT_TRUE(aero::bench::testing::JsonParser::parse(slurp(dir + "/s.json"), &j, &error)) << error;
+    EXPECT_EQ(j["workload"].s, w);
+    EXPECT_EQ(j["rounds"].n, 2);
+    EXPECT_EQ(j["records_per_round"].n, 2000);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {

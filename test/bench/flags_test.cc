@@ -108,6 +108,13 @@ TEST(Flags, Workloads) {
   EXPECT_EQ(w.kind, Workload::Kind::batch_read);
   EXPECT_EQ(w.batch_size, 100);
   EXPECT_EQ(workload_string(w), "BR,100");
+  ASSERT_TRUE(parse_workload("scan", &w, &err));
+  EXPECT_EQ(w.kind, Workload::Kind::scan);
+  EXPECT_TRUE(is_stream(w));
+  ASSERT_TRUE(parse_workload("QUERY", &w, &err));
+  EXPECT_EQ(workload_string(w), "QUERY");
+  EXPECT_TRUE(is_stream(w));
+  EXPECT_FALSE(is_stream(Workload{}));
   // Insert ends by itself: no default duration.
   ParseOutcome r = parse({"-w", "I"});
   ASSERT_EQ(r.what, ParseOutcome::What::run) << r.error;
@@ -206,6 +213,10 @@ TEST(Flags, ClearErrors) {
   EXPECT_NE(error_of({"-k", "5", "-w", "BR,10"}).find("larger than the key space"), std::string::npos);
   EXPECT_NE(error_of({"-n", "a-namespace-name-longer-than-31-bytes"}).find("1..31"), std::string::npos);
   EXPECT_NE(error_of({"--quiet=yes"}).find("no value"), std::string::npos);
+  EXPECT_NE(error_of({"-w", "SCAN,3"}).find("no argument"), std::string::npos);
+  EXPECT_NE(error_of({"-w", "SCAN", "--rate", "100"}).find("--rate"), std::string::npos);
+  EXPECT_NE(error_of({"-w", "QUERY", "--plot", "x.svg"}).find("--plot"), std::string::npos);
+  EXPECT_NE(error_of({"-w", "QUERY", "-o", "S10"}).find("must start with I"), std::string::npos);
 }
 
 TEST(Flags, HelpNamesBothLoadModels) {

@@ -18,6 +18,17 @@ uint32_t Clock::now() const {
   return uint32_t(int64_t(system_now()) + offset_.load(std::memory_order_acquire));
 }
 
+uint64_t Clock::now_ms() const {
+  if (frozen_.load(std::memory_order_acquire)) {
+    return uint64_t(frozen_value_.load(std::memory_order_acquire)) * 1000;
+  }
+  const int64_t unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+  return uint64_t(unix_ms - wire::kCitrusleafEpochUnix * 1000 +
+                  offset_.load(std::memory_order_acquire) * 1000);
+}
+
 void Clock::advance(std::chrono::seconds delta) {
   offset_.fetch_add(delta.count(), std::memory_order_acq_rel);
   frozen_value_.fetch_add(delta.count(), std::memory_order_acq_rel);

@@ -14,6 +14,9 @@ class Clock {
  public:
   // Seconds since 2010-01-01T00:00:00Z: real time plus every advance(), or the frozen value.
   uint32_t now() const;
+  // The same in milliseconds (a record's last-update time, truncate thresholds): now() * 1000
+  // when frozen, else the system clock's milliseconds plus every advance().
+  uint64_t now_ms() const;
 
   // Moves "now" forward (negative moves it back). Applies whether frozen or not.
   void advance(std::chrono::seconds delta);

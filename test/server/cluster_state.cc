@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "test/server/background.h"
 #include "test/server/udf/registry.h"
 
 namespace aero::testserver {
@@ -17,7 +18,8 @@ ClusterState::ClusterState(const ClusterOptions& options)
       store_(options.namespaces, options.default_ttl),
       policy_(options.not_owner_policy),
       created_(std::chrono::steady_clock::now()),
-      udfs_(std::make_unique<udf::UdfRegistry>()) {
+      udfs_(std::make_unique<udf::UdfRegistry>()),
+      background_(std::make_unique<BackgroundRunner>(*this)) {
   for (int i = 0; i < options_.nodes; ++i) {
     auto a = std::make_unique<NodeAdvert>();
     a->id = options_.node_id_base + uint64_t(i);

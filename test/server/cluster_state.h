@@ -24,6 +24,7 @@ namespace aero::testserver {
 namespace udf {
 class UdfRegistry;
 }
+class BackgroundRunner;
 
 // What one node advertises to clients and to its peers.
 struct NodeAdvert {
@@ -63,6 +64,8 @@ class ClusterState {
   JobTable& jobs(size_t i) { return *jobs_[i]; }
   // The UDF modules registered on the cluster (udf/registry.h).
   udf::UdfRegistry& udfs() { return *udfs_; }
+  // Runs background scans and queries asynchronously (background.h).
+  BackgroundRunner& background() { return *background_; }
 
   // Seconds since the cluster object was created (the `uptime` statistic).
   int64_t uptime_seconds() const;
@@ -79,6 +82,7 @@ class ClusterState {
   std::atomic<NotOwnerPolicy> policy_;
   const std::chrono::steady_clock::time_point created_;
   std::unique_ptr<udf::UdfRegistry> udfs_;
+  std::unique_ptr<BackgroundRunner> background_;  // last: its thread stops first
 };
 
 std::string node_id_hex(uint64_t id);

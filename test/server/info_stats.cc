@@ -2,6 +2,7 @@
 // truncate and truncate-namespace. The keys and their order are those a Community Edition
 // 8.1.2.0 node sends (info_captured.h); the values that describe this server (object counts,
 // connections, cluster size, TTL settings, clock) are its own, the rest keep the captured values.
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <string>
@@ -146,7 +147,8 @@ std::string sets(const InfoContext& ctx, const InfoRequest& req) {
       for (const IndexDef& d : indexes) n_indexes += d.set == set ? 1 : 0;
       out += "ns=" + ns->name() + ":set=" + set + ":objects=" + std::to_string(s.objects) +
              ":tombstones=0:data_used_bytes=" + std::to_string(s.bytes) +
-             ":truncate_lut=0:sindexes=" + std::to_string(n_indexes) +
+             ":truncate_lut=" + std::to_string(ns->truncate_lut(set)) +
+             ":sindexes=" + std::to_string(n_indexes) +
              ":index_populating=false:truncating=false:default-read-touch-ttl-pct=0"
              ":default-ttl=0:disable-eviction=false:enable-index=false:stop-writes-count=0"
              ":stop-writes-size=0;";
@@ -161,7 +163,22 @@ std::string truncate_common(const InfoContext& ctx, std::string_view args, bool 
   if (ns == nullptr) return "ERROR:20:namespace not found";
   const std::string set = whole_ns ? std::string() : info_param(p, {"set"});
   if (!whole_ns && set.empty()) return "ERROR:4:set required";
-  ns->truncate(set);
+  // lut= is the threshold in ns since the Unix epoch (as_truncate_cmd in aerospike-server
+  // as/src/base/truncate.c): one that maps to 0 or lies in the future is refused. None = now;
+  // here the end of the current millisecond, so that a write acknowledged before the command
+  // in the same millisecond goes too (on a real server the command's distribution through
+  // system metadata takes longer than that).
+  const uint64_t now_ms = ctx.cluster.clock().now_ms();
+  uint64_t lut_ms = now_ms + 1;
+  const std::string lut = info_param(p, {"lut"});
+  if (!lut.empty()) {
+    const uint64_t unix_ms = std::strtoull(lut.c_str(), nullptr, 0) / 1000000;
+    const uint64_t epoch_ms = uint64_t(wire::kCitrusleafEpochUnix) * 1000;
+    lut_ms = unix_ms > epoch_ms ? unix_ms - epoch_ms : 0;
+    if (lut_ms == 0) return "ERROR::would-truncate-to-0";
+    if (lut_ms > now_ms) return "ERROR::would-truncate-in-the-future";
+  }
+  ns->truncate_before(set, lut_ms);
   return "ok";
 }
 

@@ -1,6 +1,7 @@
 #include "test/server/jobs.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "test/server/message.h"
 #include "test/server/wire.h"
@@ -159,7 +160,13 @@ std::string job_info_string(const JobRecord& job) {
   out += ":rps=" + std::to_string(job.rps);
   out += ":active-threads=" + std::string(active ? "1" : "0");
   out += ":status=" + std::string(status_text(status));
-  out += ":job-progress=" + std::string(active ? "0.00" : "100.00");
+  std::string progress = active ? "0.00" : "100.00";
+  if (active && job.pids_total != 0) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%.2f", 100.0 * job.pids_done.load() / job.pids_total);
+    progress = buf;
+  }
+  out += ":job-progress=" + progress;
   out += ":run-time=" + std::to_string(ms_between(job.started, active ? now : job.finished));
   out += ":time-since-done=" + std::to_string(active ? 0 : ms_between(job.finished, now));
   out += ":recs-throttled=0";

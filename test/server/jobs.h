@@ -49,6 +49,9 @@ struct JobRecord {
   std::atomic<uint64_t> net_io_bytes{0};
   std::atomic<bool> abort_requested{false};
   bool completed = false;  // a background job that ScanJob::start ran to completion
+  // Background jobs (background.h): partitions walked so far, of pids_total (job-progress).
+  std::atomic<uint32_t> pids_done{0};
+  uint32_t pids_total = 0;
 
   // Set by JobTable.
   std::atomic<JobStatus> status{JobStatus::kActive};

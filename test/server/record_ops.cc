@@ -1,5 +1,6 @@
 #include "test/server/record_ops.h"
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -393,7 +394,7 @@ uint8_t do_write(const RequestContext& ctx, const MessageView& m, Namespace& ns,
   }
   work.generation = next_generation(uint16_t(old_gen));
   work.void_time = void_time_for(record_ttl, old_void, now, ns.default_ttl());
-  work.last_update_ms = uint64_t(now) * 1000;
+  work.last_update_ms = std::max(uint64_t(now) * 1000, ctx.cluster.clock().now_ms());
 
   const size_t msg_at = w.size();
   MsgHeader h;

@@ -4,9 +4,9 @@
 #include <cstring>
 #include <mutex>
 
+#include "test/server/background.h"
 #include "test/server/exp/exp_command.h"
 #include "test/server/query_filter.h"
-#include "test/server/udf/apply.h"
 #include "test/server/wire.h"
 
 namespace aero::testserver {
@@ -41,39 +41,6 @@ void add_partition_done(ResponseWriter& w, uint32_t pid, uint8_t result) {
 bool candidate_less(int64_t bval_a, const Digest& a, int64_t bval_b, const Digest& b) {
   if (bval_a != bval_b) return bval_a < bval_b;
   return std::memcmp(a.data(), b.data(), a.size()) < 0;
-}
-
-// Applies the write ops of a background scan/query to every matching record of the partitions
-// this node masters.
-void run_background(const RequestContext& ctx, const MessageView& m, Namespace& ns, int ns_index,
-                    const std::vector<uint32_t>& pids, std::string_view set,
-                    const QueryFilter* query, JobRecord* record) {
-  std::vector<uint8_t> scratch;
-  std::vector<Digest> digests;
-  const uint32_t now = ctx.cluster.clock().now();
-  for (uint32_t pid : pids) {
-    if (ctx.map->master(size_t(ns_index), pid) != ctx.node) continue;
-    digests.clear();
-    {
-      Partition& p = ns.partition(pid);
-      std::lock_guard<std::mutex> lock(p.mutex);
-      for (const auto& [d, r] : p.records) {
-        if (is_expired(r, now)) continue;
-        if (!set.empty() && r.set != set) continue;
-        int64_t bval = 0;
-        if (query != nullptr && !query->matches(r, d.data(), now, &bval)) continue;
-        digests.push_back(d);
-      }
-    }
-    for (const Digest& d : digests) {
-      scratch.clear();
-      ResponseWriter sw(scratch);
-      const uint8_t result = udf::is_udf_request(m) ? udf::run_background_udf(ctx, m, ns, d.data())
-                                                    : execute_record_command(ctx, m, d.data(), 0, sw);
-      if (record != nullptr) ++(result == wire::result::kOk ? record->recs_succeeded
-                                                            : record->recs_failed);
-    }
-  }
 }
 
 }  // namespace
@@ -188,9 +155,16 @@ std::unique_ptr<ScanJob> ScanJob::start(const RequestContext& ctx, const Message
     } else {
       for (const PartitionTask& t : job->partitions_) pids.push_back(t.pid);
     }
-    run_background(ctx, m, *ns, job->ns_index_, pids, job->set_, job->query_.get(),
-                   record.get());
-    if (record) record->completed = true;
+    // Runs asynchronously, as on a real server (background.h); the answer is LAST at once.
+    const FieldView& rps = m.field(wire::field::kRecordsPerSecond);
+    const uint32_t want_rps = rps.present && rps.size == 4 ? wire::load_be32(rps.data) : 0;
+    if (want_rps > kBackgroundQueryMaxRps) {
+      error_frame(w, rc::kParameter);
+      return nullptr;
+    }
+    ctx.cluster.background().submit(std::make_unique<BackgroundJob>(
+        ctx, m, *ns, job->ns_index_, std::move(pids), job->set_, std::move(job->query_), record,
+        want_rps));
     MsgHeader h;
     h.info3 = wire::info3::kLast;
     w.header_only_frame(h);

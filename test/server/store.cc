@@ -54,6 +54,29 @@ void Namespace::truncate(std::string_view set) {
   }
 }
 
+void Namespace::truncate_before(std::string_view set, uint64_t lut_ms) {
+  {
+    std::lock_guard<std::mutex> lock(truncate_mutex_);
+    auto it = truncate_luts_.find(set);
+    if (it != truncate_luts_.end() && lut_ms <= it->second) return;
+    truncate_luts_[std::string(set)] = lut_ms;
+  }
+  for (uint32_t pid = 0; pid < wire::kPartitions; ++pid) {
+    Partition& p = partitions_[pid];
+    std::lock_guard<std::mutex> lock(p.mutex);
+    for (auto it = p.records.begin(); it != p.records.end();) {
+      const bool gone = (set.empty() || it->second.set == set) && it->second.last_update_ms < lut_ms;
+      it = gone ? p.records.erase(it) : std::next(it);
+    }
+  }
+}
+
+uint64_t Namespace::truncate_lut(std::string_view set) const {
+  std::lock_guard<std::mutex> lock(truncate_mutex_);
+  auto it = truncate_luts_.find(set);
+  return it == truncate_luts_.end() ? 0 : it->second;
+}
+
 uint8_t Namespace::create_index(const IndexDef& def) {
   std::lock_guard<std::mutex> lock(index_mutex_);
   for (const IndexDef& d : indexes_) {

@@ -42,7 +42,7 @@ struct Bin {
 struct Record {
   uint16_t generation = 0;
   uint32_t void_time = 0;  // seconds since 2010; 0 = never expires
-  uint64_t last_update_ms = 0;  // milliseconds since 2010 (the test server clock's seconds)
+  uint64_t last_update_ms = 0;  // milliseconds since 2010 (Clock::now_ms() when written)
   std::string set;
   std::string key;  // stored user key as sent: particle type byte + value; empty = none
   std::vector<Bin> bins;
@@ -98,6 +98,13 @@ class Namespace {
   size_t live_count(uint32_t now);
   // Removes every record (of `set` only, when not empty).
   void truncate(std::string_view set);
+  // truncate / truncate-namespace with a threshold (aerospike-server as/src/base/truncate.c):
+  // removes the records of `set` (every set when empty) last updated before `lut_ms`
+  // (milliseconds since 2010); later ones stay. A threshold not above the last one given for
+  // the same set (or namespace) changes nothing, as on a real server.
+  void truncate_before(std::string_view set, uint64_t lut_ms);
+  // The last threshold of `set` (the `truncate_lut` of info `sets`), 0 = never truncated.
+  uint64_t truncate_lut(std::string_view set) const;
 
   // Secondary index definitions. Returns a result code (0, 200 exists, 201 not found).
   uint8_t create_index(const IndexDef& def);
@@ -110,6 +117,8 @@ class Namespace {
   std::optional<IndexDef> index_named(std::string_view name) const;
 
  private:
+  mutable std::mutex truncate_mutex_;
+  std::map<std::string, uint64_t, std::less<>> truncate_luts_;  // "" = the whole namespace
   const std::string name_;
   const uint32_t default_ttl_;
   std::unique_ptr<Partition[]> partitions_;

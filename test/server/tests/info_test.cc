@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <chrono>
 #include <map>
 
 #include "test/server/tests/test_util.h"
@@ -198,6 +199,50 @@ TEST(Info, TruncateAndSets) {
   EXPECT_EQ(cluster->record_count("test"), 6u);
   call_info(c, {"truncate-namespace:namespace=test"});
   EXPECT_EQ(cluster->record_count("test"), 0u);
+}
+
+// truncate with lut= (ns since the Unix epoch): records last updated before it go, later ones
+// stay; a threshold in the future or before 2010 is refused (as_truncate_cmd, truncate.c); the
+// threshold shows as the set's truncate_lut; a lower one later changes nothing.
+TEST(Info, TruncateWithALastUpdateTime) {
+  auto cluster = start_cluster(ClusterOptions{});
+  cluster->clock().freeze();
+  RawConnection c = connect_to(*cluster);
+  for (int k = 0; k < 5; ++k) write(c, digest_for(uint64_t(k)), {write_int("a", k)}, 0, 0, 0, 0, "x");
+  const uint64_t first_ms = cluster->clock().now_ms();
+  cluster->clock().advance(std::chrono::seconds(10));
+  for (int k = 5; k < 8; ++k) write(c, digest_for(uint64_t(k)), {write_int("a", k)}, 0, 0, 0, 0, "x");
+  for (int k = 8; k < 10; ++k) write(c, digest_for(uint64_t(k)), {write_int("a", k)}, 0, 0, 0, 0, "y");
+  auto unix_ns = [](uint64_t clepoch_ms) {
+    return std::to_string((clepoch_ms + uint64_t(aero::testserver::wire::kCitrusleafEpochUnix) * 1000) * 1000000);
+  };
+  auto ask = [&](const std::string& cmd) { return info_value(*call_info(c, {cmd}), cmd).value_or("<absent>"); };
+  auto truncate_lut_of_x = [&] {
+    const std::string sets = ask("sets/test");
+    const size_t at = sets.find("truncate_lut=", sets.find("set=x:"));
+    return at == std::string::npos ? sets : sets.substr(at + 13, sets.find(':', at) - at - 13);
+  };
+  const uint64_t lut_ms = first_ms + 5000;  // between the two writes
+  const std::string cmd = "truncate:namespace=test;set=x;lut=" + unix_ns(lut_ms);
+  EXPECT_EQ(ask(cmd), "ok");
+  EXPECT_EQ(cluster->record_count("test"), 5u);  // 3 later records of x, both of y
+  for (int k = 0; k < 10; ++k) EXPECT_EQ(get(c, digest_for(uint64_t(k)), "").result, k < 5 ? 2 : 0) << k;
+  EXPECT_EQ(truncate_lut_of_x(), std::to_string(lut_ms));
+  // A lower threshold for the same set changes nothing.
+  EXPECT_EQ(ask("truncate:namespace=test;set=x;lut=" + unix_ns(lut_ms - 1000)), "ok");
+  EXPECT_EQ(truncate_lut_of_x(), std::to_string(lut_ms));
+  EXPECT_EQ(ask("truncate:namespace=test;set=x;lut=" + unix_ns(cluster->clock().now_ms() + 60000)),
+            "ERROR::would-truncate-in-the-future");
+  EXPECT_EQ(ask("truncate-namespace:namespace=test;lut=1000"), "ERROR::would-truncate-to-0");
+  EXPECT_EQ(cluster->record_count("test"), 5u);
+  // The whole namespace up to now: what was written after it stays.
+  EXPECT_EQ(ask("truncate-namespace:namespace=test;lut=" + unix_ns(cluster->clock().now_ms())), "ok");
+  EXPECT_EQ(cluster->record_count("test"), 5u);  // every record was written in this second
+  cluster->clock().advance(std::chrono::seconds(1));
+  EXPECT_EQ(ask("truncate-namespace:namespace=test"), "ok");  // no lut: now
+  EXPECT_EQ(cluster->record_count("test"), 0u);
+  write(c, digest_for(1), {write_int("a", 1)}, 0, 0, 0, 0, "x");
+  EXPECT_EQ(cluster->record_count("test"), 1u);
 }
 
 TEST(Info, RebalanceAfterANodeStopsAndReturns) {

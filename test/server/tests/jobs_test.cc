@@ -153,20 +153,64 @@ TEST_F(Jobs, ClientGoneMidStreamIsAbandoned) {
   EXPECT_EQ(status, "done(abandoned-response-error)");
 }
 
-TEST_F(Jobs, BackgroundJobIsDoneWithItsCounts) {
-  for (int k = 0; k < 25; ++k) write(conn_, digest_for(uint64_t(k)), {write_int("n", k)});
+// A background job (info2 WRITE): `ops` applied to every record of `set`; rps 0 = the
+// namespace's background-query-max-rps.
+Msg background(uint64_t trid, std::string_view set, uint32_t rps = 0) {
   Msg m;
   m.info2 = 0x01;
-  m.fields = {{0, "test"}, {1, "demo"}, {7, be64(99)}};
+  m.fields = {{0, "test"}, {1, Bytes(set)}, {7, be64(trid)}};
+  if (rps != 0) m.fields.push_back({10, be32(rps)});
   m.ops = {Op{2, 1, "n", int_value(5)}};
-  auto r = call_msg(conn_, m);
+  return m;
+}
+
+TEST_F(Jobs, BackgroundJobIsDoneWithItsCounts) {
+  for (int k = 0; k < 25; ++k) write(conn_, digest_for(uint64_t(k)), {write_int("n", k)});
+  auto r = call_msg(conn_, background(99, "demo"));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->result, 0);
-  auto job = fields_of(show("query-show:id=99"));
+  EXPECT_EQ(r->info3 & 0x01, 0x01);  // answered at once with LAST; the job runs on
+  std::map<std::string, std::string> job;
+  for (int i = 0; i < 500 && job["status"] != "done(ok)"; ++i) {
+    job = fields_of(show("query-show:id=99"));
+    if (job["status"] == "active(ok)") std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   EXPECT_EQ(job["status"], "done(ok)");
   EXPECT_EQ(job["job-type"], "background-ops");
+  EXPECT_EQ(job["rps"], "10000");  // background-query-max-rps when the request asks for none
+  EXPECT_EQ(job["job-progress"], "100.00");
   EXPECT_EQ(job["recs-succeeded"], "25");
   EXPECT_EQ(job["recs-failed"], "0");
+}
+
+// A real server runs background jobs asynchronously at their rps: the job is active (with
+// its progress) after the request was answered, and query-abort stops it part way.
+TEST_F(Jobs, BackgroundJobIsActiveWhileItRunsAndCanBeAborted) {
+  fill(3000, 2000);  // set "big"
+  auto r = call_msg(conn_, background(4242, "big", 200));  // 3000 records at 200/s: 15 s
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->result, 0);
+  auto job = fields_of(show("query-show:id=4242"));
+  EXPECT_EQ(job["status"], "active(ok)");
+  EXPECT_EQ(job["rps"], "200");
+  EXPECT_EQ(job["active-threads"], "1");
+  EXPECT_NE(job["job-progress"], "100.00");
+  // It shows in the whole list too.
+  EXPECT_NE(show("query-show").find("trid=4242:"), std::string::npos);
+  EXPECT_EQ(show("query-abort:id=4242"), "OK");
+  for (int i = 0; i < 500 && job["status"] == "active(ok)"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    job = fields_of(show("query-show:id=4242"));
+  }
+  EXPECT_EQ(job["status"], "done(user-aborted)");
+  EXPECT_LT(std::stoul(job["recs-succeeded"]), 3000u);
+}
+
+TEST_F(Jobs, BackgroundJobOverTheMaxRpsIsRefused) {
+  auto r = call_msg(conn_, background(4343, "demo", 10001));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->result, 4);
+  EXPECT_EQ(show("query-show:id=4343"), "ERROR:2:job not found");
 }
 
 TEST_F(Jobs, IndexQueryNamesItsIndex) {

@@ -281,6 +281,17 @@ TEST(BackgroundScan, WriteOpsApplyToEveryRecord) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->info3 & 0x01, 0x01);
   EXPECT_EQ(r->result, 0);
+  // The job runs after the answer (as on a real server): wait until query-show says done.
+  std::string status;
+  for (int i = 0; i < 500 && status.find("status=done(ok)") == std::string::npos; ++i) {
+    auto body = call_info(c, {"query-show:id=77"});
+    ASSERT_TRUE(body);
+    status = info_value(*body, "query-show:id=77").value_or("");
+    if (status.find("status=done(ok)") == std::string::npos) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  ASSERT_NE(status.find("status=done(ok)"), std::string::npos) << status;
   for (int k = 0; k < 50; ++k) {
     DecodedMsg g = get(c, digest_for(uint64_t(k)));
     EXPECT_EQ(int_bin(g, "n"), 1000 + k);
