@@ -2,7 +2,7 @@
 # The project's test command (see README). Installs what is missing, then runs:
 #   1. every test in the default configuration (g++, -Werror);
 #   2. executor/, io/, client and CDT end-to-end tests under ASan+UBSan and under TSan (wire
-#      and server tests under ASan+UBSan too; the server's job table and UDF runtime under TSan);
+#      and server tests under ASan+UBSan too; the server's job table, background runner and UDF runtime under TSan);
 #   3. a clang 14 build of the library code (client, io, executor, the kqueue compile check);
 #   4. each libFuzzer target for a short bounded time (FUZZ_SECONDS, default 15);
 #   5. the IOCP backend's conformance suite, cross-compiled with mingw-w64, under Wine.
@@ -49,10 +49,11 @@ step "default" bazel test "${bazel_flags[@]}" --config=werror //...
 
 if [ "${1:-}" != "--quick" ]; then
   step "asan" bazel test "${bazel_flags[@]}" --config=asan "${sanitizer_targets[@]}"
-  # Cross-thread state in the test server (job table, UDF modules) runs under TSan too.
+  # Cross-thread state in the test server (job table, background runner, UDF modules) runs
+  # under TSan too.
   step "tsan" bazel test "${bazel_flags[@]}" --config=tsan //test/executor/... //test/io/... \
     //test/client/... //test/cdt/... \
-    //test/server:jobs_test //test/server:udf_test
+    //test/server:jobs_test //test/server:udf_test //test/server:scan_test //test/server:info_test
   # The library code only: tests and benchmarks are plain GoogleTest/Benchmark users, and a
   # full second build would double CI's time on 2 cores. The fuzz step builds client/wire
   # with clang too.
