@@ -273,6 +273,12 @@ class Client {
   void info_nodes(std::vector<std::shared_ptr<cluster::Node>> nodes, std::vector<std::string> commands,
                   const Policy& policy, UniqueFunction<void(Result<std::vector<InfoAnswer>>)> cb);
   command::LoopContext& loop_context(io::Loop* loop);  // client.cc
+  // Background jobs (writes or a UDF over a scan or query; client_info.cc): fills `job`'s
+  // common fields from the arguments and submits it, or fails the task with `invalid` when
+  // that is not empty.
+  Future<AdminTask> submit_background(std::shared_ptr<command::ScanJob> job, std::string_view ns,
+                                      std::string_view set, std::optional<Filter> where,
+                                      const WritePolicy& policy, std::string_view invalid);
   void submit_stream(std::shared_ptr<command::ScanJob> job, PartitionFilter filter,
                      std::span<const std::string_view> bins, io::Loop* loop);
   explicit Client(ClientConfig config);

@@ -421,15 +421,24 @@ Future<void> Client::truncate(std::string_view ns, std::string_view set,
 Future<AdminTask> Client::background(std::string_view ns, std::string_view set,
                                      std::optional<Filter> where, std::vector<Operation> ops,
                                      const WritePolicy& policy) {
+  auto job = std::make_shared<command::ScanJob>();
+  const bool empty = ops.empty();
+  job->write_ops = std::move(ops);
+  return submit_background(std::move(job), ns, set, std::move(where), policy,
+                           empty ? "a background job needs write operations" : "");
+}
+
+Future<AdminTask> Client::submit_background(std::shared_ptr<command::ScanJob> job,
+                                            std::string_view ns, std::string_view set,
+                                            std::optional<Filter> where,
+                                            const WritePolicy& policy, std::string_view invalid) {
   Promise<AdminTask> p;
   auto f = p.future();
-  auto job = std::make_shared<command::ScanJob>();
   job->ns = std::string(ns);
   job->set = std::string(set);
   job->is_query = where.has_value();
   job->filter = std::move(where);
   job->background = true;
-  job->write_ops = std::move(ops);
   job->write_attrs.ttl = policy.ttl;
   job->write_attrs.durable_delete = policy.durable_delete;
   job->write_attrs.send_key = policy.send_key;
@@ -438,8 +447,7 @@ Future<AdminTask> Client::background(std::string_view ns, std::string_view set,
   job->policy.max_retries = policy.max_retries;
   job->read_attrs.filter_exp = policy.filter_exp.shared();
   job->shared_task_id = command::new_task_id();
-  std::uint64_t id = job->shared_task_id;
-  AdminTask task(this, AdminTask::Kind::job, std::string(ns), {}, id);
+  AdminTask task(this, AdminTask::Kind::job, std::string(ns), {}, job->shared_task_id);
   job->on_done = [p = std::move(p), task](ScanSummary s) mutable {
     if (s.end != StreamEnd::complete) {
       p.set(s.status);
@@ -447,11 +455,11 @@ Future<AdminTask> Client::background(std::string_view ns, std::string_view set,
       p.set(task);
     }
   };
-  if (job->write_ops.empty()) {
+  if (!invalid.empty()) {
     job->ctx = &loop_context(nullptr);
     job->live = &outstanding_;
     outstanding_.fetch_add(1, std::memory_order_relaxed);
-    job->fail_without_loop(Status(ClientCode::invalid_argument, "a background job needs write operations"));
+    job->fail_without_loop(Status(ClientCode::invalid_argument, std::string(invalid)));
     return f;
   }
   submit_stream(std::move(job), PartitionFilter::all(), {}, nullptr);

@@ -116,45 +116,16 @@ Future<AdminTask> Client::background_udf(std::string_view ns, std::string_view s
                                          std::optional<Filter> where, std::string_view module,
                                          std::string_view function, ListRef<Value> args,
                                          const WritePolicy& policy) {
-  Promise<AdminTask> p;
-  auto f = p.future();
   auto job = std::make_shared<command::ScanJob>();
-  job->ns = std::string(ns);
-  job->set = std::string(set);
-  job->is_query = where.has_value();
-  job->filter = std::move(where);
-  job->background = true;
   auto udf = std::make_shared<wire::BatchUdf>();
   udf->module.assign(module);
   udf->function.assign(function);
   wire::encode_udf_args(args.span(), udf->args);
   job->udf = std::move(udf);
-  job->write_attrs.ttl = policy.ttl;
-  job->write_attrs.durable_delete = policy.durable_delete;
-  job->write_attrs.send_key = policy.send_key;
-  job->policy.total_timeout = policy.total_timeout;
-  job->policy.socket_timeout = policy.socket_timeout;
-  job->policy.max_retries = policy.max_retries;
-  job->read_attrs.filter_exp = policy.filter_exp.shared();
-  job->shared_task_id = command::new_task_id();
-  AdminTask task(this, AdminTask::Kind::job, std::string(ns), {}, job->shared_task_id);
-  job->on_done = [p = std::move(p), task](ScanSummary s) mutable {
-    if (s.end != StreamEnd::complete) {
-      p.set(s.status);
-    } else {
-      p.set(task);
-    }
-  };
-  if (module.empty() || module.size() > 127 || function.empty() || function.size() > 127) {
-    job->ctx = &loop_context(nullptr);
-    job->live = &outstanding_;
-    outstanding_.fetch_add(1, std::memory_order_relaxed);
-    job->fail_without_loop(
-        Status(ClientCode::invalid_argument, "UDF module and function names must be 1 to 127 bytes"));
-    return f;
-  }
-  submit_stream(std::move(job), PartitionFilter::all(), {}, nullptr);
-  return f;
+  const bool bad_names =
+      module.empty() || module.size() > 127 || function.empty() || function.size() > 127;
+  return submit_background(std::move(job), ns, set, std::move(where), policy,
+                           bad_names ? "UDF module and function names must be 1 to 127 bytes" : "");
 }
 
 // ---- module management ----
