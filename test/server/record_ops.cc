@@ -8,6 +8,7 @@
 
 #include "test/server/bit_hll_ops.h"
 #include "test/server/cdt/cdt_ops.h"
+#include "test/server/exp/cdt_select.h"
 #include "test/server/exp/exp_command.h"
 #include "test/server/udf/apply.h"
 #include "test/server/wire.h"
@@ -125,7 +126,17 @@ uint8_t apply_cdt(Record& r, const OpView& op, bool respond_all, ResponseWriter&
   const Bin* b = r.find_bin(op.name);
   if (b != nullptr) bin = {true, b->type, b->value};
   cdt::Answer a;
-  const uint8_t st = cdt::apply_op(op.type, op.value, op.value_size, &bin, &a);
+  uint8_t st = 0;
+  if (exp::is_select_op(op.value, op.value_size)) {
+    // The 8.1 path "select" (exp/cdt_select.h): its expressions see this record.
+    static constexpr uint8_t kNoDigest[20] = {};
+    exp::Context ctx;
+    ctx.record = &r;
+    ctx.digest = kNoDigest;
+    st = exp::apply_select(op.type, op.value, op.value_size, ctx, &bin, &a);
+  } else {
+    st = cdt::apply_op(op.type, op.value, op.value_size, &bin, &a);
+  }
   if (st != rc::kOk) return st;
   if (bin.exists && op.type == wire::op::kCdtModify) {
     put_bin(r, op.name, bin.particle, reinterpret_cast<const uint8_t*>(bin.value.data()),

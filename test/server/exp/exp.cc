@@ -39,7 +39,7 @@ enum Code : uint16_t {
   kTtl = 69, kSetName = 70, kKeyExists = 71, kIsTombstone = 72, kMemorySize = 73,
   kRecordSize = 74,
   kKey = 80, kBin = 81, kBinType = 82,
-  kCond = 123, kVar = 124, kLet = 125, kQuote = 126, kCall = 127,
+  kBuiltin = 122, kCond = 123, kVar = 124, kLet = 125, kQuote = 126, kCall = 127,
   kLiteral = 1000,  // not on the wire
 };
 
@@ -381,6 +381,18 @@ class Builder {
         if (argc != 1 || !read_name(&n.name, true)) return fail();
         n.type = Type::kInt;
         return true;
+      case kBuiltin: {
+        // [122, result type, id]: the element a CDT "select" level is testing (0 map key,
+        // 1 value, 2 index); aerospike-client-c as_exp.h var_builtin_*.
+        int64_t id = 0;
+        if (argc != 2 || !r_.read_int(&n.param) || n.param < 0 ||
+            n.param >= int64_t(Type::kAny) || !r_.read_int(&id) || id < 0 || id > 2) {
+          return fail();
+        }
+        n.var = uint32_t(id);
+        n.type = Type(n.param);
+        return true;
+      }
       case kCond: {
         if (argc < 3 || argc % 2 == 0 || !children(n, argc, depth)) return fail();
         Type t = Type::kAny;
@@ -1102,6 +1114,9 @@ Value eval(const Node& n, Frame& f) {
       const Bin* b = f.ctx.record->find_bin(n.name);
       return make_int(b == nullptr ? 0 : b->type);
     }
+    case kBuiltin:
+      if (f.ctx.loop == nullptr || !f.ctx.loop->has[n.var]) return unknown();
+      return bin_value(f.ctx.loop->vars[n.var], n.type);
     case kCond: {
       const size_t cases = n.args.size() / 2;
       for (size_t k = 0; k < cases; ++k) {

@@ -52,12 +52,22 @@ struct Value {
   bool unknown() const { return kind == Kind::kUnknown; }
 };
 
+// The element a CDT "select" context level or modify expression is looking at: the built-in
+// variables of the expression's var_builtin op (122: 0 map key, 1 value, 2 list/map index), as
+// particle type + bin bytes. `has[k]` false makes that variable unknown (a list element has no
+// key). See exp/cdt_select.h.
+struct LoopVars {
+  Bin vars[3];
+  bool has[3] = {false, false, false};
+};
+
 // What an expression sees: the record (live, as of this point of the command), its digest and
-// the server clock.
+// the server clock; inside a CDT "select", the element being tested (`loop`).
 struct Context {
   const Record* record = nullptr;
   const uint8_t* digest = nullptr;  // 20 bytes
   uint32_t now = 0;                 // seconds since 2010-01-01 (the test server clock)
+  const LoopVars* loop = nullptr;   // CDT "select" only
 };
 
 struct Node;
