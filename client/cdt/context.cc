@@ -33,6 +33,12 @@ Context& Context::expression(std::vector<uint8_t> packed) {
   return *this;
 }
 
+Context& Context::all_children() { return expression({0xc3}); }  // msgpack true
+Context& Context::all_children_with_filter(const exp::Expression& filter) {
+  const std::string_view b = filter.bytes();
+  return expression(std::vector<uint8_t>(b.begin(), b.end()));
+}
+
 // ---- Packer (pack.h) ----
 
 void Packer::begin(const Context& ctx, uint32_t op, uint32_t argc, uint32_t last_ctx_flag) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "client/cdt/types.h"
+#include "client/exp/expression.h"
 #include "client/wire/value.h"
 
 namespace aero::cdt {
@@ -82,6 +83,12 @@ class Context {
   Context& map_value(wire::Value value);
   // Every element the packed expression selects (server 8.1 path expressions).
   Context& expression(std::vector<uint8_t> packed);
+  // Every child of the list or map (context type 4 with the expression `true`; server 8.1
+  // path "select", select.h).
+  Context& all_children();
+  // Every child the boolean expression `filter` accepts; it sees the child through
+  // client/exp/path_exp.h's element_value/element_key/element_index (server 8.1, select.h).
+  Context& all_children_with_filter(const exp::Expression& filter);
 
   bool empty() const { return items_.empty(); }
   size_t size() const { return items_.size(); }
