@@ -302,11 +302,12 @@ struct Modifying {
       size_t w = 0;
       for (size_t i = 0; i < node.size(); ++i) {
         if (drop[i]) continue;
-        if (node.is_map()) {
-          node.entries[w++] = std::move(node.entries[i]);
-        } else {
-          node.items[w++] = std::move(node.items[i]);
+        if (w != i && node.is_map()) {
+          node.entries[w] = std::move(node.entries[i]);
+        } else if (w != i) {
+          node.items[w] = std::move(node.items[i]);
         }
+        ++w;
       }
       if (node.is_map()) {
         node.entries.resize(w);
