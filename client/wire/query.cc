@@ -24,7 +24,10 @@ Status validate(const QueryRequest& q) {
   if (q.partitions.size() + q.resume_after.size() > kPartitionCount) {
     return param_error("query names more than 4096 partitions");
   }
-  if (!q.background && q.partitions.empty() && q.resume_after.empty()) {
+  // Aggregations go to every node without partitions (as the C client's
+  // aerospike_query_foreach sends them): each node runs the stream over the records it masters.
+  const bool aggregation = q.udf != nullptr && q.udf->op == 1;
+  if (!q.background && !aggregation && q.partitions.empty() && q.resume_after.empty()) {
     return param_error("query names no partitions");
   }
   for (uint16_t pid : q.partitions) {

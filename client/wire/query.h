@@ -18,6 +18,10 @@
 // the TTL for written records, the write operations as ops, no PID_ARRAY (every partition);
 // the server answers one LAST message at once and runs the job (poll `query-show`).
 //
+// Aggregations (`udf` with op 1): a foreground query without PID_ARRAY (every partition the
+// node masters), as the C client sends them (query_foreach vectors 234-236, 262-263); the
+// node answers one SUCCESS bin per value of the stream's server phase, then LAST.
+//
 // Geo filters, CDT-context (field 23), named-index (21) and expression-index (24) queries are
 // not encoded yet.
 //

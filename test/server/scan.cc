@@ -7,6 +7,7 @@
 #include "test/server/background.h"
 #include "test/server/exp/exp_command.h"
 #include "test/server/query_filter.h"
+#include "test/server/udf/aggregate.h"
 #include "test/server/wire.h"
 
 namespace aero::testserver {
@@ -55,16 +56,23 @@ std::unique_ptr<ScanJob> ScanJob::start(const RequestContext& ctx, const Message
     error_frame(w, rc::kNamespace);
     return nullptr;
   }
-  // UDF scans/queries: background UDFs run (udf/apply.h); aggregations are not emulated.
+  // UDF scans/queries: background UDFs run (udf/apply.h), aggregations stream (udf/aggregate.h).
   const FieldView& udf_op = m.field(wire::field::kUdfOp);
   const bool background_udf = udf_op.present && udf_op.size == 1 && udf_op.data[0] == 2 &&
                               (m.info2 & wire::info2::kWrite) != 0 && m.n_ops == 0 &&
                               m.has(wire::field::kUdfPackage) && m.has(wire::field::kUdfFunction);
-  if (!background_udf && (udf_op.present || m.has(wire::field::kUdfPackage))) {
+  std::unique_ptr<ScanJob> job(new ScanJob());
+  if (udf::Aggregation::requested(m)) {
+    uint8_t st = rc::kOk;
+    job->aggregation_ = udf::Aggregation::parse(m, ctx.cluster.udfs(), &st);
+    if (!job->aggregation_) {
+      error_frame(w, st);
+      return nullptr;
+    }
+  } else if (!background_udf && (udf_op.present || m.has(wire::field::kUdfPackage))) {
     error_frame(w, rc::kUnsupportedFeature);
     return nullptr;
   }
-  std::unique_ptr<ScanJob> job(new ScanJob());
   job->ns_ = ns;
   job->ns_index_ = ctx.cluster.namespace_index(ns->name());
   const FieldView& set = m.field(wire::field::kSet);
@@ -178,6 +186,14 @@ std::unique_ptr<ScanJob> ScanJob::start(const RequestContext& ctx, const Message
       return nullptr;
     }
   }
+  if (job->partitions_.empty() && job->aggregation_) {
+    // Aggregations come without partitions (the official clients send none): every partition
+    // this node masters, without PARTITION_DONE markers.
+    for (uint32_t p = 0; p < wire::kPartitions; ++p) {
+      job->partitions_.push_back(PartitionTask{p, false, {}, 0});
+    }
+    job->owned_only_ = true;
+  }
   if (job->partitions_.empty()) {
     error_frame(w, rc::kUnsupportedFeature);  // neither PID_ARRAY nor DIGEST_ARRAY
     return nullptr;
@@ -231,7 +247,12 @@ bool ScanJob::filter_passes(const Digest& d, const Record& r, uint32_t now) cons
 }
 
 void ScanJob::emit_record(ResponseWriter& w, const Digest& d, const Record& r,
-                          const int64_t* bval) {
+                          const int64_t* bval, uint32_t now) {
+  if (aggregation_) {
+    if (!aggregation_->emit(w, d.data(), r, now)) failed_ = aggregation_->result();
+    if (record_) record_->recs_succeeded.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
   MsgHeader h;
   h.info1 = no_bin_data_ ? wire::info1::kNoBinData : 0;
   h.generation = r.generation;
@@ -276,7 +297,8 @@ bool ScanJob::scan_partition(const RequestContext& ctx, ResponseWriter& w, size_
         !filter_passes(it->first, it->second, now)) {
       continue;
     }
-    emit_record(w, it->first, it->second, nullptr);
+    emit_record(w, it->first, it->second, nullptr, now);
+    if (failed_ != rc::kOk) return true;
     cursor_ = it->first;
     has_cursor_ = true;
   }
@@ -295,7 +317,8 @@ bool ScanJob::query_partition(const RequestContext& ctx, ResponseWriter& w, size
     int64_t bval = 0;
     if (r == nullptr || !record_matches(c.digest, *r, now, &bval) || bval != c.bval) continue;  // changed
     if (!filter_passes(c.digest, *r, now)) continue;
-    emit_record(w, c.digest, *r, &bval);
+    emit_record(w, c.digest, *r, &bval, now);
+    if (failed_ != rc::kOk) return true;
   }
   return true;
 }
@@ -310,11 +333,11 @@ bool ScanJob::produce(const RequestContext& ctx, ResponseWriter& w, size_t budge
   }
   const size_t written_before = w.size();
   w.begin_frame(wire::kTypeMessage);
-  while (current_ < partitions_.size() && w.frame_bytes() < budget) {
+  while (current_ < partitions_.size() && w.frame_bytes() < budget && failed_ == rc::kOk) {
     const PartitionTask& task = partitions_[current_];
     if (!partition_open_) {
       if (ctx.map->master(size_t(ns_index_), task.pid) != ctx.node) {
-        add_partition_done(w, task.pid, rc::kUnavailable);
+        if (!owned_only_) add_partition_done(w, task.pid, rc::kUnavailable);
         ++current_;
         continue;
       }
@@ -347,7 +370,7 @@ bool ScanJob::produce(const RequestContext& ctx, ResponseWriter& w, size_t budge
       ++current_;
     }
   }
-  const bool finished = current_ >= partitions_.size();
+  const bool finished = current_ >= partitions_.size() || failed_ != rc::kOk;
   if (finished && short_query_) {
     add_last(w, rc::kOk);  // short queries append the end marker to the last data
     w.end_frame();
@@ -362,6 +385,7 @@ bool ScanJob::produce(const RequestContext& ctx, ResponseWriter& w, size_t budge
   if (finished) {
     MsgHeader h;
     h.info3 = wire::info3::kLast;
+    h.result = failed_;
     w.header_only_frame(h);
   }
   if (record_) record_->net_io_bytes.fetch_add(w.size() - written_before);

@@ -20,6 +20,7 @@
 #include "test/server/record_ops.h"
 #include "test/server/response.h"
 #include "test/server/store.h"
+#include "test/server/udf/aggregate.h"
 
 namespace aero::testserver {
 
@@ -59,7 +60,8 @@ class ScanJob {
   bool query_partition(const RequestContext& ctx, ResponseWriter& w, size_t limit);
   bool record_matches(const Digest& d, const Record& r, uint32_t now, int64_t* bval) const;
   bool filter_passes(const Digest& d, const Record& r, uint32_t now) const;
-  void emit_record(ResponseWriter& w, const Digest& d, const Record& r, const int64_t* bval);
+  void emit_record(ResponseWriter& w, const Digest& d, const Record& r, const int64_t* bval,
+                   uint32_t now);
 
   Namespace* ns_ = nullptr;
   int ns_index_ = 0;
@@ -73,6 +75,9 @@ class ScanJob {
   uint64_t task_id_ = 0;
   std::unique_ptr<exp::Expression> filter_;  // field 43; null = none
   std::shared_ptr<JobRecord> record_;  // query-show's view of this job; may be null
+  std::unique_ptr<udf::Aggregation> aggregation_;  // UDF_OP 1; null = records are sent
+  bool owned_only_ = false;   // no partitions requested: the node's own, no PARTITION_DONE
+  uint8_t failed_ = 0;        // an aggregation's UDF failed: LAST carries this result
 
   // Secondary-index filter.
   bool is_query_ = false;

@@ -27,6 +27,8 @@ struct Decoded {
   std::string filter_bin, filter_str;
   std::shared_ptr<const std::string> filter_exp;
   int with_exp = 0;
+  bool has_udf = false;  // set q.udf = &udf after the copy (spans point into the frame)
+  QueryUdf udf;
   bool supported = true;  // only fields this encoder writes
 };
 
@@ -87,7 +89,14 @@ Decoded decode(const std::vector<uint8_t>& frame) {
         d.q.read.filter_exp = d.filter_exp;
         ++d.with_exp;
         break;
-      default: d.supported = false; break;  // UDF, contexts, index types
+      case FieldType::kUdfOp:
+        d.has_udf = true;
+        d.udf.op = f.data.empty() ? 0 : f.data[0];
+        break;
+      case FieldType::kUdfPackageName: d.udf.module = str(); break;
+      case FieldType::kUdfFunction: d.udf.function = str(); break;
+      case FieldType::kUdfArgList: d.udf.args = f.data; break;
+      default: d.supported = false; break;  // contexts, index types
     }
   }
   if (!has_range || d.filter_bin.empty()) d.supported = false;
@@ -102,13 +111,19 @@ Decoded decode(const std::vector<uint8_t>& frame) {
 
 TEST(QueryEncodeTest, ByteIdenticalToCapturedQueries) {
   auto all = load_captures("test/captures/operations/query_foreach.json.gz");
-  int compared = 0, integer = 0, string = 0, with_bins = 0, no_set = 0, with_exp = 0;
+  int compared = 0, integer = 0, string = 0, with_bins = 0, no_set = 0, with_exp = 0,
+      aggregations = 0;
   for (const auto& v : all) {
     if (v.request.size() < 8 + 22 || v.request[1] != 3) continue;
     auto msg = parse_single_message({v.request.data() + 8, v.request.size() - 8});
     if (!msg.ok() || !msg->find_field(FieldType::kIndexRange)) continue;
     Decoded d = decode(v.request);
     if (!d.supported) continue;
+    if (d.has_udf) {
+      if (d.udf.op != 1) continue;  // background UDF queries: udf_batch_test
+      d.q.udf = &d.udf;
+      ++aggregations;
+    }
     Buffer out;
     ASSERT_TRUE(encode_query(out, d.q).ok()) << v.name;
     EXPECT_EQ(to_hex(out.data(), out.size()), to_hex(v.request)) << v.name;
@@ -126,6 +141,7 @@ TEST(QueryEncodeTest, ByteIdenticalToCapturedQueries) {
   EXPECT_GT(string, 0);
   EXPECT_GT(with_bins, 0);
   EXPECT_GT(no_set, 0);
+  EXPECT_EQ(aggregations, 5);  // vectors 234-236, 262-263: UDF_OP 1, no PID_ARRAY
   EXPECT_GT(with_exp, 0);  // filter expressions (field 43) sit between INDEX_RANGE and PID_ARRAY
 }
 

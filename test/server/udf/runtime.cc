@@ -11,6 +11,7 @@ extern "C" {
 }
 
 #include "test/server/udf/lua_values.h"
+#include "test/server/udf/stream_lib.h"
 #include "test/server/udf/text_codec.h"
 #include "test/server/wire.h"
 
@@ -19,6 +20,7 @@ namespace aero::testserver::udf {
 namespace {
 
 constexpr const char* kRecord = "Record";
+constexpr const char* kStreamApply = "aerospike.stream_apply";
 constexpr int kHookEvery = 1000;  // instructions between budget checks
 char kDeletedBin;                 // light userdata: a bin set to nil in the cache
 
@@ -448,6 +450,12 @@ int setup_environment(lua_State* L) {
     return lua_error(L);
   }
   lua_call(L, 0, 0);
+  // The stream library (stream_lib.h): its driver is kept in the registry, out of scripts' reach.
+  if (luaL_loadbufferx(L, kStreamLib, std::strlen(kStreamLib), "=stream_ops", "t") != LUA_OK) {
+    return lua_error(L);
+  }
+  lua_call(L, 0, 1);
+  lua_setfield(L, LUA_REGISTRYINDEX, kStreamApply);
   return 0;
 }
 
@@ -623,6 +631,134 @@ UdfOutcome run_record_udf(UdfRegistry& registry, std::string_view package,
     }
   }
   call.record->st = nullptr;  // a record kept by the script is dead from now on
+  lua_settop(L, 0);
+  if (reusable) {
+    registry.give_state(*m, L);
+  } else {
+    close_lua_state(L);
+  }
+  return out;
+}
+
+namespace {
+
+struct StreamCall {
+  UdfRecordState* rec = nullptr;
+  const std::string* function = nullptr;
+  std::string_view args;
+  bool bad_args = false;
+  int nargs = 0;
+  LuaRecord* record = nullptr;
+  StreamOutcome* out = nullptr;
+};
+
+// Protected: leaves the record and the call's thread on L; the thread holds the stream driver
+// and its arguments (function name, server phase, a one-record stream, the UDF arguments).
+int prepare_stream(lua_State* L) {
+  StreamCall* c = static_cast<StreamCall*>(lua_touserdata(L, 1));
+  push_record(L, c->rec);
+  c->record = static_cast<LuaRecord*>(lua_touserdata(L, -1));
+  lua_State* co = lua_newthread(L);
+  lua_getfield(co, LUA_REGISTRYINDEX, kStreamApply);
+  lua_pushstring(co, c->function->c_str());
+  lua_pushinteger(co, 1);  // SERVER phase
+  lua_createtable(co, 1, 0);
+  lua_pushvalue(L, -2);
+  lua_xmove(L, co, 1);
+  lua_rawseti(co, -2, 1);
+  lua_pushinteger(co, 1);
+  if (!c->args.empty()) {
+    c->nargs = push_msgpack_args(co, c->args);
+    if (c->nargs < 0) c->bad_args = true;
+  }
+  return 2;
+}
+
+// Protected: converts the table of values on top of the thread at index 2.
+int finish_stream(lua_State* L) {
+  StreamCall* c = static_cast<StreamCall*>(lua_touserdata(L, 1));
+  lua_State* co = lua_tothread(L, 2);
+  lua_xmove(co, L, 1);
+  if (!lua_istable(L, -1)) return 0;
+  const lua_Integer n = lua_Integer(lua_rawlen(L, -1));
+  for (lua_Integer i = 1; i <= n; ++i) {
+    lua_rawgeti(L, -1, i);
+    uint8_t particle = 0;
+    std::string bytes, error;
+    if (!to_particle(L, -1, &particle, &bytes, &error)) {
+      particle = 0;  // no wire form: nil, as for a record UDF's value
+      bytes.clear();
+    }
+    c->out->values.emplace_back(particle, std::move(bytes));
+    lua_pop(L, 1);
+  }
+  return 0;
+}
+
+}  // namespace
+
+StreamOutcome run_stream_udf(UdfRegistry& registry, std::string_view package,
+                             std::string_view function, std::string_view args,
+                             UdfRecordState& rec) {
+  StreamOutcome out;
+  auto fail = [&out](std::string message) {
+    out.result = 100;
+    out.error = std::move(message);
+    out.values.clear();
+    return out;
+  };
+  const std::string filename = std::string(package) + ".lua";
+  std::shared_ptr<const UdfModule> m = registry.find(filename);
+  if (m == nullptr) return fail("UDF: Execution Error 1");
+  const uint64_t limit = registry.instruction_limit();
+  lua_State* L = registry.take_state(*m);
+  if (L == nullptr) {
+    std::string error;
+    L = open_module(*m, limit, &error);
+    if (L == nullptr) return fail(error);
+  }
+  const std::string fname(function);
+  StreamCall call;
+  call.rec = &rec;
+  call.function = &fname;
+  call.args = args;
+  call.out = &out;
+  lua_settop(L, 0);
+  lua_pushcfunction(L, prepare_stream);
+  lua_pushlightuserdata(L, &call);
+  if (lua_pcall(L, 1, 2, 0) != LUA_OK) {  // out of memory
+    std::string e = error_text(L, -1);
+    close_lua_state(L);
+    return fail(e);
+  }
+  bool reusable = true;
+  if (call.bad_args) {
+    fail("invalid argument list");
+    out.result = wire::result::kParameter;
+  } else {
+    lua_State* co = lua_tothread(L, 2);
+    int nres = 0;
+    bool timed_out = false;
+    const int st = run_budgeted(L, co, 4 + call.nargs, limit, &nres, &timed_out);
+    if (timed_out) {
+      fail("UDF Execution Timeout");
+      reusable = false;
+    } else if (st != LUA_OK) {
+      fail(error_text(co, -1));
+      reusable = st != LUA_ERRMEM;
+    } else {
+      if (nres == 0) lua_pushnil(co);
+      if (nres > 1) lua_pop(co, nres - 1);
+      lua_pushcfunction(L, finish_stream);
+      lua_pushlightuserdata(L, &call);
+      lua_pushvalue(L, 2);
+      if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+        fail(error_text(L, -1));
+        reusable = false;
+      }
+    }
+  }
+  call.record->st = nullptr;
   lua_settop(L, 0);
   if (reusable) {
     registry.give_state(*m, L);

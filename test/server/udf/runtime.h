@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "test/server/store.h"
 #include "test/server/udf/registry.h"
@@ -47,6 +49,18 @@ struct UdfOutcome {
 UdfOutcome run_record_udf(UdfRegistry& registry, std::string_view package,
                           std::string_view function, std::string_view args,
                           UdfRecordState& rec);
+
+// The SERVER phase of a stream (aggregation) function over a stream of one record, as the real
+// server runs it for each record a query matches (the 8.1.2 captures answer one value per
+// record): the values it produces, in order, as wire bins; or result 100 with the Lua error.
+struct StreamOutcome {
+  uint8_t result = 0;
+  std::string error;
+  std::vector<std::pair<uint8_t, std::string>> values;  // (particle type, bytes)
+};
+StreamOutcome run_stream_udf(UdfRegistry& registry, std::string_view package,
+                             std::string_view function, std::string_view args,
+                             UdfRecordState& rec);
 
 // Compiles and runs a module's top level in a fresh environment. Empty on success, else the
 // server's udf-put answer for a compile error ("error=compile_error;file=..;line=..;message=..").
