@@ -53,7 +53,8 @@ if [ "${1:-}" != "--quick" ]; then
   # under TSan too.
   step "tsan" bazel test "${bazel_flags[@]}" --config=tsan //test/executor/... //test/io/... \
     //test/client/... //test/cdt/... \
-    //test/server:jobs_test //test/server:udf_test //test/server:scan_test //test/server:info_test
+    //test/server:jobs_test //test/server:udf_test //test/server:scan_test //test/server:info_test \
+    //test/server:aggregate_test
   # The library code only: tests and benchmarks are plain GoogleTest/Benchmark users, and a
   # full second build would double CI's time on 2 cores. The fuzz step builds client/wire
   # with clang too.
