@@ -1,5 +1,5 @@
 // HyperLogLog operations through the client against the embedded test server: init, add,
-// counts, unions and similarity between HLL bins, describe, fold, errors.
+// counts, unions and similarity between HLL bins, describe, fold, may contain, errors.
 #include "test/cdt/e2e.h"
 
 #include <cmath>
@@ -38,6 +38,21 @@ TEST_F(HllE2e, InitAddCountDescribe) {
   // add creates the HLL with the given sizes when the bin is missing.
   Record c = run(k, {hll::add("h2", numbered("w", 0, 10), 8), hll::describe("h2")});
   EXPECT_EQ(*result(c, "h2", 1), L({8, 0}));
+}
+
+// HLL_OP_MAY_CONTAIN (56): 1 when every element's register in the HLL is at least the value
+// the element hashes to (it may have been added), 0 when one cannot have been.
+TEST_F(HllE2e, MayContain) {
+  const Key k = key(304);
+  run(k, {hll::add("h", numbered("w", 0, 10), 8)});
+  Record r = run(k, {hll::may_contain("h", numbered("w", 0, 10)),
+                     hll::may_contain("h", List{{Value("w3")}}),
+                     hll::may_contain("h", numbered("never-added-", 0, 50))});
+  const auto all = results(r, "h");
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(*all[0], Value(1));
+  EXPECT_EQ(*all[1], Value(1));
+  EXPECT_EQ(*all[2], Value(0));  // 50 new elements in a 256-register HLL holding 10
 }
 
 TEST_F(HllE2e, UnionIntersectSimilarityFold) {
