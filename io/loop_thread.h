@@ -1,6 +1,7 @@
 // LoopThread: one thread that runs one io::Loop until stopped.
 //
-// The constructor starts the thread, which calls loop().run(); stop() (or the destructor)
+// The constructor starts the thread, which calls loop().run(), and returns once run() has
+// begun: from then on only the loop thread is in_loop_thread(). stop() (or the destructor)
 // stops the loop and joins the thread, so the loop's pending operations have completed
 // with operation_canceled and its accepted tasks have run by the time it returns. Several
 // LoopThreads run side by side, each with its own loop.

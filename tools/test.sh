@@ -33,7 +33,11 @@ step() {  # step NAME COMMAND...
   # Bazel's short summary: "//pkg:target  PASSED in 1.2s" / "(cached) PASSED" / "FAILED".
   grep -E '^//[^ ]+ +(\(cached\) )?(PASSED|FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD|FLAKY)' "$log" \
     | sed "s|^|[$name] |" >> "$summary_file" || true
-  grep -E '^(PASS|FAIL)[: ]' "$log" | sed "s|^|[$name] |" >> "$summary_file" || true
+  # The fuzz and wine scripts print "PASS: //x ..." / "FAIL: //x ...". Bazel prints its own
+  # "FAIL: //x (see .../attempt_1.log)" for a failed attempt, even when a retry then passes
+  # (FLAKY): that line is not a result, the summary line above is.
+  grep -E '^(PASS|FAIL)[: ]' "$log" | grep -vE '^FAIL: //[^ ]+ \(see ' \
+    | sed "s|^|[$name] |" >> "$summary_file" || true
   rm -f "$log"
   echo "=== $name: exit $rc after $((SECONDS - start)) s"
   if [ "$rc" -ne 0 ]; then failed_steps+=("$name"); fi
