@@ -172,7 +172,15 @@ ClientStats Client::stats() const {
     s.nodes = snap->nodes.size();
   }
   if (tender_) s.tends = tender_->tend_count();
-  for (const auto& pl : per_loop_) s.commands_started += pl->ctx.commands_started();
+  for (const auto& pl : per_loop_) {
+    s.commands_started += pl->ctx.commands_started();
+    s.drains_started += pl->ctx.drains_started();
+    s.drains_recovered += pl->ctx.drains_recovered();
+    s.drains_closed += pl->ctx.drains_closed();
+    const io::LoopStats ls = pl->ctx.loop().stats();
+    s.sockets_opened += ls.sockets_opened;
+    s.sockets_closed += ls.sockets_closed;
+  }
   s.commands_outstanding = outstanding_.load(std::memory_order_relaxed);
   return s;
 }

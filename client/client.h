@@ -72,6 +72,14 @@ struct ClientStats {
   std::uint64_t tends = 0;
   std::uint64_t commands_started = 0;
   std::int64_t commands_outstanding = 0;  // taken from a pool and not yet fully done
+  // Sockets the client's loops opened (commands and tending) and closed.
+  std::uint64_t sockets_opened = 0;
+  std::uint64_t sockets_closed = 0;
+  // Connections of timed-out commands drained (Policy::timeout_delay): put back in the
+  // pool, or closed because the answer did not complete in time.
+  std::uint64_t drains_started = 0;
+  std::uint64_t drains_recovered = 0;
+  std::uint64_t drains_closed = 0;
 };
 
 class Client {

@@ -67,6 +67,12 @@ struct Policy {
   // Attempts after the first one (on connection errors and client timeouts).
   int max_retries = 2;
   Millis sleep_between_retries{0};
+  // After a socket or total timeout while the answer is on its way, keep reading the
+  // connection in the background for up to this long: a late answer is read and thrown
+  // away and the connection goes back to the pool, instead of being closed (C:
+  // timeout_delay). The command still completes with its timeout at once. 0: close at once
+  // (default). Single-record commands only; batch, scan and query connections are closed.
+  Millis timeout_delay{0};
   Replica replica = Replica::sequence;
   ReadModeAP read_mode_ap = ReadModeAP::one;
   ReadModeSC read_mode_sc = ReadModeSC::session;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "client/command/drain.h"
 #include "client/command/loop_context.h"
 #include "client/wire/frame.h"
 #include "client/wire/result_code.h"
@@ -26,6 +27,7 @@ Timing Timing::from(const Policy& p, bool is_write, io::TimePoint now) {
   }
   t.max_retries = std::max(0, p.max_retries);
   t.sleep_between_retries = p.sleep_between_retries;
+  t.timeout_delay = p.timeout_delay;
   t.replica = p.replica;
   t.is_write = is_write;
   return t;
@@ -244,6 +246,7 @@ void Command::read_more(std::size_t min_bytes) {
 void Command::on_read(std::uint64_t a, std::error_code ec, std::size_t n) {
   --pending_io_;
   if (a != attempt_) {
+    if (drain_.node && a == drain_.attempt) hand_to_drain(a, ec, n);
     maybe_loop_done();
     return;
   }
@@ -372,7 +375,11 @@ void Command::on_timer() {
   bool total_expired =
       timing_.deadline != io::TimePoint{} && ctx_->loop().now() >= timing_.deadline;
   Status st = timeout_status(total_expired);
-  end_attempt(false);
+  if (state_ == State::reading && timing_.timeout_delay.count() > 0 && answer_is_one_frame()) {
+    end_attempt_draining();
+  } else {
+    end_attempt(false);
+  }
   if (total_expired) {
     finish(std::move(st));
   } else {
@@ -428,6 +435,34 @@ void Command::end_attempt(bool connection_healthy) {
   socket_ = {};
   ++attempt_;
   state_ = State::idle;
+}
+
+void Command::end_attempt_draining() {
+  // The read pending now completes (cancelled, or with the result it already had) as a
+  // stale read of this attempt; on_read passes it to hand_to_drain(). Until then the bytes
+  // it got sit in rbuf_ after the `filled_` already counted, and nothing else reads into
+  // rbuf_: the next attempt's first read starts only after its write, which completes after
+  // this cancellation (the loop delivers completions in order).
+  drain_.node = node_;
+  drain_.socket = socket_;
+  drain_.attempt = attempt_;
+  drain_.have = filled_;
+  ctx_->loop().cancel(socket_);
+  socket_ = {};
+  ++attempt_;
+  state_ = State::idle;
+}
+
+void Command::hand_to_drain(std::uint64_t, std::error_code ec, std::size_t n) {
+  DrainHandoff d = std::move(drain_);
+  drain_ = {};
+  io::Loop& loop = ctx_->loop();
+  if (ec && ec != std::errc::operation_canceled) {
+    d.node->pool(ctx_->index()).discard(loop, d.socket);  // broken (eof, reset): close
+    return;
+  }
+  start_drain(*ctx_, std::move(d.node), d.socket, {rbuf_.data(), d.have + n},
+              loop.now() + timing_.timeout_delay);
 }
 
 void Command::retry_or_fail(Status status) {

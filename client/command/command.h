@@ -40,6 +40,7 @@ struct Timing {
   std::chrono::milliseconds socket_timeout{0};  // zero: none (then only the deadline)
   int max_retries = 0;
   std::chrono::milliseconds sleep_between_retries{0};
+  std::chrono::milliseconds timeout_delay{0};
   Replica replica = Replica::sequence;
   bool is_write = false;
 
@@ -88,6 +89,9 @@ class Command : public PoolWaiter {
   // the cluster does not have this namespace, the command fails at once with 20, naming the
   // namespaces the cluster has, instead of retrying for a node.
   virtual std::string_view target_namespace() const { return {}; }
+  // True when the answer is exactly one message frame (single-record commands): then a
+  // connection that timed out mid-answer can be drained (Policy::timeout_delay).
+  virtual bool answer_is_one_frame() const { return false; }
   // The frame type of the answer (info commands read type-1 frames).
   virtual wire::ExpectedFrame expected_frame() const { return wire::ExpectedFrame::kMessage; }
   // Streams (scan/query): asked after each frame that did not end the answer; true stops
@@ -130,6 +134,12 @@ class Command : public PoolWaiter {
   // Ends the current attempt: a healthy connection goes back to the pool, a broken one is
   // closed; I/O still pending for the attempt completes later and is ignored.
   void end_attempt(bool connection_healthy);
+  // Ends the current attempt after a timeout but keeps its connection: the pending read is
+  // cancelled, and when its completion arrives (with the bytes it got) the connection goes
+  // to a drain (client/command/drain.h).
+  void end_attempt_draining();
+  // A stale read completed: if it belongs to the attempt handed to a drain, start it.
+  void hand_to_drain(std::uint64_t attempt, std::error_code ec, std::size_t n);
   Status timeout_status(bool total_expired) const;
   std::string where() const;  // "node BB9... at 127.0.0.1:3000" for messages
   void retry_or_fail(Status status);
@@ -156,6 +166,13 @@ class Command : public PoolWaiter {
   std::size_t filled_ = 0;
   io::TimePoint io_deadline_{};  // what the timer is armed for
   io::Timer timer_;
+  // The attempt whose connection waits for its cancelled read before draining (node set).
+  struct DrainHandoff {
+    std::shared_ptr<cluster::Node> node;
+    io::SocketId socket;
+    std::uint64_t attempt = 0;
+    std::size_t have = 0;  // bytes of the answer in rbuf_ before the cancelled read's
+  } drain_;
 
   friend class LoopContext;
   // Delay queue links (LoopContext).

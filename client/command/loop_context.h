@@ -57,6 +57,13 @@ class LoopContext {
   // Counters for tests and metrics (loop thread writes; relaxed reads from anywhere).
   std::uint64_t commands_started() const { return started_.load(std::memory_order_relaxed); }
   int in_process() const { return in_process_; }
+  // Connections of timed-out commands drained (Policy::timeout_delay): started, put back in
+  // the pool, closed (not complete by the deadline, or broken).
+  std::uint64_t drains_started() const { return drains_started_.load(std::memory_order_relaxed); }
+  std::uint64_t drains_recovered() const { return drains_recovered_.load(std::memory_order_relaxed); }
+  std::uint64_t drains_closed() const { return drains_closed_.load(std::memory_order_relaxed); }
+  void note_drain_started() { bump(drains_started_); }
+  void note_drain_finished(bool recovered) { bump(recovered ? drains_recovered_ : drains_closed_); }
   int queued() const { return queued_count_; }
 
  private:
@@ -75,6 +82,14 @@ class LoopContext {
   Command* queue_head_ = nullptr;
   Command* queue_tail_ = nullptr;
   std::atomic<std::uint64_t> started_{0};
+  std::atomic<std::uint64_t> drains_started_{0};
+  std::atomic<std::uint64_t> drains_recovered_{0};
+  std::atomic<std::uint64_t> drains_closed_{0};
+
+  // Written by the loop thread only: a relaxed load and store, no locked instruction.
+  static void bump(std::atomic<std::uint64_t>& c) {
+    c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
 };
 
 }  // namespace aero::command

@@ -68,6 +68,7 @@ class SingleCommand final : public Command {
 
   std::span<const std::uint8_t> request() override { return request_.span(); }
   std::string_view target_namespace() const override { return ns_; }
+  bool answer_is_one_frame() const override { return true; }
 
   Result<bool> on_frame(std::span<const std::uint8_t> body) override {
     auto msg = wire::parse_single_message(body);
