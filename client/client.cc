@@ -110,6 +110,10 @@ Result<std::unique_ptr<Client>> Client::connect(ClientConfig config) {
   if (fc.max_commands_in_process < 0 || fc.max_commands_in_queue < 0) {
     return Status(ClientCode::invalid_argument, "FlowControl limits must be >= 0 (0 = unlimited)");
   }
+  if (config.max_error_rate < 0 || config.error_rate_window < 1) {
+    return Status(ClientCode::invalid_argument,
+                  "ClientConfig::max_error_rate must be >= 0 (0 = no limit) and error_rate_window >= 1");
+  }
   std::unique_ptr<Client> c(new Client(std::move(config)));
   Status st = c->start();
   if (!st.ok()) {
@@ -170,6 +174,10 @@ ClientStats Client::stats() const {
   if (cluster_) {
     auto snap = cluster_->snapshot();
     s.nodes = snap->nodes.size();
+    for (const auto& n : snap->nodes) {
+      s.node_errors += n->errors_total();
+      s.error_rate_rejections += n->rejections_total();
+    }
   }
   if (tender_) s.tends = tender_->tend_count();
   for (const auto& pl : per_loop_) {

@@ -77,6 +77,10 @@ struct ClientStats {
   std::uint64_t sockets_closed = 0;
   // Connections of timed-out commands drained (Policy::timeout_delay): put back in the
   // pool, or closed because the answer did not complete in time.
+  // Circuit breaker (ClientConfig::max_error_rate), over the nodes in the cluster now:
+  // errors counted, and commands refused because their node was over the rate.
+  std::uint64_t node_errors = 0;
+  std::uint64_t error_rate_rejections = 0;
   std::uint64_t drains_started = 0;
   std::uint64_t drains_recovered = 0;
   std::uint64_t drains_closed = 0;

@@ -67,6 +67,13 @@ struct Policy {
   // Attempts after the first one (on connection errors and client timeouts).
   int max_retries = 2;
   Millis sleep_between_retries{0};
+  // Backoff: the sleep before retry k (k = 1, 2, ...) is sleep_between_retries *
+  // sleep_multiplier^(k-1), capped at max_sleep_between_retries (0: no cap); with
+  // retry_jitter, a uniformly random duration between half of it and all of it. A retry
+  // whose sleep would reach the total deadline is not made.
+  double sleep_multiplier = 1.0;
+  Millis max_sleep_between_retries{0};
+  bool retry_jitter = false;
   // After a socket or total timeout while the answer is on its way, keep reading the
   // connection in the background for up to this long: a late answer is read and thrown
   // away and the connection goes back to the pool, instead of being closed (C:
@@ -153,6 +160,14 @@ struct ClientConfig {
   Millis conn_timeout{1000};
   // A node failing this many tends in a row while no other node answers is removed.
   int max_tend_failures = 5;
+  // Circuit breaker per node: once a node has had more than `max_error_rate` errors in the
+  // current window of `error_rate_window` tends, commands routed to it fail at once with
+  // ClientCode::max_error_rate, naming the node and the count, until the window ends (a
+  // command with retries left tries the next replica instead). Counted: errors that close a
+  // connection (socket errors, client timeouts), server timeouts and device overload (18).
+  // 0: no limit. Defaults as the official clients.
+  int max_error_rate = 100;
+  int error_rate_window = 1;
   // Fail Client::connect when no seed answers (otherwise keep tending in the background).
   bool fail_if_not_connected = true;
   // Rack of this client, for Replica::prefer_rack (-1: none; then `rack-ids` is not fetched

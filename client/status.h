@@ -27,6 +27,7 @@ enum class ClientCode : int {
   no_more_connections = -7,  // per-node connection limit reached and retries exhausted
   invalid_node = -8,         // no node serves the key's partition (cluster empty or partial)
   queue_full = -11,          // the loop's delay queue is full (flow control)
+  max_error_rate = -14,      // the node is over ClientConfig::max_error_rate (circuit breaker)
   batch_failed = -16,        // one or more batch rows failed (see the rows)
   bad_response = -21,        // the server's answer was malformed (connection discarded)
   client_closed = -22,       // the client was closed before the command could complete
@@ -43,6 +44,7 @@ inline constexpr int record_exists = 5;
 inline constexpr int timeout = 9;  // server timeout; client timeouts use it too, as in the C client
 inline constexpr int partition_unavailable = 11;
 inline constexpr int bin_type_error = 12;
+inline constexpr int device_overload = 18;
 inline constexpr int key_mismatch = 19;
 inline constexpr int filtered_out = 27;
 inline constexpr int udf_error = 100;  // a UDF raised an error (the message carries its text)

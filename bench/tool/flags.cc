@@ -182,6 +182,10 @@ ParseOutcome parse_flags(int argc, const char* const* argv) {
       if (!boolean(&o.random_values)) return fail("--random takes no value");
       continue;
     }
+    if (is({"--jitter"})) {
+      if (!boolean(&o.retry_jitter)) return fail("--jitter takes no value");
+      continue;
+    }
     if (is({"--quiet", "-q"})) {
       if (!boolean(&o.quiet)) return fail("--quiet takes no value");
       continue;
@@ -192,7 +196,9 @@ ParseOutcome parse_flags(int argc, const char* const* argv) {
             "-w", "--batch-size", "--prefill", "--duration", "-t", "--ops", "--loops",
             "--event-loops", "--in-flight", "--async-max-commands", "--rate", "--throughput", "-g",
             "--executor", "--tbb-threads", "--timeout", "--max-conns", "--json", "--hgrm",
-            "--plot", "--seed"});
+            "--plot", "--seed", "--socket-timeout", "--retries", "--sleep-between-retries",
+            "--backoff", "--max-sleep", "--timeout-delay", "--max-error-rate",
+            "--error-rate-window"});
     if (!known) {
       return fail("unknown flag '" + std::string(argv[i]) + "' (see --help)");
     }
@@ -253,6 +259,22 @@ ParseOutcome parse_flags(int argc, const char* const* argv) {
       if (!parse_int(value, 0, 1024, &o.tbb_threads)) return bad("use 0 (one per core) .. 1024");
     } else if (is({"--timeout"})) {
       if (!parse_int(value, 0, 3'600'000, &o.timeout_ms)) return bad("use milliseconds, 0 = none");
+    } else if (is({"--socket-timeout"})) {
+      if (!parse_int(value, 0, 3'600'000, &o.socket_timeout_ms)) return bad("use milliseconds, 0 = none");
+    } else if (is({"--retries"})) {
+      if (!parse_int(value, 0, 1000, &o.max_retries)) return bad("use 0..1000");
+    } else if (is({"--sleep-between-retries"})) {
+      if (!parse_int(value, 0, 3'600'000, &o.sleep_between_retries_ms)) return bad("use milliseconds");
+    } else if (is({"--backoff"})) {
+      if (!parse_double(value, 1, 100, &o.sleep_multiplier)) return bad("use a multiplier 1..100");
+    } else if (is({"--max-sleep"})) {
+      if (!parse_int(value, 0, 3'600'000, &o.max_sleep_ms)) return bad("use milliseconds, 0 = no cap");
+    } else if (is({"--timeout-delay"})) {
+      if (!parse_int(value, 0, 3'600'000, &o.timeout_delay_ms)) return bad("use milliseconds, 0 = close at once");
+    } else if (is({"--max-error-rate"})) {
+      if (!parse_int(value, 0, 1'000'000'000, &o.max_error_rate)) return bad("use 0 (no limit) or more");
+    } else if (is({"--error-rate-window"})) {
+      if (!parse_int(value, 1, 1'000'000, &o.error_rate_window)) return bad("use tends, 1 or more");
     } else if (is({"--max-conns"})) {
       if (!parse_int(value, 1, 100'000, &o.max_conns_per_node)) return bad("use 1..100000");
     } else if (is({"--json"})) {
@@ -361,6 +383,19 @@ Duration and load
   --tbb-threads N           threads of the TBB pool (default: one per core)
   --timeout MS              total timeout per command, ms (default 1000; 0 = none)
   --max-conns N             connections per node (default: the larger of 100 and --in-flight)
+
+Resilience (client/policy.h; defaults are the client's)
+  --socket-timeout MS       idle timeout per attempt (0 = only the total timeout)
+  --retries N               retries per command (reads and writes)
+  --sleep-between-retries MS  first sleep before a retry
+  --backoff X               multiply the sleep by X at each further retry (default 1)
+  --max-sleep MS            cap on the sleep between retries (0 = none)
+  --jitter                  random sleep between half and all of it
+  --timeout-delay MS        drain a timed-out answer for up to MS and reuse the connection
+                            (default 0: close it)
+  --max-error-rate N        circuit breaker: errors per node per window before its commands
+                            fail at once (0 = no limit; client default 100)
+  --error-rate-window T     the breaker's window, in tends (client default 1)
   asbench spellings accepted: --object-spec, --async-max-commands, --event-loops,
   --throughput
 

@@ -46,6 +46,17 @@ struct Options {
   int timeout_ms = 1000;
   int max_conns_per_node = 0;  // 0 = max(100, in_flight)
 
+  // Resilience knobs (client/policy.h); -1 = the client's default.
+  int socket_timeout_ms = -1;
+  int max_retries = -1;
+  int sleep_between_retries_ms = -1;
+  double sleep_multiplier = 1.0;
+  int max_sleep_ms = 0;
+  bool retry_jitter = false;
+  int timeout_delay_ms = 0;
+  int max_error_rate = -1;
+  int error_rate_window = -1;
+
   // Output.
   std::string json_path;
   std::string hgrm_prefix;

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <initializer_list>
 #include <optional>
 #include <string>
 
@@ -85,6 +86,22 @@ bool workload_reads(const Workload& w) {
          (w.kind == Workload::Kind::read_update && w.read_percent > 0);
 }
 
+// The resilience flags onto every policy the run uses.
+void apply_resilience_flags(const Options& o, ClientConfig& config) {
+  for (Policy* p : std::initializer_list<Policy*>{&config.read, &config.write, &config.batch,
+                                                  &config.batch_write}) {
+    if (o.socket_timeout_ms >= 0) p->socket_timeout = Millis(o.socket_timeout_ms);
+    if (o.max_retries >= 0) p->max_retries = o.max_retries;
+    if (o.sleep_between_retries_ms >= 0) p->sleep_between_retries = Millis(o.sleep_between_retries_ms);
+    p->sleep_multiplier = o.sleep_multiplier;
+    p->max_sleep_between_retries = Millis(o.max_sleep_ms);
+    p->retry_jitter = o.retry_jitter;
+    p->timeout_delay = Millis(o.timeout_delay_ms);
+  }
+  if (o.max_error_rate >= 0) config.max_error_rate = o.max_error_rate;
+  if (o.error_rate_window >= 1) config.error_rate_window = o.error_rate_window;
+}
+
 int run(const Options& o) {
   // ---- Outputs first: a bad path is an error before anything starts. ----
   OutputFile json, plot;
@@ -132,6 +149,7 @@ int run(const Options& o) {
   if (o.executor == ExecutorKind::tbb) {
     config.completion_executor = o.tbb_threads > 0 ? &pool.emplace(o.tbb_threads) : &pool.emplace();
   }
+  apply_resilience_flags(o, config);
   config.loops = o.loops;
   config.async_max_conns_per_node = o.max_conns_per_node > 0 ? o.max_conns_per_node
                                                              : std::max(100, o.in_flight);

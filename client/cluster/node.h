@@ -33,6 +33,21 @@ class Node : public std::enable_shared_from_this<Node> {
   void deactivate() { active_.store(false, std::memory_order_release); }
 
   command::ConnectionPool& pool(std::size_t loop_index) { return *pools_[loop_index]; }
+
+  // ---- circuit breaker (ClientConfig::max_error_rate), any thread ----
+  // An error that closed a connection (socket error, client timeout) or a server timeout or
+  // device overload, counted in the current window.
+  void add_error() {
+    window_errors_.fetch_add(1, std::memory_order_relaxed);
+    errors_total_.fetch_add(1, std::memory_order_relaxed);
+  }
+  int window_errors() const { return window_errors_.load(std::memory_order_relaxed); }
+  // A command refused because the node was over the rate.
+  void add_rejection() { rejections_total_.fetch_add(1, std::memory_order_relaxed); }
+  // The tender, at the end of each window.
+  void reset_error_window() { window_errors_.store(0, std::memory_order_relaxed); }
+  std::uint64_t errors_total() const { return errors_total_.load(std::memory_order_relaxed); }
+  std::uint64_t rejections_total() const { return rejections_total_.load(std::memory_order_relaxed); }
   std::size_t pool_count() const { return pools_.size(); }
 
   // ---- tender thread only ----
@@ -49,6 +64,9 @@ class Node : public std::enable_shared_from_this<Node> {
   std::string name_;
   io::Endpoint address_;
   std::atomic<bool> active_{true};
+  std::atomic<int> window_errors_{0};
+  std::atomic<std::uint64_t> errors_total_{0};
+  std::atomic<std::uint64_t> rejections_total_{0};
   std::vector<std::unique_ptr<command::ConnectionPool>> pools_;
 };
 

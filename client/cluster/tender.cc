@@ -185,6 +185,13 @@ void Tender::tend_once() {
   bool maps_changed = refresh_partitions();
   if (nodes_changed_ || removed || maps_changed) publish();
   balance_pools();
+  end_error_window();
+}
+
+void Tender::end_error_window() {
+  if (++tends_in_error_window_ < config_.error_rate_window) return;
+  tends_in_error_window_ = 0;
+  for (auto& n : nodes_) n->node->reset_error_window();
 }
 
 void Tender::refresh_nodes() {

@@ -83,6 +83,9 @@ class Tender {
   // Per loop: closes idle connections past max_socket_idle and opens connections up to
   // async_min_conns_per_node.
   void balance_pools();
+  // Circuit breaker: every ClientConfig::error_rate_window tends, the nodes' error counts
+  // start again from zero.
+  void end_error_window();
   std::vector<io::Endpoint> resolve_seeds(std::string& errors);
 
   ClientConfig config_;
@@ -93,6 +96,7 @@ class Tender {
   InfoClient info_;
   std::vector<std::unique_ptr<NodeInfo>> nodes_;
   bool nodes_changed_ = false;
+  int tends_in_error_window_ = 0;
   std::uint64_t ownership_fetches_ = 0;
 
   std::thread thread_;

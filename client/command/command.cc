@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <random>
 
 #include "client/command/drain.h"
 #include "client/command/loop_context.h"
@@ -28,6 +29,9 @@ Timing Timing::from(const Policy& p, bool is_write, io::TimePoint now) {
   t.max_retries = std::max(0, p.max_retries);
   t.sleep_between_retries = p.sleep_between_retries;
   t.timeout_delay = p.timeout_delay;
+  t.sleep_multiplier = p.sleep_multiplier;
+  t.max_sleep_between_retries = p.max_sleep_between_retries;
+  t.retry_jitter = p.retry_jitter;
   t.replica = p.replica;
   t.is_write = is_write;
   return t;
@@ -139,6 +143,10 @@ void Command::begin_attempt() {
                              std::to_string(ctx_->snapshot().nodes.size()) + " nodes)"));
     return;
   }
+  if (Status st = check_error_rate(*n); !st.ok()) {
+    retry_or_fail(std::move(st));
+    return;
+  }
   node_ = n->shared_from_this();
   pool_ = &node_->pool(ctx_->index());
   arm_timer();
@@ -193,6 +201,7 @@ void Command::on_connected(std::uint64_t, std::error_code ec, io::SocketId socke
   --pending_io_;
   if (ec) {
     pool_->discard(ctx_->loop(), {});
+    note_node_error();
     std::string msg = "connect to " + where() + " failed: " + ec.message();
     ++attempt_;
     pool_ = nullptr;
@@ -223,6 +232,7 @@ void Command::on_written(std::uint64_t a, std::error_code ec) {
   }
   if (ec) {
     std::string msg = "write to " + where() + " failed: " + ec.message();
+    note_node_error();
     end_attempt(false);
     retry_or_fail(Status(ClientCode::connection_failed, std::move(msg), timing_.is_write && sent_));
     return;
@@ -254,6 +264,7 @@ void Command::on_read(std::uint64_t a, std::error_code ec, std::size_t n) {
     std::string msg = ec == io::make_error_code(io::Errc::eof)
                           ? where() + " closed the connection before the answer was complete"
                           : "read from " + where() + " failed: " + ec.message();
+    note_node_error();
     end_attempt(false);
     retry_or_fail(Status(ClientCode::connection_failed, std::move(msg), timing_.is_write));
     return;
@@ -318,6 +329,7 @@ bool Command::process_frames() {
       }
       // A server result code: say which node answered it.
       Status st(r.code(), r.status().message() + " (" + where() + ")", r.status().in_doubt());
+      if (st.code() == result::timeout || st.code() == result::device_overload) note_node_error();
       end_attempt(true);
       if (retryable_server_code(st.code())) {
         retry_or_fail(std::move(st));
@@ -375,6 +387,7 @@ void Command::on_timer() {
   bool total_expired =
       timing_.deadline != io::TimePoint{} && ctx_->loop().now() >= timing_.deadline;
   Status st = timeout_status(total_expired);
+  if (state_ != State::waiting_connection) note_node_error();  // a wait for the pool is not the node's fault
   if (state_ == State::reading && timing_.timeout_delay.count() > 0 && answer_is_one_frame()) {
     end_attempt_draining();
   } else {
@@ -472,12 +485,12 @@ void Command::retry_or_fail(Status status) {
     return;
   }
   io::TimePoint now = loop.now();
-  if (timing_.deadline != io::TimePoint{} &&
-      now + timing_.sleep_between_retries >= timing_.deadline) {
+  ++iteration_;
+  const std::chrono::milliseconds sleep = retry_sleep();
+  if (timing_.deadline != io::TimePoint{} && now + sleep >= timing_.deadline) {
     finish(std::move(status));
     return;
   }
-  ++iteration_;
   // Reads move to the next replica on any error; writes stay on the master after a
   // timeout (not a sign of migration), as the official clients do.
   bool timeout_like = status.is_timeout() || status.is(ClientCode::no_more_connections);
@@ -486,8 +499,8 @@ void Command::retry_or_fail(Status status) {
   pool_ = nullptr;
   prepare_retry();
   state_ = State::sleeping;
-  if (timing_.sleep_between_retries.count() > 0) {
-    loop.start_timer(timer_, now + timing_.sleep_between_retries);
+  if (sleep.count() > 0) {
+    loop.start_timer(timer_, now + sleep);
     return;
   }
   if (timer_.armed()) loop.cancel_timer(timer_);
@@ -505,6 +518,48 @@ void Command::retry_or_fail(Status status) {
     --pending_io_;
     finish(Status(ClientCode::client_closed, "the client closed before the retry could run"));
   }
+}
+
+void Command::note_node_error() {
+  if (node_ && ctx_->config().max_error_rate > 0) node_->add_error();
+}
+
+Status Command::check_error_rate(cluster::Node& node) const {
+  const int limit = ctx_->config().max_error_rate;
+  if (limit <= 0) return Status();
+  const int errors = node.window_errors();
+  if (errors <= limit) return Status();
+  node.add_rejection();
+  const int window = ctx_->config().error_rate_window;
+  return Status(ClientCode::max_error_rate,
+                "node " + node.name() + " at " + node.address().to_string() + " had " +
+                    std::to_string(errors) + " errors in the current window of " +
+                    std::to_string(window) + (window == 1 ? " tend" : " tends") +
+                    " (ClientConfig::max_error_rate " + std::to_string(limit) +
+                    "): commands to it fail until the window ends");
+}
+
+std::chrono::milliseconds backoff_sleep(const Timing& t, int retry, double unit_random) {
+  double ms = static_cast<double>(t.sleep_between_retries.count());
+  if (ms <= 0) return std::chrono::milliseconds(0);
+  const double cap = static_cast<double>(t.max_sleep_between_retries.count());
+  for (int k = 1; k < retry && t.sleep_multiplier > 1.0 && (cap <= 0 || ms < cap); ++k) {
+    ms *= t.sleep_multiplier;
+  }
+  if (cap > 0) ms = std::min(ms, cap);
+  // Equal jitter: half fixed, half random, so the retries of commands that failed together
+  // spread out.
+  if (t.retry_jitter) ms = ms / 2 + unit_random * (ms / 2);
+  return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
+}
+
+std::chrono::milliseconds Command::retry_sleep() const {
+  double unit_random = 0;
+  if (timing_.retry_jitter) {
+    thread_local std::minstd_rand rng{std::random_device{}()};  // the loop thread's own
+    unit_random = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+  }
+  return backoff_sleep(timing_, iteration_, unit_random);  // iteration_: the retry about to run
 }
 
 void Command::finish(Status status) {

@@ -41,11 +41,19 @@ struct Timing {
   int max_retries = 0;
   std::chrono::milliseconds sleep_between_retries{0};
   std::chrono::milliseconds timeout_delay{0};
+  double sleep_multiplier = 1.0;
+  std::chrono::milliseconds max_sleep_between_retries{0};
+  bool retry_jitter = false;
   Replica replica = Replica::sequence;
   bool is_write = false;
 
   static Timing from(const Policy& p, bool is_write, io::TimePoint now);
 };
+
+// The sleep before retry `retry` (1 for the first): Policy's backoff (sleep_between_retries
+// times sleep_multiplier^(retry-1), capped), with equal jitter drawn from `unit_random` in
+// [0, 1) when retry_jitter is set.
+std::chrono::milliseconds backoff_sleep(const Timing& t, int retry, double unit_random);
 
 class Command : public PoolWaiter {
  public:
@@ -143,6 +151,12 @@ class Command : public PoolWaiter {
   Status timeout_status(bool total_expired) const;
   std::string where() const;  // "node BB9... at 127.0.0.1:3000" for messages
   void retry_or_fail(Status status);
+  // The circuit breaker: counts an error against the attempt's node; refuses a node over
+  // the rate (then the status to fail or retry with; ok when the node may be used).
+  void note_node_error();
+  Status check_error_rate(cluster::Node& node) const;
+  // The sleep before the next retry (backoff and jitter applied).
+  std::chrono::milliseconds retry_sleep() const;
   void finish(Status status);
   void maybe_loop_done();
 

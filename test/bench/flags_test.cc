@@ -219,6 +219,29 @@ TEST(Flags, ClearErrors) {
   EXPECT_NE(error_of({"-w", "QUERY", "-o", "S10"}).find("must start with I"), std::string::npos);
 }
 
+TEST(Flags, ResilienceKnobs) {
+  ParseOutcome r = parse({"--socket-timeout", "50", "--retries", "3", "--sleep-between-retries", "5",
+                          "--backoff", "2", "--max-sleep", "40", "--jitter", "--timeout-delay", "500",
+                          "--max-error-rate", "20", "--error-rate-window", "3"});
+  ASSERT_EQ(r.what, ParseOutcome::What::run) << r.error;
+  const Options& o = r.options;
+  EXPECT_EQ(o.socket_timeout_ms, 50);
+  EXPECT_EQ(o.max_retries, 3);
+  EXPECT_EQ(o.sleep_between_retries_ms, 5);
+  EXPECT_EQ(o.sleep_multiplier, 2.0);
+  EXPECT_EQ(o.max_sleep_ms, 40);
+  EXPECT_TRUE(o.retry_jitter);
+  EXPECT_EQ(o.timeout_delay_ms, 500);
+  EXPECT_EQ(o.max_error_rate, 20);
+  EXPECT_EQ(o.error_rate_window, 3);
+  const Options d = parse({}).options;
+  EXPECT_EQ(d.max_retries, -1);  // the client's default
+  EXPECT_EQ(d.timeout_delay_ms, 0);
+  EXPECT_NE(error_of({"--backoff", "0.5"}).find("--backoff"), std::string::npos);
+  EXPECT_NE(error_of({"--error-rate-window", "0"}).find("--error-rate-window"), std::string::npos);
+  EXPECT_NE(help_text().find("--timeout-delay"), std::string::npos);
+}
+
 TEST(Flags, HelpNamesBothLoadModels) {
   EXPECT_EQ(parse({"--help"}).what, ParseOutcome::What::help);
   const std::string h = help_text();
