@@ -30,9 +30,8 @@ test_server_build() {
   bazel ${BAZEL_STARTUP_OPTS:-} build --config=werror //test/server:aerospike_test_server >&2 \
     || { test_server_log "cannot build //test/server:aerospike_test_server"; return 1; }
   # shellcheck disable=SC2086
-  out="$(bazel ${BAZEL_STARTUP_OPTS:-} cquery --config=werror --output=files \
-           //test/server:aerospike_test_server 2>/dev/null)" \
-    || { test_server_log "cannot locate the built binary"; return 1; }
+  out="$(bazel ${BAZEL_STARTUP_OPTS:-} info --config=werror bazel-bin 2>/dev/null)/test/server/aerospike_test_server"
+  [ -x "$out" ] || { test_server_log "cannot find the built binary at $out"; return 1; }
   local dir
   dir="$(mktemp -d "${TMPDIR:-/tmp}/aerospike-test-server-bin.XXXXXX")" || return 1
   cp "$out" "$dir/aerospike_test_server" || return 1
