@@ -21,8 +21,8 @@ fail() { echo "test_external: $*" >&2; exit 1; }
 
 # Test targets with at least one test that runs on an external cluster. (bad_response_test,
 # hang_test, ledger_test, migration_test, policy_test, queue_full_test, scan_cluster_test and
-# timeout_delay_test are
-# embedded-only throughout: faults, stopped nodes, migrations, the server's counters.)
+# timeout_delay_test are embedded-only throughout: faults, stopped nodes, migrations, the
+# server's counters.)
 default_targets=(
   //test/client:allocation_test
   //test/client:cluster_test
