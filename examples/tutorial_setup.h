@@ -1,5 +1,6 @@
 // What the tutorial programs share: their flags, and the cluster they talk to (an embedded
-// three-node test cluster by default, or a real one named with --hosts).
+// three-node test cluster by default, or a real one named with --hosts or, when --hosts is not
+// given, in the environment variable AEROSPIKE_TEST_HOSTS, as the client's tests do).
 //
 // Threads: main thread only.
 #pragma once
@@ -11,6 +12,7 @@
 #include <string_view>
 
 #include "client/aerospike.h"
+#include "test/client/test_hosts.h"
 #include "test/server/cluster.h"
 
 namespace tutorial {
@@ -25,7 +27,8 @@ struct Options {
 inline void usage(const char* program) {
   std::fprintf(stderr,
                "usage: %s [--hosts HOST:PORT[,HOST:PORT...]] [--records N] [--in-flight N] [--tbb]\n"
-               "  Without --hosts, runs against an embedded 3-node test cluster.\n",
+               "  Without --hosts, runs against AEROSPIKE_TEST_HOSTS if set, else an embedded\n"
+               "  3-node test cluster.\n",
                program);
 }
 
@@ -61,7 +64,8 @@ inline Options parse(int argc, char** argv) {
   return o;
 }
 
-// The cluster to use: starts the embedded one unless --hosts was given, and fills `seeds`.
+// The cluster to use: --hosts, else AEROSPIKE_TEST_HOSTS, else an embedded one it starts; fills
+// `seeds` and prints "Cluster: <hosts> (<where they came from>)". Exits on a malformed list.
 struct Target {
   std::unique_ptr<aero::testserver::Cluster> embedded;
   std::vector<aero::Host> seeds;
@@ -69,6 +73,12 @@ struct Target {
 
 inline Target target(const Options& o) {
   Target t;
+  if (o.hosts.empty() && aero::testing::external_cluster()) {
+    t.seeds = aero::testing::external_hosts();
+    std::printf("Cluster: %s (%s)\n", aero::testing::to_string(t.seeds).c_str(),
+                aero::testing::kTestHostsVariable);
+    return t;
+  }
   if (o.hosts.empty()) {
     t.embedded = std::make_unique<aero::testserver::Cluster>(
         aero::testserver::ClusterOptions{.nodes = 3, .replication_factor = 2});
@@ -80,15 +90,13 @@ inline Target target(const Options& o) {
     t.seeds.push_back({"127.0.0.1", t.embedded->seed_port()});
     return t;
   }
-  std::string_view rest = o.hosts;
-  while (!rest.empty()) {
-    std::string_view h = rest.substr(0, rest.find(','));
-    rest = h.size() < rest.size() ? rest.substr(h.size() + 1) : std::string_view();
-    std::size_t colon = h.rfind(':');
-    aero::Host host{std::string(h.substr(0, colon)), 3000};
-    if (colon != std::string_view::npos) host.port = static_cast<std::uint16_t>(std::atoi(std::string(h.substr(colon + 1)).c_str()));
-    t.seeds.push_back(host);
+  std::string error;
+  if (!aero::testing::parse_hosts(o.hosts, &t.seeds, &error, 3000)) {
+    std::fprintf(stderr, "--hosts '%s': %s (expected host:port[,host:port...])\n", o.hosts.c_str(),
+                 error.c_str());
+    std::exit(2);
   }
+  std::printf("Cluster: %s (--hosts)\n", aero::testing::to_string(t.seeds).c_str());
   return t;
 }
 

@@ -1,5 +1,6 @@
 // End-to-end fixture for the collection, bit and HLL operations: one embedded test-server
-// node and a client over real loopback sockets (test/client/fixture.h).
+// node (or the cluster named in AEROSPIKE_TEST_HOSTS) and a client over real sockets
+// (test/client/fixture.h).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -43,7 +44,8 @@ class E2eTest : public ::testing::Test {
   aero::testing::ClusterClient cc_;
 };
 
-inline Key key(int64_t k) { return Key("test", "cdt", k); }
+// The test's own set on an external cluster (test/client/test_cluster.h).
+inline Key key(int64_t k) { return Key("test", aero::testing::test_set("cdt"), k); }
 inline Value L(std::vector<Value> items) { return Value(List{std::move(items)}); }
 
 }  // namespace aero::cdt::testing

@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <future>
 #include <new>
+#include <string>
 
 #include "test/client/fixture.h"
 #include "test/client/ledger.h"
@@ -85,7 +86,7 @@ constexpr int kKeys = 1000;
 // Issues kTotal commands, keeping kInFlight in flight: each completion issues the next.
 class ClosedLoop {
  public:
-  ClosedLoop(Client& client, bool puts) : client_(client), puts_(puts) {
+  ClosedLoop(Client& client, bool puts) : client_(client), puts_(puts), set_(testing::test_set("demo")) {
     write_.total_timeout = 10000ms;
     read_.total_timeout = 10000ms;
   }
@@ -102,7 +103,7 @@ class ClosedLoop {
   void issue() {
     const std::uint64_t n = issued_.fetch_add(1, std::memory_order_relaxed);
     if (n >= kTotal) return;
-    const Key k("test", "demo", static_cast<std::int64_t>(n % kKeys));
+    const Key k("test", set_, static_cast<std::int64_t>(n % kKeys));
     if (puts_) {
       client_.put(k, {{"v", static_cast<std::int64_t>(n % kKeys)}}, write_,
                   [this](Result<void> r) { on_done(r.ok()); });
@@ -134,6 +135,7 @@ class ClosedLoop {
 
   Client& client_;
   const bool puts_;
+  const std::string set_;  // the test's set (test/client/test_cluster.h)
   WritePolicy write_;
   ReadPolicy read_;
   std::atomic<std::uint64_t> issued_{0};

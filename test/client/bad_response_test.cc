@@ -34,6 +34,7 @@ struct BadAnswer {
 class BadResponseFixture : public ::testing::Test {
  protected:
   void SetUp() override {
+    AERO_EMBEDDED_ONLY("injects malformed answers into the server (faults) and counts its connections");
     cc_ = ClusterClient::start({.nodes = 1}, testing::patient({}));
     ASSERT_NE(cc_.client, nullptr);
     ASSERT_TRUE(client().put(key(1), {{"v", 1}}).get().ok());

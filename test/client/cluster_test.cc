@@ -2,6 +2,7 @@
 // batches split per node and come back in key order.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <set>
 
 #include "test/client/fixture.h"
@@ -15,16 +16,23 @@ using testing::key;
 TEST(ClusterTest, TendingFindsEveryNodeAndRoutesToTheMaster) {
   auto cc = ClusterClient::start({.nodes = 3, .replication_factor = 2});
   ASSERT_NE(cc.client, nullptr);
-  EXPECT_EQ(cc.client->stats().nodes, 3u);
+  if (cc.cluster) {
+    EXPECT_EQ(cc.client->stats().nodes, 3u);
+  }
+  EXPECT_GE(cc.client->stats().nodes, 1u);
   for (int i = 0; i < 300; ++i) {
     ASSERT_TRUE(cc.client->put(key(i), {{"v", i}}).get().ok()) << i;
   }
-  // Each node served the writes of the partitions it masters.
-  int nodes_with_writes = 0;
-  for (size_t n = 0; n < cc.cluster->size(); ++n) {
-    if (cc.cluster->node(n).stats().record_requests > 0) ++nodes_with_writes;
+  // Each node served the writes of the partitions it masters (the embedded nodes' counters).
+  if (cc.cluster) {
+    int nodes_with_writes = 0;
+    for (size_t n = 0; n < cc.cluster->size(); ++n) {
+      if (cc.cluster->node(n).stats().record_requests > 0) ++nodes_with_writes;
+    }
+    EXPECT_EQ(nodes_with_writes, 3);
+  } else {
+    std::printf("external cluster: the per-node request counts are not checked\n");
   }
-  EXPECT_EQ(nodes_with_writes, 3);
   for (int i = 0; i < 300; ++i) {
     Result<Record> r = cc.client->get(key(i)).get();
     ASSERT_TRUE(r.ok()) << i << " " << r.status().to_string();
@@ -77,7 +85,9 @@ TEST(ClusterTest, BatchOperateWritesEveryKey) {
     ASSERT_EQ(row.code, 0) << row.message;
     EXPECT_EQ(*row.record.find("n")->as_int(), 1);
   }
-  EXPECT_EQ(cc.cluster->record_count("test"), 100u);
+  if (cc.cluster) {
+    EXPECT_EQ(cc.cluster->record_count("test"), 100u);
+  }
 }
 
 TEST(ClusterTest, NoSeedAnsweringIsAClearError) {
@@ -91,20 +101,19 @@ TEST(ClusterTest, NoSeedAnsweringIsAClearError) {
 }
 
 TEST(ClusterTest, ASeedThatIsDownDoesNotStopStartUp) {
-  testserver::Cluster cluster({.nodes = 1});
-  ASSERT_TRUE(cluster.start());
+  auto cc = ClusterClient::start_cluster({.nodes = 1});
   ClientConfig config;
-  config.seeds = {{"127.0.0.1", 1}, {"127.0.0.1", cluster.seed_port()}};
+  config.seeds = {{"127.0.0.1", 1}};
+  config.seeds.insert(config.seeds.end(), cc.seeds.begin(), cc.seeds.end());
   auto c = Client::connect(config);
   ASSERT_TRUE(c.ok()) << c.status().to_string();
   EXPECT_TRUE((*c)->put(key(1), {{"a", 1}}).get().ok());
 }
 
 TEST(ClusterTest, ClusterNameMismatchIsRejected) {
-  testserver::Cluster cluster({.nodes = 1});
-  ASSERT_TRUE(cluster.start());
+  auto cc = ClusterClient::start_cluster({.nodes = 1});
   ClientConfig config;
-  config.seeds = {{"127.0.0.1", cluster.seed_port()}};
+  config.seeds = cc.seeds;
   config.cluster_name = "not-this-one";
   auto c = Client::connect(config);
   ASSERT_FALSE(c.ok());

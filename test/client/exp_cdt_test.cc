@@ -135,6 +135,7 @@ TEST_F(ExpCdtTest, ContextsAndNestedReads) {
 }
 
 TEST_F(ExpCdtTest, BatchRowsAndQueryRecordsAreFilteredByCollectionReads) {
+  AERO_EMBEDDED_ONLY("defines its secondary index directly in the server's store");
   BatchPolicy bp;
   bp.filter_exp = filter(gt(list::get_by_value<ReturnType::kCount>(str_val("x2"), list_bin("l")), 0));
   auto rows = client().batch_get({key(1), key(2), key(3)}, BatchRead::all(), bp).get();

@@ -248,7 +248,7 @@ TEST_F(ExpTest, Metadata) {
   EXPECT_TRUE(bool_of(key_exists()));
   EXPECT_FALSE(bool_of(key_exists(), key(2)));
   EXPECT_EQ(int_of(key_int()), 1);
-  EXPECT_EQ(*value_of(set_name()).as_string(), "demo");
+  EXPECT_EQ(*value_of(set_name()).as_string(), key(1).set());
   EXPECT_EQ(int_of(exp::ttl()), -1);        // never expires (namespace default 0)
   EXPECT_EQ(int_of(void_time()), -1);
   EXPECT_FALSE(bool_of(is_tombstone()));

@@ -1,34 +1,71 @@
-// Test fixture: an embedded test cluster (test/server) and a client connected to it.
+// Test fixture: a client connected to the test's cluster: the embedded test cluster
+// (test/server) it starts, or the external one named in AEROSPIKE_TEST_HOSTS (test_cluster.h).
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "client/aerospike.h"
+#include "test/client/test_cluster.h"
 #include "test/server/cluster.h"
 
 namespace aero::testing {
 
 struct ClusterClient {
+  // Null on an external cluster: a test that uses it begins with AERO_EMBEDDED_ONLY.
   std::unique_ptr<testserver::Cluster> cluster;
+  std::vector<Host> seeds;  // where a client connects
   std::unique_ptr<Client> client;
 
-  // Starts `options` and connects a client with `config` (seeds filled in here).
-  static ClusterClient start(testserver::ClusterOptions options, ClientConfig config = {}) {
+  // The cluster without a client: starts `options` embedded, or names AEROSPIKE_TEST_HOSTS.
+  static ClusterClient start_cluster(testserver::ClusterOptions options) {
     ClusterClient cc;
-    cc.cluster = std::make_unique<testserver::Cluster>(options);
-    std::string error;
-    EXPECT_TRUE(cc.cluster->start(&error)) << error;
-    config.seeds = {{"127.0.0.1", cc.cluster->seed_port()}};
-    auto c = Client::connect(config);
-    EXPECT_TRUE(c.ok()) << c.status().to_string();
-    if (c.ok()) cc.client = std::move(c).value();
+    if (external_cluster()) {
+      cc.seeds = external_hosts();
+    } else {
+      cc.cluster = std::make_unique<testserver::Cluster>(options);
+      std::string error;
+      EXPECT_TRUE(cc.cluster->start(&error)) << error;
+      cc.seeds = {{"127.0.0.1", cc.cluster->seed_port()}};
+    }
     return cc;
+  }
+
+  // Starts `options` and connects a client with `config` (seeds filled in here). On an
+  // external cluster `options` is not used: the client connects to AEROSPIKE_TEST_HOSTS and
+  // empties the test's own sets left by an earlier run (kTestSetBases).
+  static ClusterClient start(testserver::ClusterOptions options, ClientConfig config = {}) {
+    ClusterClient cc = start_cluster(options);
+    config.seeds = cc.seeds;
+    auto c = Client::connect(config);
+    EXPECT_TRUE(c.ok()) << c.status().to_string() << " (seeds " << to_string(config.seeds) << ")";
+    if (c.ok()) cc.client = std::move(c).value();
+    if (cc.client && !cc.cluster) cc.truncate_own_sets();
+    return cc;
+  }
+
+  // Truncates those of the test's sets (test_set(b) for b in kTestSetBases) that hold records.
+  // Only existing sets: a truncate would make a real server list a new, empty set.
+  void truncate_own_sets() {
+    auto sets = client->sets("test").get();
+    ASSERT_TRUE(sets.ok()) << "sets of namespace test: " << sets.status().to_string();
+    std::set<std::string> own;
+    for (const char* base : kTestSetBases) own.insert(test_set(base));
+    std::set<std::string> done;
+    for (const SetInfo& s : *sets) {
+      if (s.objects == 0 || !own.count(s.set) || !done.insert(s.set).second) continue;
+      auto r = client->truncate("test", s.set).get();
+      EXPECT_TRUE(r.ok()) << "truncate " << s.set << ": " << r.status().to_string();
+    }
   }
 };
 
-inline Key key(std::int64_t k, std::string set = "demo") { return Key("test", std::move(set), k); }
+inline Key key(std::int64_t k, std::string set = "demo") {
+  return Key("test", test_set(set), k);
+}
 
 }  // namespace aero::testing

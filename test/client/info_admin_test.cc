@@ -31,6 +31,7 @@ class InfoAdminTest : public ::testing::Test {
   }
   Client& client() { return *cc_.client; }
   static constexpr int kN = 300;
+  const std::string set_ = test_set("demo");  // key()'s set
   ClusterClient cc_;
 };
 
@@ -68,7 +69,7 @@ TEST_F(InfoAdminTest, SetsCountsRecords) {
   ASSERT_TRUE(sets.ok()) << sets.status().to_string();
   bool found = false;
   for (const SetInfo& s : *sets) {
-    if (s.set != "demo") continue;
+    if (s.set != set_) continue;
     found = true;
     EXPECT_GE(s.objects, static_cast<std::uint64_t>(kN));  // replicas are counted on each node
   }
@@ -76,14 +77,14 @@ TEST_F(InfoAdminTest, SetsCountsRecords) {
 }
 
 TEST_F(InfoAdminTest, CreateIndexThenQueryThenDrop) {
-  auto task = client().create_index("test", "demo", "idx_a", "a", IndexKind::numeric).get();
+  auto task = client().create_index("test", set_, "idx_a", "a", IndexKind::numeric).get();
   ASSERT_TRUE(task.ok()) << task.status().to_string();
   Result<void> waited = task->wait(Millis{5000}).get();
   // sindex-stat (load_pct) is how a real server reports the build; a test server without it
   // answers "unrecognized" (4).
   EXPECT_TRUE(waited.ok() || waited.code() == 4) << waited.status().to_string();
   std::set<std::int64_t> got;
-  auto s = client().query("test", "demo", Filter::equal("a", 3), QueryPolicy{}, PartitionFilter::all(), {},
+  auto s = client().query("test", set_, Filter::equal("a", 3), QueryPolicy{}, PartitionFilter::all(), {},
                           [&](ScanRecord& r) {
                             got.insert(*r.record.find("b")->as_int());
                             return true;
@@ -95,14 +96,14 @@ TEST_F(InfoAdminTest, CreateIndexThenQueryThenDrop) {
 
   auto drop = client().drop_index("test", "idx_a").get();
   ASSERT_TRUE(drop.ok()) << drop.status().to_string();
-  s = client().query("test", "demo", Filter::equal("a", 3), QueryPolicy{}, PartitionFilter::all(), {},
+  s = client().query("test", set_, Filter::equal("a", 3), QueryPolicy{}, PartitionFilter::all(), {},
                      nullptr).get();
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->status.code(), 201) << s->status.to_string();
 }
 
 TEST_F(InfoAdminTest, BackgroundWriteReachesEveryMatch) {
-  auto task = client().background("test", "demo", std::nullopt, {Operation::write("c", Value(7))}, WritePolicy{}).get();
+  auto task = client().background("test", set_, std::nullopt, {Operation::write("c", Value(7))}, WritePolicy{}).get();
   ASSERT_TRUE(task.ok()) << task.status().to_string();
   EXPECT_NE(task->task_id(), 0u);
   auto waited = task->wait(Millis{5000}).get();
@@ -123,7 +124,7 @@ TEST_F(InfoAdminTest, BackgroundWriteReachesEveryMatch) {
     }
   }
   EXPECT_EQ(with_c, kN);
-  auto none = client().background("test", "demo", std::nullopt, {}, WritePolicy{}).get();
+  auto none = client().background("test", set_, std::nullopt, {}, WritePolicy{}).get();
   EXPECT_TRUE(none.status().is(ClientCode::invalid_argument));
 }
 
@@ -131,10 +132,10 @@ TEST_F(InfoAdminTest, BackgroundWriteReachesEveryMatch) {
 // CI run on a loaded machine where the truncate's info connection never completed ("total
 // timeout expired connecting to node ... (attempt 1)"), a client connect flake tracked apart.
 TEST_F(InfoAdminTest, TruncateRemovesTheSet) {
-  auto r = client().truncate("test", "demo").get();
+  auto r = client().truncate("test", set_).get();
   ASSERT_TRUE(r.ok()) << r.status().to_string();
   SyncClient sync(client());
-  auto it = sync.scan("test", "demo");
+  auto it = sync.scan("test", set_);
   int n = 0;
   while (auto rec = it.next()) {
     ASSERT_TRUE(rec->ok()) << rec->status().to_string();
@@ -149,13 +150,14 @@ TEST_F(InfoAdminTest, TruncateRemovesTheSet) {
 // truncate(before): the records last updated before the time go, later ones stay. The test
 // server's clock moves 10 s ahead between the two writes, so the threshold lies between them.
 TEST_F(InfoAdminTest, TruncateBeforeATimeKeepsLaterRecords) {
+  AERO_EMBEDDED_ONLY("advances the server's clock between two writes");
   cc_.cluster->clock().advance(std::chrono::seconds(10));
   for (int i = kN; i < kN + 10; ++i) ASSERT_TRUE(client().put(key(i), {{"a", i}}).get().ok());
   const auto before = std::chrono::system_clock::now() + std::chrono::seconds(5);
-  auto r = client().truncate("test", "demo", before).get();
+  auto r = client().truncate("test", set_, before).get();
   ASSERT_TRUE(r.ok()) << r.status().to_string();
   std::set<std::int64_t> left;
-  auto s = client().scan("test", "demo", ScanPolicy{}, PartitionFilter::all(), {"a"}, [&](ScanRecord& rec) {
+  auto s = client().scan("test", set_, ScanPolicy{}, PartitionFilter::all(), {"a"}, [&](ScanRecord& rec) {
     left.insert(*rec.record.find("a")->as_int());
     return true;
   }).get();
@@ -165,7 +167,7 @@ TEST_F(InfoAdminTest, TruncateBeforeATimeKeepsLaterRecords) {
   for (int i = kN; i < kN + 10; ++i) later.insert(i);
   EXPECT_EQ(left, later);
   // A time ahead of the server's clock is refused, and says so.
-  auto future = client().truncate("test", "demo", std::chrono::system_clock::now() + std::chrono::hours(1)).get();
+  auto future = client().truncate("test", set_, std::chrono::system_clock::now() + std::chrono::hours(1)).get();
   EXPECT_FALSE(future.ok());
   EXPECT_NE(future.status().message().find("future"), std::string::npos) << future.status().to_string();
 }
@@ -173,6 +175,7 @@ TEST_F(InfoAdminTest, TruncateBeforeATimeKeepsLaterRecords) {
 // A real server runs a background job after answering the request, at most 10,000 records
 // per second per node: the task's wait polls query-show on every node until each is done.
 TEST_F(InfoAdminTest, BackgroundTaskWaitPollsUntilEveryNodeIsDone) {
+  AERO_EMBEDDED_ONLY("seeds 60,000 records directly in the server's store");
   constexpr int kBulk = 60000;  // 20,000 per node master: at least 2 s of work at 10,000/s
   testserver::Record rec;
   rec.generation = 1;
@@ -211,15 +214,15 @@ TEST_F(InfoAdminTest, AnUnknownNamespaceFailsAtOnceNamingTheKnownOnes) {
     EXPECT_NE(st.message().find("'nope'"), std::string::npos) << st.message();
     EXPECT_NE(st.message().find("test"), std::string::npos) << st.message();
   };
-  check(client().get(Key("nope", "demo", 1)).get().status());
-  check(client().put(Key("nope", "demo", 1), {{"a", 1}}).get().status());
-  auto batch = client().batch_get({Key("nope", "demo", 1), key(1)}).get();
+  check(client().get(Key("nope", set_, 1)).get().status());
+  check(client().put(Key("nope", set_, 1), {{"a", 1}}).get().status());
+  auto batch = client().batch_get({Key("nope", set_, 1), key(1)}).get();
   ASSERT_TRUE(batch.ok());
   check(Status((*batch)[0].code, (*batch)[0].message));
   EXPECT_EQ((*batch)[1].code, 0);
   check(client().truncate("nope", "").get().status());
   check(client().create_index("nope", "", "i", "a", IndexKind::numeric).get().status());
-  auto bg = client().background("nope", "demo", std::nullopt, {Operation::write("c", Value(1))}, WritePolicy{}).get();
+  auto bg = client().background("nope", set_, std::nullopt, {Operation::write("c", Value(1))}, WritePolicy{}).get();
   check(bg.status());
 }
 

@@ -36,6 +36,7 @@ int node_without(testserver::Cluster& cluster, std::uint32_t pid) {
 }
 
 TEST(MigrationTest, OldOwnerAnswersPartitionUnavailableWhileTheMapIsStale) {
+  AERO_EMBEDDED_ONLY("migrates a partition and reads the server's partition map");
   ClientConfig config = testing::patient({});
   config.tend_interval = std::chrono::hours(1);  // only the tend inside connect()
   auto cc = ClusterClient::start({.nodes = 3, .replication_factor = 2}, config);
@@ -66,6 +67,7 @@ TEST(MigrationTest, OldOwnerAnswersPartitionUnavailableWhileTheMapIsStale) {
 }
 
 TEST(MigrationTest, CommandsRetryOntoTheNewOwnerUnderLoad) {
+  AERO_EMBEDDED_ONLY("migrates partitions under load");
   constexpr std::size_t kTotal = 10000;
   constexpr int kInFlight = 100;
   constexpr int kKeys = 100;

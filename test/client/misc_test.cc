@@ -54,10 +54,14 @@ TEST(MiscTest, RemoveOfAMissingRecordIsFalseAndCompletesOnce) {
   EXPECT_EQ(values[0].load(), 0) << "a missing record: ok, false";
   EXPECT_EQ(values[1].load(), 1) << "an existing record: ok, true";
   EXPECT_FALSE(client.exists(key(501)).get().value());
-  EXPECT_EQ(cc.cluster->record_count("test"), 0u);
+  // The store holds nothing else (an external namespace may hold other tests' records).
+  if (cc.cluster) {
+    EXPECT_EQ(cc.cluster->record_count("test"), 0u);
+  }
 }
 
 TEST(MiscTest, BatchWithKeysOnAStoppedNodeFailsOnlyThoseRows) {
+  AERO_EMBEDDED_ONLY("stops a node and reads the server's partition map");
   ClientConfig config = testing::patient({});
   config.tend_interval = 100ms;
   auto cc = ClusterClient::start({.nodes = 3, .replication_factor = 1}, config);
@@ -128,7 +132,8 @@ TEST(MiscTest, CloseWaitsForEveryCommandInFlight) {
   config.flow_control.max_commands_in_queue = 0;
   auto cc = ClusterClient::start({.nodes = 1}, config);
   ASSERT_NE(cc.client, nullptr);
-  cc.cluster->node(0).set_fault(Fault::delay_by(20ms).only(FaultScope::kDataRequests));
+  // Slow answers keep commands in flight at close (an external cluster answers at its pace).
+  if (cc.cluster) cc.cluster->node(0).set_fault(Fault::delay_by(20ms).only(FaultScope::kDataRequests));
   constexpr std::size_t kN = 600;
   Ledger ledger(kN);
   ReadPolicy p;

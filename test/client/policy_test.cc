@@ -19,6 +19,7 @@ using testserver::FaultScope;
 class PolicyTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    AERO_EMBEDDED_ONLY("delays the server's answers (faults) or counts its connections");
     cc_ = ClusterClient::start({.nodes = 1});
     ASSERT_NE(cc_.client, nullptr);
     ASSERT_TRUE(client().put(key(1), {{"a", 1}}).get().ok());
@@ -99,6 +100,7 @@ TEST_F(PolicyTest, ConnectionsAreReusedAcrossCommands) {
 }
 
 TEST(PolicyPoolTest, MinimumConnectionsAreOpenedByTheTender) {
+  AERO_EMBEDDED_ONLY("counts the connections open on the server");
   ClientConfig config;
   config.async_min_conns_per_node = 4;
   config.tend_interval = 50ms;
@@ -113,6 +115,7 @@ TEST(PolicyPoolTest, MinimumConnectionsAreOpenedByTheTender) {
 }
 
 TEST(PolicyPoolTest, IdleConnectionsAreClosedAfterMaxSocketIdle) {
+  AERO_EMBEDDED_ONLY("counts the connections the server saw closed");
   ClientConfig config;
   config.max_socket_idle = 50ms;
   config.tend_interval = 50ms;

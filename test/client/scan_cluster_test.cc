@@ -61,6 +61,7 @@ std::set<std::string> scan_all(Client& client, const ScanPolicy& p, ScanSummary*
 }
 
 TEST(ScanClusterTest, FullScanWhileANodeIsStopped) {
+  AERO_EMBEDDED_ONLY("seeds the server's store directly and stops a node");
   auto cc = ClusterClient::start({.nodes = 3, .replication_factor = 2}, fast_tend());
   ASSERT_TRUE(cc.client);
   seed(*cc.cluster, 3000);
@@ -79,6 +80,7 @@ TEST(ScanClusterTest, FullScanWhileANodeIsStopped) {
 }
 
 TEST(ScanClusterTest, FullScanWhilePartitionsMigrate) {
+  AERO_EMBEDDED_ONLY("seeds the server's store directly and migrates partitions mid-scan");
   auto cc = ClusterClient::start({.nodes = 3, .replication_factor = 1}, fast_tend());
   ASSERT_TRUE(cc.client);
   seed(*cc.cluster, 3000);
@@ -110,6 +112,7 @@ TEST(ScanClusterTest, FullScanWhilePartitionsMigrate) {
 }
 
 TEST(ScanClusterTest, PartitionsThatStayUnavailableAreNamed) {
+  AERO_EMBEDDED_ONLY("seeds the server's store directly and stops a node");
   auto cc = ClusterClient::start({.nodes = 2, .replication_factor = 1}, fast_tend());
   ASSERT_TRUE(cc.client);
   seed(*cc.cluster, 500);
@@ -137,6 +140,7 @@ long rss_kb() {
 // thread, pulling) that sleeps; the queue of decoded records never exceeds the bound plus one
 // frame, and resident memory grows by less than 12 MB while the consumer is slow.
 TEST(ScanClusterTest, SlowConsumerKeepsMemoryBounded) {
+  AERO_EMBEDDED_ONLY("seeds 100,000 records directly in the server's store");
   auto cc = ClusterClient::start({.nodes = 1}, ClientConfig{});
   ASSERT_TRUE(cc.client);
   constexpr int kN = 100000;

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "client/sync_client.h"
@@ -28,6 +29,7 @@ std::string hex(const wire::Digest& d) {
 class ScanTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
+    set_ = test_set("demo");  // the suite's own set on an external cluster (test_cluster.h)
     cc_ = new ClusterClient(ClusterClient::start({.nodes = 3, .replication_factor = 2}));
     ASSERT_TRUE(cc_->client);
     WritePolicy wp;
@@ -36,7 +38,7 @@ class ScanTest : public ::testing::Test {
     for (int base = 0; base < kRecords; base += 200) {
       std::vector<Future<void>> fs;
       for (int i = base; i < base + 200 && i < kRecords; ++i) {
-        fs.push_back(cc_->client->put(key(i), {{"age", i % 100}, {"name", "n" + std::to_string(i % 7)},
+        fs.push_back(cc_->client->put(skey(i), {{"age", i % 100}, {"name", "n" + std::to_string(i % 7)},
                                                 {"i", i}}, wp));
       }
       for (auto& f : fs) {
@@ -44,8 +46,20 @@ class ScanTest : public ::testing::Test {
         ASSERT_TRUE(r.ok()) << r.status().to_string();
       }
     }
-    ASSERT_TRUE(cc_->cluster->create_index("test", "demo", "age", testserver::IndexType::kNumeric, "idx_age"));
-    ASSERT_TRUE(cc_->cluster->create_index("test", "demo", "name", testserver::IndexType::kString, "idx_name"));
+    if (cc_->cluster) {
+      ASSERT_TRUE(cc_->cluster->create_index("test", set_, "age", testserver::IndexType::kNumeric, "idx_age"));
+      ASSERT_TRUE(cc_->cluster->create_index("test", set_, "name", testserver::IndexType::kString, "idx_name"));
+    } else {  // through the client, as on a real server (200: it exists from an earlier run)
+      for (auto [bin, kind, name] : {std::tuple{"age", IndexKind::numeric, "idx_age"},
+                                     std::tuple{"name", IndexKind::string, "idx_name"}}) {
+        auto task = cc_->client->create_index("test", set_, name, bin, kind).get();
+        ASSERT_TRUE(task.ok() || task.code() == 200) << task.status().to_string();
+        if (task.ok()) {
+          auto waited = task->wait().get();
+          ASSERT_TRUE(waited.ok() || waited.code() == 4) << waited.status().to_string();
+        }
+      }
+    }
   }
   static void TearDownTestSuite() {
     delete cc_;
@@ -61,7 +75,7 @@ class ScanTest : public ::testing::Test {
 
   // Runs a scan (or query) into a collector; returns the summary.
   ScanSummary run_scan(Collected& out, const ScanPolicy& policy, PartitionFilter pf,
-                       std::vector<std::string_view> bins = {}, const char* set = "demo") {
+                       std::vector<std::string_view> bins = {}, const std::string& set = set_) {
     auto f = client().scan("test", set, policy, std::move(pf), bins, [&out](ScanRecord& r) {
       std::lock_guard<std::mutex> g(out.m);
       out.digests.insert(hex(r.key.digest()));
@@ -73,10 +87,14 @@ class ScanTest : public ::testing::Test {
     return r.ok() ? std::move(r).value() : ScanSummary{};
   }
 
+  static Key skey(std::int64_t i) { return Key("test", set_, i); }
+
   static ClusterClient* cc_;
+  static std::string set_;
 };
 
 ClusterClient* ScanTest::cc_ = nullptr;
+std::string ScanTest::set_;
 
 TEST_F(ScanTest, FullScanReturnsEveryRecordExactlyOnce) {
   Collected c;
@@ -92,7 +110,7 @@ TEST_F(ScanTest, FullScanReturnsEveryRecordExactlyOnce) {
   // Bins and keys are decoded.
   for (const ScanRecord& r : c.records) {
     ASSERT_EQ(r.record.bins.size(), 3u);
-    EXPECT_EQ(r.key.set(), "demo");
+    EXPECT_EQ(r.key.set(), set_);
     EXPECT_EQ(r.partition, r.key.partition_id());
   }
 }
@@ -147,7 +165,7 @@ TEST_F(ScanTest, AbortStopsTheStreamAndTheCursorResumesAfterTheLastRecordSeen) {
   p.max_pending_records = 8;
   std::multiset<std::string> seen;
   int n = 0;
-  auto f = client().scan("test", "demo", p, PartitionFilter::all(), {}, [&](ScanRecord& r) {
+  auto f = client().scan("test", set_, p, PartitionFilter::all(), {}, [&](ScanRecord& r) {
     seen.insert(hex(r.key.digest()));
     return ++n < 25;
   });
@@ -165,11 +183,11 @@ TEST_F(ScanTest, AbortStopsTheStreamAndTheCursorResumesAfterTheLastRecordSeen) {
   EXPECT_EQ(seen.size(), static_cast<std::size_t>(kRecords));
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), static_cast<std::size_t>(kRecords));
   // The client still works (no connection was reused mid-stream).
-  EXPECT_TRUE(client().get(key(1)).get().ok());
+  EXPECT_TRUE(client().get(skey(1)).get().ok());
 }
 
 TEST_F(ScanTest, PullStreamAndPages) {
-  RecordStream stream = client().scan_stream("test", "demo", ScanPolicy{});
+  RecordStream stream = client().scan_stream("test", set_, ScanPolicy{});
   std::set<std::string> got;
   for (int i = 0; i < kRecords + 10; ++i) {
     auto r = stream.next().get();
@@ -183,7 +201,7 @@ TEST_F(ScanTest, PullStreamAndPages) {
 
   ScanPolicy small;
   small.max_pending_records = 4;
-  RecordStream paged = client().scan_stream("test", "demo", small);
+  RecordStream paged = client().scan_stream("test", set_, small);
   std::size_t total = 0;
   for (int i = 0; i < 100; ++i) {
     auto page = paged.page(128).get();
@@ -198,23 +216,23 @@ TEST_F(ScanTest, DroppingAPullStreamAbortsIt) {
   ScanPolicy p;
   p.max_pending_records = 4;
   {
-    RecordStream stream = client().scan_stream("test", "demo", p);
+    RecordStream stream = client().scan_stream("test", set_, p);
     auto r = stream.next().get();
     ASSERT_TRUE(r.ok());
     ASSERT_TRUE(r->has_value());
   }
-  EXPECT_TRUE(client().get(key(2)).get().ok());
+  EXPECT_TRUE(client().get(skey(2)).get().ok());
 }
 
 TEST_F(ScanTest, QueryEqualsFilteringAllRecordsByThePredicate) {
   std::multiset<std::string> expect_range, expect_name;
   for (int i = 0; i < kRecords; ++i) {
-    std::string d = hex(key(i).digest());
+    std::string d = hex(skey(i).digest());
     if (i % 100 >= 10 && i % 100 <= 19) expect_range.insert(d);
     if (i % 7 == 3) expect_name.insert(d);
   }
   auto run = [&](Filter f, std::multiset<std::string>& out) {
-    auto s = client().query("test", "demo", std::move(f), QueryPolicy{}, PartitionFilter::all(), {},
+    auto s = client().query("test", set_, std::move(f), QueryPolicy{}, PartitionFilter::all(), {},
                             [&out](ScanRecord& r) {
                               out.insert(hex(r.key.digest()));
                               return true;
@@ -239,7 +257,7 @@ TEST_F(ScanTest, QueryPagesResumeWithBvals) {
   std::multiset<std::string> all;
   PartitionFilter pf = PartitionFilter::all();
   for (int page = 0; page < 40; ++page) {
-    auto s = client().query("test", "demo", Filter::range("age", 0, 9), p, pf, {}, [&](ScanRecord& r) {
+    auto s = client().query("test", set_, Filter::range("age", 0, 9), p, pf, {}, [&](ScanRecord& r) {
       all.insert(hex(r.key.digest()));
       return true;
     }).get();
@@ -260,7 +278,7 @@ TEST_F(ScanTest, BadInputGetsAClearError) {
   };
   auto scan = [&](std::string ns, PartitionFilter pf, std::vector<std::string_view> bins) {
     return [&, ns, pf, bins] {
-      auto r = client().scan(ns, "demo", ScanPolicy{}, pf, bins, nullptr).get();
+      auto r = client().scan(ns, set_, ScanPolicy{}, pf, bins, nullptr).get();
       return r.ok() ? std::move(r).value() : ScanSummary{};
     };
   };
@@ -281,13 +299,13 @@ TEST_F(ScanTest, BadInputGetsAClearError) {
   EXPECT_FALSE(Cursor::parse(std::vector<std::uint8_t>{1, 2, 3}).ok());
 
   // A query on a bin without an index: 201, naming the node.
-  auto q = client().query("test", "demo", Filter::equal("i", 5), QueryPolicy{}, PartitionFilter::all(),
+  auto q = client().query("test", set_, Filter::equal("i", 5), QueryPolicy{}, PartitionFilter::all(),
                           {}, nullptr).get();
   ASSERT_TRUE(q.ok());
   EXPECT_EQ(q->end, StreamEnd::failed);
   EXPECT_EQ(q->status.code(), 201) << q->status.to_string();
   EXPECT_NE(q->status.message().find("node"), std::string::npos) << q->status.message();
-  q = client().query("test", "demo", Filter::range("age", 5, 1), QueryPolicy{}, PartitionFilter::all(),
+  q = client().query("test", set_, Filter::range("age", 5, 1), QueryPolicy{}, PartitionFilter::all(),
                      {}, nullptr).get();
   ASSERT_TRUE(q.ok());
   EXPECT_TRUE(q->status.is(ClientCode::invalid_argument));

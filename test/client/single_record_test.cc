@@ -138,6 +138,7 @@ TEST_F(SingleRecordTest, GenerationPolicies) {
 }
 
 TEST_F(SingleRecordTest, TtlAndExpiration) {
+  AERO_EMBEDDED_ONLY("freezes and advances the server's clock to expire a record");
   cc_.cluster->clock().freeze();
   WritePolicy p;
   p.ttl = 100;
@@ -154,6 +155,7 @@ TEST_F(SingleRecordTest, TtlAndExpiration) {
 }
 
 TEST_F(SingleRecordTest, SendKeyStoresTheKeyAndAMismatchIsRejected) {
+  AERO_EMBEDDED_ONLY("reads the stored record from the server's store");
   WritePolicy p;
   p.send_key = true;
   ASSERT_TRUE(client().put(Key("test", "demo", "user-1"), {{"a", 1}}, p).get().ok());

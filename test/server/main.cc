@@ -3,14 +3,22 @@
 //   bazel run //test/server:aerospike_test_server -- --nodes 3 --port 3000
 //       --replication-factor 2 --namespaces test,bar   (one command line)
 //
-// Prints one line per node ("node <index> <id> <host>:<port>"), then "ready", on stdout.
+// Prints one line per node ("node <index> <id> <host>:<port>"), then the seed list for clients
+// ("hosts <host>:<port>,<host>:<port>...", the AEROSPIKE_TEST_HOSTS value), then "ready", on
+// stdout. With --hosts-file, also writes the seed list to that file (complete when it appears:
+// written aside and renamed). With --port 0 every node takes an ephemeral port.
+// Stops on SIGINT or SIGTERM, and with --stop-on-eof also when its stdin reaches end of file
+// (so a parent that dies, or closes the pipe, takes the cluster down). tools/test_server.sh
+// wraps this for scripts.
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "test/server/cluster.h"
 
@@ -29,7 +37,9 @@ void usage(FILE* out) {
                "  --host ADDR             IPv4 address to listen on (default 127.0.0.1)\n"
                "  --loops-per-node L      event-loop threads per node (default 1)\n"
                "  --default-ttl SECONDS   namespace default TTL (default 0: never expire)\n"
-               "  --enterprise            Enterprise behaviour (durable delete, compression)\n");
+               "  --enterprise            Enterprise behaviour (durable delete, compression)\n"
+               "  --hosts-file PATH       also write the hosts line's list to PATH when ready\n"
+               "  --stop-on-eof           stop when stdin reaches end of file, too\n");
 }
 
 bool parse_int(const char* s, long lo, long hi, long* out) {
@@ -40,11 +50,24 @@ bool parse_int(const char* s, long lo, long hi, long* out) {
   return true;
 }
 
+// Writes `text` to `path` through a temporary file and a rename, so a reader polling for the
+// file never sees it half written.
+bool write_file(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  FILE* f = std::fopen(tmp.c_str(), "w");
+  if (f == nullptr) return false;
+  const bool written = std::fputs(text.c_str(), f) >= 0;
+  if (std::fclose(f) != 0 || !written) return false;
+  return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   aero::testserver::ClusterOptions o;
   o.port = 3000;
+  std::string hosts_file;
+  bool stop_on_eof = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (a == "--help" || a == "-h") {
@@ -53,6 +76,10 @@ int main(int argc, char** argv) {
     }
     if (a == "--enterprise") {
       o.enterprise = true;
+      continue;
+    }
+    if (a == "--stop-on-eof") {
+      stop_on_eof = true;
       continue;
     }
     if (i + 1 >= argc) {
@@ -83,6 +110,8 @@ int main(int argc, char** argv) {
       o.default_ttl = uint32_t(n);
     } else if (a == "--cluster-name") {
       o.cluster_name = v;
+    } else if (a == "--hosts-file") {
+      hosts_file = v;
     } else if (a == "--host") {
       o.host = v;
     } else if (a == "--namespaces") {
@@ -117,14 +146,33 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cannot start: %s\n", error.c_str());
     return 1;
   }
+  std::string hosts;
   for (size_t i = 0; i < cluster.size(); ++i) {
     std::printf("node %zu %s %s\n", i, cluster.node(i).id().c_str(),
                 cluster.node(i).address().c_str());
+    hosts += (i == 0 ? "" : ",") + cluster.node(i).address();
+  }
+  std::printf("hosts %s\n", hosts.c_str());
+  if (!hosts_file.empty() && !write_file(hosts_file, hosts + "\n")) {
+    std::fprintf(stderr, "cannot write %s\n", hosts_file.c_str());
+    cluster.stop();
+    return 1;
   }
   std::printf("ready\n");
   std::fflush(stdout);
+  if (stop_on_eof) {
+    // Reads stdin to its end, then stops the cluster the way a SIGTERM does (the signal is
+    // blocked in every thread, so it reaches the sigwait() below).
+    std::thread([] {
+      char buffer[256];
+      while (read(STDIN_FILENO, buffer, sizeof buffer) > 0) {
+      }
+      kill(getpid(), SIGTERM);
+    }).detach();
+  }
   int sig = 0;
   sigwait(&stop_signals, &sig);
   cluster.stop();
+  if (!hosts_file.empty()) std::remove(hosts_file.c_str());
   return 0;
 }
