@@ -37,6 +37,7 @@ ReadPolicy once(Replica replica = Replica::sequence) {
 std::uint64_t data_requests(testserver::Node& n) { return n.stats().record_requests; }
 
 TEST(CircuitBreakerTest, TripsOnBrokenConnectionsAndRecoversAfterTheWindow) {
+  AERO_EMBEDDED_ONLY("breaks the server's answers (a fault)");
   ClientConfig config = testing::patient({});
   config.max_error_rate = 3;
   config.error_rate_window = 1;
@@ -80,6 +81,7 @@ TEST(CircuitBreakerTest, TripsOnBrokenConnectionsAndRecoversAfterTheWindow) {
 }
 
 TEST(CircuitBreakerTest, ReadWithARetryMovesToTheOtherReplica) {
+  AERO_EMBEDDED_ONLY("breaks one node's answers (a fault)");
   ClientConfig config = testing::patient({});
   config.max_error_rate = 2;
   config.error_rate_window = 100000;  // the window does not end during the test
@@ -116,6 +118,7 @@ TEST(CircuitBreakerTest, ReadWithARetryMovesToTheOtherReplica) {
 }
 
 TEST(CircuitBreakerTest, InvalidSettingsAreRefused) {
+  AERO_EMBEDDED_ONLY("starts its own embedded cluster");
   auto cluster = std::make_unique<testserver::Cluster>(testserver::ClusterOptions{});
   std::string error;
   ASSERT_TRUE(cluster->start(&error)) << error;
