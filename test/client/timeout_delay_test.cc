@@ -72,7 +72,9 @@ class TimeoutDelayTest : public ::testing::Test {
  protected:
   void SetUp() override {
     AERO_EMBEDDED_ONLY("delays or hangs the server's answers (faults)");
-    cc_ = ClusterClient::start({.nodes = 1}, testing::patient({}));
+    ClientConfig config = testing::patient({});
+    config.max_error_rate = 0;  // hundreds of timeouts on purpose: no circuit breaker
+    cc_ = ClusterClient::start({.nodes = 1}, config);
     ASSERT_NE(cc_.client, nullptr);
     for (int i = 0; i < kKeys; ++i) ASSERT_TRUE(client().put(key(i), {{"v", i}}).get().ok());
   }
