@@ -657,6 +657,7 @@ Result<bool> ScanNodeCommand::on_frame(std::span<const std::uint8_t> body) {
       case wire::StreamMessageKind::kLast: {
         if (!it.at_end()) return Status(ClientCode::bad_response, "messages after the stream's LAST message");
         int code = msg.header.result_code;
+        if (code != result::ok && job_->aggregate) return aggregate_failure(msg, code);
         if (code != result::ok) return server_status(code, "");
         return true;
       }
