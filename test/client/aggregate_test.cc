@@ -266,7 +266,6 @@ TEST_P(Aggregate, ErrorsAreClear) {
   EXPECT_NE(spins.status().message().find("UDF Execution Timeout"), std::string::npos)
       << spins.status().to_string();
   // No client-side source: registered on the cluster by someone else, not by this client.
-  auto other = ClusterClient{};
   ClientConfig config;
   config.seeds = {{"127.0.0.1", cc_.cluster->seed_port()}};
   auto second = Client::connect(config);
@@ -329,6 +328,24 @@ TEST_P(Aggregate, CallbacksCompleteExactlyOnce) {
   EXPECT_EQ(done.load(), kCalls);
   EXPECT_EQ(ok.load(), kCalls);
   EXPECT_EQ(wrong.load(), 0);
+}
+
+TEST_P(Aggregate, AMalformedNodeAnswerFailsTheAggregationOnce) {
+  // One node answers garbage: the whole aggregation fails (a node's values cannot be
+  // retried without counting some twice), once, with a clear error.
+  cc_.cluster->node(0).set_fault(
+      testserver::Fault::garbage().only(testserver::FaultScope::kDataRequests).times(1));
+  std::atomic<int> calls{0};
+  std::promise<Status> first;
+  aggregate(client(), "test", "agg", std::nullopt, "agg", "sum", {Value("n")}, AggregatePolicy{},
+            [&](Result<std::vector<Value>> r) {
+              if (calls.fetch_add(1) == 0) first.set_value(r.status());
+            });
+  Status st = first.get_future().get();
+  EXPECT_TRUE(st.is(ClientCode::bad_response)) << st.to_string();
+  client().close();
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_EQ(cc_.cluster->node(0).stats().faults_applied, 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Nodes, Aggregate, ::testing::Values(1, 3),
