@@ -15,6 +15,7 @@
 
 #include "client/aggregate.h"
 #include "test/client/fixture.h"
+#include "test/client/ledger.h"
 
 namespace aero {
 namespace {
@@ -102,7 +103,7 @@ class Aggregate : public ::testing::TestWithParam<int> {
     testserver::ClusterOptions o;
     o.nodes = GetParam();
     o.replication_factor = GetParam() > 1 ? 2 : 1;
-    cc_ = ClusterClient::start(o);
+    cc_ = ClusterClient::start(o, testing::patient({}));  // sanitizer builds start slowly
     ASSERT_TRUE(cc_.client);
     auto r = client().register_udf("agg.lua", kModule);
     ASSERT_TRUE(r.ok()) << r.status().to_string();
@@ -110,7 +111,10 @@ class Aggregate : public ::testing::TestWithParam<int> {
     for (int i = 0; i < kRecords; ++i) {
       puts.push_back(client().put(Key("test", "agg", i), {{"n", n_of(i)}, {"g", g_of(i)}}));
     }
-    for (auto& f : puts) ASSERT_TRUE(f.get().ok());
+    for (auto& f : puts) {
+      Result<void> r = f.get();
+      ASSERT_TRUE(r.ok()) << r.status().to_string();
+    }
     // Another set: never part of the stream.
     ASSERT_TRUE(client().put(Key("test", "other", 1), {{"n", 100000}, {"g", "red"}}).get().ok());
   }
