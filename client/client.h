@@ -26,7 +26,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -279,6 +282,19 @@ class Client {
                           std::chrono::milliseconds wait = std::chrono::seconds(10));
   Result<std::vector<UdfModule>> list_udfs();
   Result<std::string> get_udf(std::string_view filename);
+  // The text of `filename` as last registered through this client (register_udf/_file; a
+  // remove_udf forgets it). Stream aggregations (client/aggregate.h) run their reduce phase on it.
+  std::optional<std::string> registered_udf_source(std::string_view filename) const;
+  // Stream aggregation, server phase only (client_aggregate.cc; no Lua in the client): runs
+  // package.function as a stream UDF over the query (`where` empty: every record of `set`) on
+  // every node and completes once, on the completion executor, with the values the nodes
+  // answered (in arrival order), or the first error (a Lua error: code 100 with its text).
+  // aero::aggregate() (client/aggregate.h, target //client:aggregate) adds the reduce phase.
+  void aggregate_values(std::string_view ns, std::string_view set, std::optional<Filter> where,
+                        std::string_view package, std::string_view function,
+                        ListRef<Value> args, const QueryPolicy& policy,
+                        UniqueFunction<void(Result<std::vector<Value>>)> cb,
+                        io::Loop* loop = nullptr);
 
  private:
   struct PerLoop;
@@ -321,6 +337,8 @@ class Client {
   std::atomic<std::uint64_t> round_robin_{0};
   std::atomic<bool> closed_{false};
   std::atomic<std::int64_t> outstanding_{0};
+  mutable std::mutex udf_sources_mutex_;  // guards udf_sources_
+  std::map<std::string, std::string, std::less<>> udf_sources_;  // registered through this client
 };
 
 }  // namespace aero

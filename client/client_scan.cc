@@ -114,7 +114,8 @@ void Client::submit_stream(std::shared_ptr<command::ScanJob> job, PartitionFilte
     job->fail_without_loop(Status(ClientCode::client_closed, "the client is closed"));
     return;
   }
-  Status st = check_common(job->ns, job->set, job->policy, bins);
+  Status st = job->invalid.empty() ? check_common(job->ns, job->set, job->policy, bins)
+                                   : invalid(job->invalid);
   if (st.ok()) st = check_partitions(pf, job->is_query, job->ns, job->parts);
   if (st.ok() && job->filter) {
     const Filter& f = *job->filter;

@@ -194,7 +194,11 @@ Result<void> Client::register_udf(std::string_view filename, std::string_view co
       auto text = wire::parse_udf_get_answer(a);
       everywhere = everywhere && text.ok() && *text == content;
     }
-    if (everywhere) return Result<void>();
+    if (everywhere) {
+      std::lock_guard<std::mutex> g(udf_sources_mutex_);
+      udf_sources_.insert_or_assign(std::string(filename), std::string(content));
+      return Result<void>();
+    }
     if (std::chrono::steady_clock::now() + pause > deadline) {
       return Status(result::timeout, "UDF module " + std::string(filename) +
                                          " registered but not yet on every node");
@@ -217,6 +221,10 @@ Result<void> Client::remove_udf(std::string_view filename, std::chrono::millisec
   auto rm = udf_info(wire::udf_remove_command(filename), false);
   if (!rm.ok()) return rm.status();
   if (wire::Status s = wire::parse_udf_remove_answer(rm->front()); !s.ok()) return to_status(s);
+  {
+    std::lock_guard<std::mutex> g(udf_sources_mutex_);
+    if (auto it = udf_sources_.find(filename); it != udf_sources_.end()) udf_sources_.erase(it);
+  }
   const auto deadline = std::chrono::steady_clock::now() + wait;
   for (auto pause = std::chrono::milliseconds(5);; pause = std::min(pause * 2, std::chrono::milliseconds(200))) {
     auto lists = udf_info(wire::udf_list_command(), true);
@@ -232,6 +240,13 @@ Result<void> Client::remove_udf(std::string_view filename, std::chrono::millisec
     }
     std::this_thread::sleep_for(pause);
   }
+}
+
+std::optional<std::string> Client::registered_udf_source(std::string_view filename) const {
+  std::lock_guard<std::mutex> g(udf_sources_mutex_);
+  auto it = udf_sources_.find(filename);
+  if (it == udf_sources_.end()) return std::nullopt;
+  return it->second;
 }
 
 Result<std::vector<UdfModule>> Client::list_udfs() {

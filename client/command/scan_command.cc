@@ -10,6 +10,7 @@
 #include "client/command/routing.h"
 #include "client/wire/message.h"
 #include "client/wire/scan.h"
+#include "client/wire/udf.h"
 
 namespace aero::command {
 
@@ -159,15 +160,20 @@ void ScanJob::start_more_nodes() {
 }
 
 bool ScanJob::on_record_decoded(ScanNodeCommand& cmd, ScanRecord rec) {
-  int idx = index_of_[rec.partition];
-  if (idx < 0) return true;  // not a partition of this stream: ignore it
-  if (policy.max_records > 0 && records_received_ >= policy.max_records) return true;
-  ++records_received_;
-  ++cmd.records;
-  PartitionState& st = parts[static_cast<std::size_t>(idx)].state;
-  st.has_digest = true;
-  st.digest = rec.key.digest();
-  st.bval = rec.bval;
+  if (aggregate) {
+    ++records_received_;  // a stream value: no partition to track
+    ++cmd.records;
+  } else {
+    int idx = index_of_[rec.partition];
+    if (idx < 0) return true;  // not a partition of this stream: ignore it
+    if (policy.max_records > 0 && records_received_ >= policy.max_records) return true;
+    ++records_received_;
+    ++cmd.records;
+    PartitionState& st = parts[static_cast<std::size_t>(idx)].state;
+    st.has_digest = true;
+    st.digest = rec.key.digest();
+    st.bval = rec.bval;
+  }
   std::unique_lock<std::mutex> lock(mutex_);
   if (abort_requested_) {
     dropped_[rec.partition] = true;
@@ -225,7 +231,7 @@ void ScanJob::node_done(ScanNodeCommand& cmd, Status status) {
         t.state.done = true;
       }
     });
-  } else if (retryable(status)) {
+  } else if (retryable(status) && !aggregate) {
     last_retry_error_ = status;
     for_parts([&](PartitionTrack& t) {
       if (t.state.done) return;
@@ -617,7 +623,7 @@ Status ScanNodeCommand::encode() {
     q.write = j.write_attrs;
     wire::QueryUdf udf;
     if (j.udf) {
-      udf.op = 2;
+      udf.op = j.aggregate ? 1 : 2;
       udf.module = j.udf->module;
       udf.function = j.udf->function;
       udf.args = j.udf->args;
@@ -651,6 +657,7 @@ Result<bool> ScanNodeCommand::on_frame(std::span<const std::uint8_t> body) {
       case wire::StreamMessageKind::kLast: {
         if (!it.at_end()) return Status(ClientCode::bad_response, "messages after the stream's LAST message");
         int code = msg.header.result_code;
+        if (code != result::ok && job_->aggregate) return aggregate_failure(msg, code);
         if (code != result::ok) return server_status(code, "");
         return true;
       }
@@ -661,6 +668,7 @@ Result<bool> ScanNodeCommand::on_frame(std::span<const std::uint8_t> body) {
         continue;
       case wire::StreamMessageKind::kError: {
         int code = msg.header.result_code;
+        if (job_->aggregate) return aggregate_failure(msg, code);
         // Background jobs: "record not found" when the set does not exist on the node.
         if (job_->background && code == result::record_not_found) return true;
         return server_status(code, "");
@@ -669,6 +677,14 @@ Result<bool> ScanNodeCommand::on_frame(std::span<const std::uint8_t> body) {
         break;
     }
     if (job_->background) continue;
+    if (job_->aggregate) {
+      auto rec = msg.to_record();
+      if (!rec.ok()) return Status(ClientCode::bad_response, rec.status().message());
+      if (rec->find("SUCCESS") == nullptr) return aggregate_failure(msg, result::udf_error);
+      ScanRecord out{Key::from_digest(job_->ns, job_->set, wire::Digest{}), std::move(rec).value(), 0, 0};
+      job_->on_record_decoded(*this, std::move(out));
+      continue;
+    }
     auto digest = msg.digest();
     if (!digest) return Status(ClientCode::bad_response, "a record without a 20-byte digest");
     auto rec = msg.to_record();
@@ -689,6 +705,16 @@ Result<bool> ScanNodeCommand::on_frame(std::span<const std::uint8_t> body) {
     }
     job_->on_record_decoded(*this, std::move(out));
   }
+}
+
+Status ScanNodeCommand::aggregate_failure(const wire::MessageView& msg, int code) {
+  // The node's stream function failed: a FAILURE bin carries the Lua error (C client
+  // as_command_parse_success_failure_bins); without one, the result code says what.
+  std::string text;
+  if (auto rec = msg.to_record(); rec.ok()) text = wire::udf_failure_text(*rec);
+  if (code == result::ok) code = result::udf_error;
+  if (text.empty()) return server_status(code, "aggregation on node " + node_->name());
+  return Status(code, "UDF error: " + text + " (aggregation on node " + node_->name() + ")");
 }
 
 bool ScanNodeCommand::hold_reading() { return job_->should_hold(*this); }

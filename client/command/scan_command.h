@@ -70,6 +70,13 @@ class ScanJob : public std::enable_shared_from_this<ScanJob> {
   wire::WriteAttrs write_attrs;
   // Background UDF job (instead of write_ops): module.function(record, args) on every match.
   std::shared_ptr<const wire::BatchUdf> udf;
+  // Stream aggregation (UDF op 1, with `udf`; client/aggregate.h): each node answers the
+  // values of the stream's server phase as records with one bin, SUCCESS (no digest); a
+  // FAILURE bin or an error ends the job. A node that fails is not retried (its values may
+  // already be delivered), so any node error fails the whole stream.
+  bool aggregate = false;
+  // Set by the submitter: the stream fails at once with invalid_argument and this text.
+  std::string invalid;
 
   // Loop thread: validates against the cluster and runs the first round.
   static void start(std::shared_ptr<ScanJob> job);
@@ -181,6 +188,7 @@ class ScanNodeCommand final : public Command {
   bool hold_reading() override;
   void complete(Status status) override;
   void on_loop_done() override;
+  Status aggregate_failure(const wire::MessageView& msg, int code);
 
   std::shared_ptr<ScanJob> job_;
   cluster::NodePtr node_;

@@ -1,6 +1,6 @@
 // Stream aggregation over a scan or query (UDF_OP 1 with fields UDF_PACKAGE_NAME 30,
 // UDF_FUNCTION 31, UDF_ARGLIST 32): each matching record goes through the SERVER phase of the
-// module's stream function (runtime.h, stream_lib.h) and every value it yields is sent as its
+// module's stream function (runtime.h, lua/stream_lib.h) and every value it yields is sent as its
 // own frame holding one message with a `SUCCESS` bin, as the real 8.1.2 node answers
 // (test/captures/operations/query_foreach vectors 234-236, 262-263). The client runs the
 // final phase over all nodes' values. A Lua error ends the stream with LAST result 100.

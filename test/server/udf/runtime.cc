@@ -10,12 +10,20 @@ extern "C" {
 #include <lualib.h>
 }
 
-#include "test/server/udf/lua_values.h"
-#include "test/server/udf/stream_lib.h"
+#include "lua/stream_lib.h"
+#include "lua/values.h"
 #include "test/server/udf/text_codec.h"
 #include "test/server/wire.h"
 
 namespace aero::testserver::udf {
+
+// The value types and the stream library are shared with the client's aggregation (//lua).
+using modlua::kStreamLib;
+using modlua::push_msgpack_args;
+using modlua::push_particle;
+using modlua::register_value_types;
+using modlua::to_particle;
+using modlua::value_text;
 
 namespace {
 

@@ -11,7 +11,7 @@
 // output values (phase 1 server, 2 client; inputs[1..n] the stream).
 #pragma once
 
-namespace aero::testserver::udf {
+namespace aero::modlua {
 
 inline constexpr const char* kStreamLib = R"lua(
 local SERVER, CLIENT, EITHER, BOTH = 1, 2, 3, 4
@@ -125,4 +125,4 @@ return function(fname, phase, inputs, n, ...)
 end
 )lua";
 
-}  // namespace aero::testserver::udf
+}  // namespace aero::modlua

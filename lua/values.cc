@@ -1,4 +1,4 @@
-#include "test/server/udf/lua_values.h"
+#include "lua/values.h"
 
 #include <algorithm>
 #include <cstring>
@@ -10,7 +10,7 @@ extern "C" {
 #include <lua.h>
 }
 
-namespace aero::testserver::udf {
+namespace aero::modlua {
 
 namespace {
 
@@ -1110,4 +1110,4 @@ std::string value_text(lua_State* L, int idx) {
   return out;
 }
 
-}  // namespace aero::testserver::udf
+}  // namespace aero::modlua

@@ -8,6 +8,9 @@
 // userdata. Maps are written out in the server's key order (nil < bool < integer < string <
 // list < map < bytes < float < geojson).
 //
+// Shared by the test server's UDF runtime and the client's aggregation (//client:aggregate),
+// as mod-lua is shared by the official server and clients.
+//
 // Threads: a lua_State is used by one thread at a time; nothing here is shared.
 #pragma once
 
@@ -18,7 +21,7 @@
 
 struct lua_State;
 
-namespace aero::testserver::udf {
+namespace aero::modlua {
 
 // Creates the metatables and the global `list`, `map`, `bytes`, `geojson` modules.
 void register_value_types(lua_State* L);
@@ -39,4 +42,4 @@ bool to_particle(lua_State* L, int idx, uint8_t* particle, std::string* bytes,
 // tostring() of a value as the server prints it (strings quoted inside lists and maps).
 std::string value_text(lua_State* L, int idx);
 
-}  // namespace aero::testserver::udf
+}  // namespace aero::modlua
