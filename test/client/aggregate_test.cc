@@ -100,6 +100,7 @@ std::string g_of(int i) { return kGroups[i % 3]; }
 class Aggregate : public ::testing::TestWithParam<int> {
  protected:
   void SetUp() override {
+    AERO_EMBEDDED_ONLY("runs on its own 1- and 3-node clusters and sums every record of its set");
     testserver::ClusterOptions o;
     o.nodes = GetParam();
     o.replication_factor = GetParam() > 1 ? 2 : 1;
