@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command (see README). Installs what is missing, then runs:
-#   1. every test in the default configuration (g++, -Werror);
+#   1. every test in the default configuration (g++, -Werror), then the client's end-to-end
+#      tests and examples against the test server run as a separate process;
 #   2. executor/, io/, client and CDT end-to-end tests under ASan+UBSan and under TSan (wire
 #      and server tests under ASan+UBSan too; the server's job table, background runner and UDF runtime under TSan);
 #   3. a clang 14 build of the library code (client, io, executor, the kqueue compile check);
@@ -50,6 +51,12 @@ for extra in //test/wire/... //test/server/... //test/client/... //test/cdt/...;
 done
 
 step "default" bazel test "${bazel_flags[@]}" --config=werror //...
+
+# The client's end-to-end tests and examples against a standalone 3-node test server
+# started as a separate process (AEROSPIKE_TEST_HOSTS), as against any external cluster.
+if [ "${1:-}" != "--quick" ] && [ -x tools/test_external.sh ]; then
+  step "external" tools/test_external.sh "${bazel_flags[@]}"
+fi
 
 # Sanitizer runs retry a failing test once: on 2026-12-04 a client test crashed once under ASan
 # at the start of a test (a new client's loop thread found its timer queue corrupted, or a loop
