@@ -170,6 +170,10 @@ struct ClientConfig {
   int error_rate_window = 1;
   // Fail Client::connect when no seed answers (otherwise keep tending in the background).
   bool fail_if_not_connected = true;
+  // Take node addresses from the servers' alternate access addresses (peers-clear-alt),
+  // for clients outside the cluster's own network (behind NAT, outside Docker or
+  // Kubernetes), instead of their access addresses (peers-clear-std).
+  bool use_services_alternate = false;
   // Rack of this client, for Replica::prefer_rack (-1: none; then `rack-ids` is not fetched
   // and prefer_rack behaves as sequence).
   int rack_id = -1;

@@ -188,6 +188,10 @@ void Tender::tend_once() {
   end_error_window();
 }
 
+const char* Tender::peers_command() const {
+  return config_.use_services_alternate ? "peers-clear-alt" : "peers-clear-std";
+}
+
 void Tender::end_error_window() {
   if (++tends_in_error_window_ < config_.error_rate_window) return;
   tends_in_error_window_ = 0;
@@ -243,7 +247,7 @@ bool Tender::refresh_peers() {
   for (std::size_t i = 0; i < healthy.size(); ++i) {
     calls[i].connection = &healthy[i]->conn;
     calls[i].address = healthy[i]->node->address();
-    calls[i].request = "peers-generation\npeers-clear-std\n";
+    calls[i].request = std::string("peers-generation\n") + peers_command() + "\n";
     ptrs.push_back(&calls[i]);
   }
   info_.call_all(ptrs);
@@ -255,7 +259,7 @@ bool Tender::refresh_peers() {
       continue;
     }
     auto gen = info_value(*calls[i].answer, "peers-generation");
-    auto value = info_value(*calls[i].answer, "peers-clear-std");
+    auto value = info_value(*calls[i].answer, peers_command());
     auto peers = wire::parse_peers(value.value_or(""));
     if (!peers.ok()) continue;  // keep the old generation: retried next tend
     node.peer_count = static_cast<int>(peers->peers.size());

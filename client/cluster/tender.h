@@ -86,6 +86,8 @@ class Tender {
   // Circuit breaker: every ClientConfig::error_rate_window tends, the nodes' error counts
   // start again from zero.
   void end_error_window();
+  // The info command listing the peers' addresses (ClientConfig::use_services_alternate).
+  const char* peers_command() const;
   std::vector<io::Endpoint> resolve_seeds(std::string& errors);
 
   ClientConfig config_;

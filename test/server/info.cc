@@ -20,22 +20,33 @@ constexpr std::string_view kFeatures =
     "sindex-exists;peers;pipelining;pquery;pscans;query-show;relaxed-sc;replicas;replicas-all;"
     "replicas-master;replicas-max;truncate-namespace;udf";
 
-std::string host_port(const ClusterState& c, size_t node) {
-  return c.options().host + ":" + std::to_string(c.advert(node).port.load());
+// What a node advertises: the access address (std) or the alternate one (alt; empty when
+// none is configured).
+std::string advertised(const ClusterState& c, bool alternate) {
+  if (alternate) return c.options().alternate_access_address;
+  return c.options().access_address.empty() ? c.options().host : c.options().access_address;
 }
 
-std::string peers_value(const InfoContext& ctx, bool with_addresses) {
+std::string host_port(const ClusterState& c, size_t node, bool alternate = false) {
+  const std::string address = advertised(c, alternate);
+  if (address.empty()) return std::string();
+  return address + ":" + std::to_string(c.advert(node).port.load());
+}
+
+// peers-clear-std / -alt: "<generation>,<default port>,[[<id>,<tls name>,[<host[:port]>]],...]";
+// `address` empty lists the peers without addresses (TLS, or no alternate configured).
+std::string peers_value(const InfoContext& ctx, const std::string& address) {
   ClusterState& c = ctx.cluster;
   const NodeAdvert& self = c.advert(size_t(ctx.node));
   std::string out = std::to_string(self.peers_generation.load()) + ",3000,[";
   bool first = true;
-  if (with_addresses) {
+  if (!address.empty()) {
     for (size_t i = 0; i < c.node_count(); ++i) {
       if (int(i) == ctx.node || !c.advert(i).listed.load()) continue;
       if (!first) out += ',';
       first = false;
       const uint16_t port = c.advert(i).port.load();
-      out += "[" + c.advert(i).id_hex + ",,[" + c.options().host;
+      out += "[" + c.advert(i).id_hex + ",,[" + address;
       if (port != 3000) out += ":" + std::to_string(port);  // the server strips 3000
       out += "]]";
     }
@@ -43,12 +54,14 @@ std::string peers_value(const InfoContext& ctx, bool with_addresses) {
   return out + "]";
 }
 
-std::string services_value(const InfoContext& ctx) {
+std::string services_value(const InfoContext& ctx, bool alternate) {
   std::string out;
   for (size_t i = 0; i < ctx.cluster.node_count(); ++i) {
     if (int(i) == ctx.node || !ctx.cluster.advert(i).listed.load()) continue;
+    const std::string hp = host_port(ctx.cluster, i, alternate);
+    if (hp.empty()) continue;
     if (!out.empty()) out += ';';
-    out += host_port(ctx.cluster, i);
+    out += hp;
   }
   return out;
 }
@@ -160,15 +173,14 @@ std::string info_value(const InfoContext& ctx, std::string_view line) {
   if (name == "replicas") return replicas_value(ctx, true, false);
   if (name == "replicas-all") return replicas_value(ctx, false, false);
   if (name == "replicas-master") return replicas_value(ctx, false, true);
-  if (name == "peers-clear-std") return peers_value(ctx, true);
-  if (name == "peers-clear-alt" || name == "peers-tls-std" || name == "peers-tls-alt") {
-    return peers_value(ctx, false);  // no alternate or TLS addresses configured
-  }
+  if (name == "peers-clear-std") return peers_value(ctx, advertised(c, false));
+  if (name == "peers-clear-alt") return peers_value(ctx, advertised(c, true));
+  if (name == "peers-tls-std" || name == "peers-tls-alt") return peers_value(ctx, "");  // no TLS
   if (name == "service-clear-std" || name == "service") return host_port(c, size_t(ctx.node));
-  if (name == "service-clear-alt" || name == "service-tls-std" || name == "service-tls-alt") {
-    return std::string();
-  }
-  if (name == "services" || name == "services-alumni") return services_value(ctx);
+  if (name == "service-clear-alt") return host_port(c, size_t(ctx.node), true);
+  if (name == "service-tls-std" || name == "service-tls-alt") return std::string();
+  if (name == "services" || name == "services-alumni") return services_value(ctx, false);
+  if (name == "services-alternate") return services_value(ctx, true);
   if (name == "user-agent-set") return "ok";
   if (auto v = udf::udf_info_value(c, name, req.args)) return *v;
   return std::string(kInfoUnrecognized);

@@ -30,6 +30,12 @@ struct ClusterOptions {
   uint16_t port_step = 1;
   std::string cluster_name = "aerospike-test-server";
   std::string host = "127.0.0.1";  // address listened on and advertised to clients
+  // The server's access-address / alternate-access-address: what peers-clear-std and
+  // service-clear-std advertise (empty: `host`), and what peers-clear-alt and
+  // service-clear-alt advertise (empty: none, the default of a real server), for clients
+  // outside the cluster's network (ClientConfig::use_services_alternate).
+  std::string access_address{};
+  std::string alternate_access_address{};
   int loops_per_node = 1;           // event-loop threads per node
   uint32_t default_ttl = 0;         // namespace default TTL in seconds; 0 = never expire
   NotOwnerPolicy not_owner_policy = NotOwnerPolicy::kProxy;
