@@ -13,7 +13,9 @@
 
 #include "client/aerospike.h"
 #include "examples/tutorial_setup.h"
+#if TUTORIAL_HAVE_TBB  // set by examples/BUILD.bazel: oneTBB exists (not for mingw-w64)
 #include "executor/tbb_executor.h"
+#endif
 
 namespace {
 
@@ -57,10 +59,17 @@ int main(int argc, char** argv) {
   tutorial::Options options = tutorial::parse(argc, argv);
   tutorial::Target target = tutorial::target(options);
 
-  std::optional<aero::TbbExecutor> pool;
   aero::ClientConfig config;
   config.seeds = target.seeds;
+#if TUTORIAL_HAVE_TBB
+  std::optional<aero::TbbExecutor> pool;
   if (options.tbb) config.completion_executor = &pool.emplace();
+#else
+  if (options.tbb) {
+    std::fprintf(stderr, "--tbb: this build has no oneTBB\n");
+    return 2;
+  }
+#endif
 
   auto connected = aero::Client::connect(config);
   if (!connected.ok()) {

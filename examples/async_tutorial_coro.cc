@@ -10,7 +10,9 @@
 
 #include "client/aerospike.h"
 #include "examples/tutorial_setup.h"
+#if TUTORIAL_HAVE_TBB  // set by examples/BUILD.bazel: oneTBB exists (not for mingw-w64)
 #include "executor/tbb_executor.h"
+#endif
 
 namespace {
 
@@ -41,10 +43,17 @@ int main(int argc, char** argv) {
   tutorial::Options options = tutorial::parse(argc, argv);
   tutorial::Target target = tutorial::target(options);
 
-  std::optional<aero::TbbExecutor> pool;
   aero::ClientConfig config;
   config.seeds = target.seeds;
+#if TUTORIAL_HAVE_TBB
+  std::optional<aero::TbbExecutor> pool;
   if (options.tbb) config.completion_executor = &pool.emplace();
+#else
+  if (options.tbb) {
+    std::fprintf(stderr, "--tbb: this build has no oneTBB\n");
+    return 2;
+  }
+#endif
   auto connected = aero::Client::connect(config);
   if (!connected.ok()) {
     std::fprintf(stderr, "connect failed: %s\n", connected.status().to_string().c_str());

@@ -13,7 +13,10 @@
 
 #include "client/aerospike.h"
 #include "test/client/test_hosts.h"
+#if defined(__linux__)  // the embedded test cluster (test/server) runs on Linux only (epoll)
+#define TUTORIAL_HAVE_EMBEDDED_CLUSTER 1
 #include "test/server/cluster.h"
+#endif
 
 namespace tutorial {
 
@@ -67,7 +70,9 @@ inline Options parse(int argc, char** argv) {
 // The cluster to use: --hosts, else AEROSPIKE_TEST_HOSTS, else an embedded one it starts; fills
 // `seeds` and prints "Cluster: <hosts> (<where they came from>)". Exits on a malformed list.
 struct Target {
+#if TUTORIAL_HAVE_EMBEDDED_CLUSTER
   std::unique_ptr<aero::testserver::Cluster> embedded;
+#endif
   std::vector<aero::Host> seeds;
 };
 
@@ -80,6 +85,11 @@ inline Target target(const Options& o) {
     return t;
   }
   if (o.hosts.empty()) {
+#if !TUTORIAL_HAVE_EMBEDDED_CLUSTER
+    std::fprintf(stderr, "no embedded test cluster on this platform: name one with --hosts or %s\n",
+                 aero::testing::kTestHostsVariable);
+    std::exit(2);
+#else
     t.embedded = std::make_unique<aero::testserver::Cluster>(
         aero::testserver::ClusterOptions{.nodes = 3, .replication_factor = 2});
     std::string error;
@@ -89,6 +99,7 @@ inline Target target(const Options& o) {
     }
     t.seeds.push_back({"127.0.0.1", t.embedded->seed_port()});
     return t;
+#endif
   }
   std::string error;
   if (!aero::testing::parse_hosts(o.hosts, &t.seeds, &error, 3000)) {

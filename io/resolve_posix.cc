@@ -11,6 +11,10 @@ namespace aero::io {
 
 std::vector<Endpoint> resolve(std::string_view host, std::uint16_t port, std::error_code& error) {
   error.clear();
+  if (host.empty()) {  // getaddrinfo("") means the local host on Windows, an error on POSIX
+    error = std::make_error_code(std::errc::invalid_argument);
+    return {};
+  }
   if (auto numeric = Endpoint::parse(host, port)) return {*numeric};
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;

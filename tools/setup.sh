@@ -13,9 +13,10 @@ packages=(
   googletest                 # GoogleTest sources, for the mingw-w64 (IOCP) cross build
   libbenchmark-dev           # Google Benchmark
   libtbb-dev                 # oneTBB, the "bring your own thread pool" executor
-  libssl-dev                 # libcrypto: RIPEMD-160 key digests
+  libssl-dev                 # libcrypto: tests compare the client's RIPEMD-160 with OpenSSL's
   zlib1g-dev                 # compressed Aerospike frames
   g++-mingw-w64-x86-64-posix # Windows cross compiler for the IOCP backend
+  libz-mingw-w64-dev         # zlib for the Windows (mingw-w64) build of the client
   wine64 wine                # runs the IOCP tests on Linux
   python3                    # small build and CI scripts
   liblua5.4-dev              # Lua 5.4: UDFs in the test server, client-side aggregation

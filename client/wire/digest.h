@@ -4,7 +4,8 @@
 // byte || the key bytes (integer: 8-byte big-endian two's complement, type 1; string: UTF-8,
 // type 3; blob: raw bytes, type 4 or the blob's own particle type). The namespace is not part
 // of it. The partition id is the first two digest bytes read little-endian, masked to 12
-// bits (4096 partitions). Computed with OpenSSL's libcrypto; allocation-free.
+// bits (4096 partitions). Computed with the project's own RIPEMD-160 (ripemd160.h);
+// allocation-free.
 //
 // Threads: pure functions.
 #pragma once

@@ -72,6 +72,15 @@ def main():
             "82d50300aa" "c0" "0102", "dc0003010203", "de0001a2036b01",
             "9191919191919100", "d92103" + "61" * 32, "dd00000001c0", "df00000001c0c0"]):
         write("msgpack_fuzzer", "form-%02d" % i, bytes.fromhex(h))
+    # ripemd160: two cut-point bytes, then the message: the published test vectors, key
+    # digest inputs (set || type || key), and lengths at the padding boundaries.
+    for i, m in enumerate([
+            b"", b"a", b"abc", b"message digest", b"abcdefghijklmnopqrstuvwxyz",
+            b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", b"1234567890" * 8,
+            b"demo\x01" + bytes(7) + b"\x01", b"demo\x03user:0000000001",
+            b"x" * 55, b"y" * 56, b"z" * 64, b"w" * 119, b"v" * 120]):
+        write("ripemd160_fuzzer", "vector-%02d" % i, bytes([4, 5]) + m)
 
 
 if __name__ == "__main__":
