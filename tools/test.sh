@@ -4,7 +4,8 @@
 #      tests and examples against the test server run as a separate process;
 #   2. executor/, io/, client and CDT end-to-end tests under ASan+UBSan and under TSan (wire
 #      and server tests under ASan+UBSan too; the server's job table, background runner and UDF runtime under TSan);
-#   3. a clang 14 build of the library code (client, io, executor, the kqueue compile check);
+#   3. a clang 14 build of the library code (client, io, executor), and the client, io and
+#      executor compiled as for FreeBSD against the kqueue shim;
 #   4. each libFuzzer target for a short bounded time (FUZZ_SECONDS, default 15);
 #   5. the IOCP backend's conformance suite, cross-compiled with mingw-w64, under Wine.
 # Prints one line per test target and a closing "tests: N passed, M failed" line; exits
@@ -76,7 +77,8 @@ if [ "${1:-}" != "--quick" ]; then
   # full second build would double CI's time on 2 cores. The fuzz step builds client/wire
   # with clang too.
   step "clang" bazel build "${bazel_flags[@]}" --config=clang --config=werror \
-    //client/... //io/... //executor/... //test/io/kqueue_shim/...
+    //client/... //io/... //executor/... //test/io/kqueue_shim/... \
+    //test/io/kqueue_shim:client_compiles_for_freebsd
   if [ -x tools/run_fuzzers.sh ]; then
     step "fuzz" tools/run_fuzzers.sh "${FUZZ_SECONDS:-15}"
   fi
