@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Windows tests on Linux: builds the client, executor, io and the examples for Windows with
-# mingw-w64 (one `PASS:`/`FAIL:` line for that build), cross-compiles the io/ conformance suite
+# mingw-w64 (one `PASS:`/`FAIL:` line for that build), runs the examples under Wine against
+# the Linux test server started natively (3 nodes), cross-compiles the io/ conformance suite
 # (IOCP backend), the executor tests and the wire codec tests (digests included) with
 # `bazel test --config=mingw` (toolchain in toolchains/mingw) and runs every test binary under
 # Wine (toolchains/mingw/wine_run.sh, Bazel's --run_under).
@@ -66,6 +67,47 @@ rm -f "$build_log"
 # The Wine prefix is created once, here, rather than inside the first test (and its timeout).
 toolchains/mingw/wine_run.sh --prepare || fail "could not prepare the Wine prefix"
 
+# The Windows client end to end: the examples built above, run under Wine against the Linux
+# test server started natively as a 3-node cluster on loopback (tools/test_server.sh), so
+# seeding, tending, pools, puts, gets, batch, scans and queries run over IOCP. Each prints the
+# lines its Linux test checks (Windows line ends removed).
+e2e_failed=0
+e2e_passed=0
+if [ "$build_failed" -eq 0 ]; then
+  # shellcheck source=tools/test_server.sh
+  source tools/test_server.sh
+  # shellcheck disable=SC2086
+  windows_bin="$(bazel ${BAZEL_STARTUP_OPTS:-} info --config=mingw bazel-bin 2>/dev/null)"
+  if test_server_build && test_server_start; then
+    scratch="$(mktemp -d)"
+    # run_example NAME EXPECTED_LINE... : runs examples/NAME.exe, checks each expected line.
+    run_example() {
+      local name="$1"; shift
+      local out rc=0
+      out="$(cd "$scratch" && AEROSPIKE_TEST_HOSTS="$AEROSPIKE_TEST_HOSTS" \
+             "$OLDPWD/toolchains/mingw/wine_run.sh" "$windows_bin/examples/$name.exe" 2>&1 | tr -d '\r')" || rc=$?
+      local line missing=""
+      for line in "$@"; do grep -qxF "$line" <<<"$out" || missing="$line"; done
+      if [ "$rc" -eq 0 ] && [ -z "$missing" ]; then
+        echo "PASS: //examples:$name (wine, against a native 3-node test server)"
+        e2e_passed=$((e2e_passed + 1))
+      else
+        echo "$out"
+        echo "FAIL: //examples:$name (wine: exit $rc${missing:+, missing '$missing'})"
+        e2e_failed=$((e2e_failed + 1))
+      fi
+    }
+    run_example async_tutorial "Wrote 5000 records" "Found 5000/5000 records"
+    run_example async_tutorial_coro "Wrote 5000 records" "Found 5000/5000 records"
+    run_example scan_query "All checks passed: yes"
+    test_server_stop
+    rm -rf "$scratch"
+  else
+    echo "FAIL: the native test server for the Windows examples did not start"
+    e2e_failed=$((e2e_failed + 1))
+  fi
+fi
+
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 
@@ -97,5 +139,7 @@ if [ "$failed" -ne 0 ]; then
   fail "$failed Windows test(s) failed under Wine"
 fi
 [ "$build_failed" -eq 0 ] || fail "the Windows build of ${build_targets[*]} failed (see above)"
+[ "$e2e_failed" -eq 0 ] || fail "$e2e_failed Windows example(s) failed against the native test server"
+[ "$e2e_passed" -gt 0 ] || fail "no Windows example ran against the native test server"
 [ "$passed" -gt 0 ] || fail "no Windows test ran (expected the IOCP conformance suite)"
-echo "test_windows: $passed passed under Wine"
+echo "test_windows: $passed tests and $e2e_passed examples passed under Wine"
