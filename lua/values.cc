@@ -22,7 +22,7 @@ constexpr int kMaxDepth = 64;
 
 // Wire particle types used here (the server's as_particle_type numbering).
 constexpr uint8_t kNull = 0, kInteger = 1, kFloat = 2, kString = 3, kBlob = 4, kBool = 17,
-                  kHll = 18, kMapType = 19, kListType = 20, kGeoJson = 23;
+                  kMapType = 19, kListType = 20, kGeoJson = 23;
 
 // List and Map: the element table is the userdata's first user value; the struct keeps the
 // count (lists may hold nil, maps count their keys).
