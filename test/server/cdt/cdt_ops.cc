@@ -440,6 +440,12 @@ uint8_t apply_op(uint8_t op_type, const uint8_t* data, size_t size, BinData* bin
   if (r.has) out->has = to_particle(r.value, &out->particle, &out->bytes);
   if (!modify || !cur_exists) return kOk;  // reads and no-ops change nothing
   unwind(path);
+  // A wildcard or infinity may bound a range, never be stored: a write that would store one
+  // (e.g. as part of a map key given to increment) is a parameter error, the bin unchanged.
+  if (has_nonstorage(root)) {
+    *out = Answer();
+    return kParameter;
+  }
   bin->exists = true;
   bin->particle = root.is_list() ? kParticleList : kParticleMap;
   bin->value = mp::encode(root);
