@@ -160,6 +160,18 @@ void Client::close() {
   while (outstanding_.load() > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
+  // Drains of timed-out connections (Policy::timeout_delay) use the per-loop state too: wait
+  // for them, each bounded by its delay (on a loop the user keeps running they would
+  // otherwise finish after the client is gone).
+  auto drains_in_flight = [this] {
+    for (const auto& pl : per_loop_) {
+      if (pl->ctx.drains_recovered() + pl->ctx.drains_closed() < pl->ctx.drains_started()) return true;
+    }
+    return false;
+  };
+  while (drains_in_flight()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   for (auto& t : owned_loops_) t->stop();
   tender_.reset();
   // The per-loop state and the (stopped) loops stay until the destructor: other threads may

@@ -10,6 +10,7 @@
 
 #include <string>
 
+#include "io/loop_thread.h"
 #include "test/client/fixture.h"
 #include "test/client/ledger.h"
 
@@ -123,6 +124,29 @@ TEST_F(TimeoutDelayTest, AnswerThatNeverComesClosesTheConnection) {
   EXPECT_EQ(s.drains_closed, static_cast<std::uint64_t>(kHung));
   node().clear_fault();
   expect_every_key_reads_its_own_value(client());
+}
+
+// A client closed while a drain is in flight waits for it: on a loop the user keeps running
+// the drain would otherwise finish after the client (and its per-loop state) is gone.
+TEST_F(TimeoutDelayTest, CloseWaitsForDrainsOnAUserLoop) {
+  io::LoopThread user_loop;
+  ClientConfig config = testing::patient({});
+  config.seeds = {{"127.0.0.1", cc_.cluster->seed_port()}};
+  config.user_loops = {&user_loop.loop()};
+  config.max_error_rate = 0;
+  auto connected = Client::connect(config);
+  ASSERT_TRUE(connected.ok()) << connected.status().to_string();
+  std::unique_ptr<Client> client = std::move(connected).value();
+  node().set_fault(Fault::hang().only(FaultScope::kDataRequests));
+  Result<Record> r = client->get(key(1), impatient(200ms)).get();
+  EXPECT_EQ(r.code(), result::timeout) << r.status().to_string();
+  client->close();  // returns once the drain closed the hung connection
+  const ClientStats s = client->stats();
+  EXPECT_EQ(s.drains_started, 1u);
+  EXPECT_EQ(s.drains_closed, 1u);
+  client.reset();
+  node().clear_fault();
+  user_loop.stop();  // the loop outlived the client: nothing of the client may run on it now
 }
 
 // Many gets at once, each retried once, against a node whose answers are late: attempts time
