@@ -577,22 +577,36 @@ lua_State* open_module(const UdfModule& m, uint64_t limit, std::string* error) {
   return L;
 }
 
+// A Lua state with `package`'s module loaded: one the registry keeps for reuse, or a new one.
+// Null with `error` set when the module is unknown (mod-lua's as_module_err_string(1)) or
+// does not load.
+struct ModuleState {
+  std::shared_ptr<const UdfModule> module;
+  lua_State* L = nullptr;
+};
+ModuleState acquire_state(UdfRegistry& registry, std::string_view package, std::string* error) {
+  ModuleState ms;
+  ms.module = registry.find(std::string(package) + ".lua");
+  if (ms.module == nullptr) {
+    *error = "UDF: Execution Error 1";
+    return ms;
+  }
+  ms.L = registry.take_state(*ms.module);
+  if (ms.L == nullptr) ms.L = open_module(*ms.module, registry.instruction_limit(), error);
+  return ms;
+}
+
 }  // namespace
 
 UdfOutcome run_record_udf(UdfRegistry& registry, std::string_view package,
                           std::string_view function, std::string_view args,
                           UdfRecordState& rec) {
-  const std::string filename = std::string(package) + ".lua";
-  std::shared_ptr<const UdfModule> m = registry.find(filename);
-  // mod-lua cannot find a state for an unknown file (as_module_err_string(1)).
-  if (m == nullptr) return failure("UDF: Execution Error 1");
+  std::string error;
+  ModuleState ms = acquire_state(registry, package, &error);
+  if (ms.L == nullptr) return failure(error);
+  const UdfModule* m = ms.module.get();
+  lua_State* L = ms.L;
   const uint64_t limit = registry.instruction_limit();
-  lua_State* L = registry.take_state(*m);
-  if (L == nullptr) {
-    std::string error;
-    L = open_module(*m, limit, &error);
-    if (L == nullptr) return failure(error);
-  }
   const std::string fname(function);
   Call call;
   call.rec = &rec;
@@ -715,16 +729,12 @@ StreamOutcome run_stream_udf(UdfRegistry& registry, std::string_view package,
     out.values.clear();
     return out;
   };
-  const std::string filename = std::string(package) + ".lua";
-  std::shared_ptr<const UdfModule> m = registry.find(filename);
-  if (m == nullptr) return fail("UDF: Execution Error 1");
+  std::string error;
+  ModuleState ms = acquire_state(registry, package, &error);
+  if (ms.L == nullptr) return fail(error);
+  const UdfModule* m = ms.module.get();
+  lua_State* L = ms.L;
   const uint64_t limit = registry.instruction_limit();
-  lua_State* L = registry.take_state(*m);
-  if (L == nullptr) {
-    std::string error;
-    L = open_module(*m, limit, &error);
-    if (L == nullptr) return fail(error);
-  }
   const std::string fname(function);
   StreamCall call;
   call.rec = &rec;
