@@ -256,7 +256,7 @@ void Command::read_more(std::size_t min_bytes) {
 void Command::on_read(std::uint64_t a, std::error_code ec, std::size_t n) {
   --pending_io_;
   if (a != attempt_) {
-    if (drain_.node && a == drain_.attempt) hand_to_drain(a, ec, n);
+    if (drain_.node && a == drain_.attempt) hand_to_drain(ec, n);
     maybe_loop_done();
     return;
   }
@@ -466,7 +466,7 @@ void Command::end_attempt_draining() {
   state_ = State::idle;
 }
 
-void Command::hand_to_drain(std::uint64_t, std::error_code ec, std::size_t n) {
+void Command::hand_to_drain(std::error_code ec, std::size_t n) {
   DrainHandoff d = std::move(drain_);
   drain_ = {};
   io::Loop& loop = ctx_->loop();

@@ -147,7 +147,7 @@ class Command : public PoolWaiter {
   // to a drain (client/command/drain.h).
   void end_attempt_draining();
   // A stale read completed: if it belongs to the attempt handed to a drain, start it.
-  void hand_to_drain(std::uint64_t attempt, std::error_code ec, std::size_t n);
+  void hand_to_drain(std::error_code ec, std::size_t n);
   Status timeout_status(bool total_expired) const;
   std::string where() const;  // "node BB9... at 127.0.0.1:3000" for messages
   void retry_or_fail(Status status);
