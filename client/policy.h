@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,14 @@ struct Policy {
   // a record that matches; a single-record command on one that does not fails with 27
   // (filtered out), a batch row answers 27, a scan or query skips it. Empty: no filter.
   exp::Filter filter_exp;
+  // Cancellation: a token of a std::stop_source the caller keeps. request_stop() on it, from
+  // any thread, cancels every command submitted with the token: one not yet sent (waiting
+  // for its loop, in the delay queue or for a connection) never goes out; one in flight
+  // completes at once with ClientCode::cancelled and its connection is closed (or drained,
+  // with timeout_delay); a scan or query stops reading. A command that already completed is
+  // not affected: each command still has exactly one outcome, whichever came first. Empty
+  // (the default): not cancellable, and nothing is spent on it.
+  std::stop_token cancel;
 };
 
 struct ReadPolicy : Policy {

@@ -8,6 +8,7 @@ const char* result_code_name(int code) {
   switch (static_cast<ClientCode>(code)) {
     case ClientCode::client_closed: return "ERR_CLIENT_CLOSED";
     case ClientCode::would_block_loop: return "ERR_WOULD_BLOCK_LOOP";
+    case ClientCode::cancelled: return "ERR_CANCELLED";
     default: break;
   }
   // The codec's table names every code it knows and answers "UNKNOWN" for the rest; its

@@ -32,6 +32,7 @@ enum class ClientCode : int {
   bad_response = -21,        // the server's answer was malformed (connection discarded)
   client_closed = -22,       // the client was closed before the command could complete
   would_block_loop = -23,    // a blocking call was made on a loop thread
+  cancelled = -24,           // the caller cancelled the command (Policy::cancel)
 };
 
 // Server result codes the client itself reports or tests for.

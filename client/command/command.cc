@@ -34,6 +34,7 @@ Timing Timing::from(const Policy& p, bool is_write, io::TimePoint now) {
   t.retry_jitter = p.retry_jitter;
   t.replica = p.replica;
   t.is_write = is_write;
+  t.cancel = p.cancel;
   return t;
 }
 
@@ -73,6 +74,51 @@ void Command::bind(LoopContext* ctx, const Timing& timing) {
   socket_ = {};
   filled_ = 0;
   if (!timer_.armed()) timer_.set_handler([this] { on_timer(); });
+  cancel_requested_.store(false, std::memory_order_relaxed);
+}
+
+bool Command::arrive() {
+  if (!timing_.cancel.stop_possible()) return true;
+  if (timing_.cancel.stop_requested()) return false;
+  // From here a stop on any thread posts on_cancel_task() (at once, if it came meanwhile).
+  cancel_hook_.emplace(timing_.cancel, CancelHook{this});
+  return true;
+}
+
+Status Command::cancelled_status() const {
+  return Status(ClientCode::cancelled,
+                node_ ? "cancelled by the caller (Policy::cancel) while at " + where()
+                      : std::string("cancelled by the caller (Policy::cancel) before it was sent"),
+                timing_.is_write && sent_);
+}
+
+void Command::on_cancel_requested() {
+  cancel_requested_.store(true, std::memory_order_release);
+  cancel_tasks_.fetch_add(1, std::memory_order_relaxed);
+  if (!ctx_->loop().post([this] { on_cancel_task(); })) {
+    // The loop is closing: the client fails the command itself.
+    cancel_tasks_.fetch_sub(1, std::memory_order_relaxed);
+  }
+}
+
+void Command::on_cancel_task() {
+  cancel_tasks_.fetch_sub(1, std::memory_order_relaxed);
+  if (!finished_) {
+    if (state_ == State::reading && timing_.timeout_delay.count() > 0 && answer_is_one_frame()) {
+      // The answer is on its way: read it in the background and keep the connection.
+      Status st = cancelled_status();
+      end_attempt_draining();
+      finish(std::move(st));
+    } else {
+      abort_now(cancelled_status());
+    }
+  }
+  maybe_loop_done();
+}
+
+void Command::drop_cancel_hook() {
+  // Waits for a hook running on another thread right now (it only posts a task).
+  if (cancel_hook_) cancel_hook_.reset();
 }
 
 std::string Command::where() const {
@@ -82,11 +128,16 @@ std::string Command::where() const {
 
 void Command::start() {
   admitted_ = true;
+  if (cancel_requested_.load(std::memory_order_relaxed)) {
+    finish(cancelled_status());  // queued, then cancelled: it never goes out
+    return;
+  }
   begin_attempt();
 }
 
 void Command::fail_before_start(Status status) {
   if (finished_) return;
+  drop_cancel_hook();
   finished_ = true;
   state_ = State::done;
   if (timer_.armed()) ctx_->loop().cancel_timer(timer_);
@@ -564,6 +615,7 @@ std::chrono::milliseconds Command::retry_sleep() const {
 
 void Command::finish(Status status) {
   if (finished_) return;
+  drop_cancel_hook();
   if (state_ != State::idle && state_ != State::sleeping && state_ != State::done) end_attempt(false);
   finished_ = true;
   state_ = State::done;
@@ -578,7 +630,8 @@ void Command::finish(Status status) {
 }
 
 void Command::maybe_loop_done() {
-  if (finished_ && pending_io_ == 0 && !loop_done_) {
+  if (finished_ && pending_io_ == 0 && !loop_done_ &&
+      cancel_tasks_.load(std::memory_order_relaxed) == 0) {
     loop_done_ = true;
     on_loop_done();
   }

@@ -10,8 +10,11 @@
 // loop's thread. The subclass's complete() hands the result to the completion executor.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <stop_token>
 #include <string>
 
 #include "client/cluster/node.h"
@@ -46,6 +49,7 @@ struct Timing {
   bool retry_jitter = false;
   Replica replica = Replica::sequence;
   bool is_write = false;
+  std::stop_token cancel;  // Policy::cancel (empty: not cancellable)
 
   static Timing from(const Policy& p, bool is_write, io::TimePoint now);
 };
@@ -69,6 +73,12 @@ class Command : public PoolWaiter {
 
   LoopContext* context() const { return ctx_; }
   const Timing& timing() const { return timing_; }
+  // Loop thread, when the command reaches its loop (LoopContext::admit): false when
+  // Policy::cancel was already requested (then fail it with cancelled_status()); otherwise
+  // the command listens for a cancel from now until it finishes.
+  bool arrive();
+  // The status a cancelled command completes with.
+  Status cancelled_status() const;
 
  protected:
   virtual ~Command() = default;
@@ -159,6 +169,18 @@ class Command : public PoolWaiter {
   std::chrono::milliseconds retry_sleep() const;
   void finish(Status status);
   void maybe_loop_done();
+  // Cancellation (Policy::cancel). The stop callback is registered when the command reaches
+  // its loop and unregistered when it finishes (the unregistering waits for a callback
+  // running on another thread at that moment). It runs on the thread that requests the stop
+  // and only sets the flag and posts on_cancel_task() to the loop; each posted task is
+  // counted, and the object is not released (on_loop_done) before every one has run.
+  struct CancelHook {
+    Command* command;
+    void operator()() const noexcept { command->on_cancel_requested(); }
+  };
+  void on_cancel_requested();  // any thread
+  void on_cancel_task();       // loop thread
+  void drop_cancel_hook();
 
   LoopContext* ctx_ = nullptr;
   Timing timing_;
@@ -171,6 +193,9 @@ class Command : public PoolWaiter {
   bool finished_ = false;
   bool admitted_ = false;      // counted in the loop's commands in process
   bool loop_done_ = false;
+  std::atomic<bool> cancel_requested_{false};
+  std::atomic<int> cancel_tasks_{0};  // posted on_cancel_task() calls not yet run
+  std::optional<std::stop_callback<CancelHook>> cancel_hook_;
   std::shared_ptr<cluster::Node> node_;
   ConnectionPool* pool_ = nullptr;
   io::SocketId socket_;

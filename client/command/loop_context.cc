@@ -29,6 +29,10 @@ void LoopContext::submit(Command* cmd) {
 
 void LoopContext::admit(Command* cmd) {
   started_.fetch_add(1, std::memory_order_relaxed);
+  if (!cmd->arrive()) {
+    cmd->fail_before_start(cmd->cancelled_status());
+    return;
+  }
   const FlowControl& fc = config_.flow_control;
   if (fc.max_commands_in_process <= 0 || in_process_ < fc.max_commands_in_process) {
     ++in_process_;
