@@ -191,7 +191,10 @@ ClientStats Client::stats() const {
       s.error_rate_rejections += n->rejections_total();
     }
   }
-  if (tender_) s.tends = tender_->tend_count();
+  if (tender_) {
+    s.tends = tender_->tend_count();
+    s.nodes_moved = tender_->nodes_moved();
+  }
   for (const auto& pl : per_loop_) {
     s.commands_started += pl->ctx.commands_started();
     s.drains_started += pl->ctx.drains_started();

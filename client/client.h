@@ -78,12 +78,15 @@ struct ClientStats {
   // Sockets the client's loops opened (commands and tending) and closed.
   std::uint64_t sockets_opened = 0;
   std::uint64_t sockets_closed = 0;
-  // Connections of timed-out commands drained (Policy::timeout_delay): put back in the
-  // pool, or closed because the answer did not complete in time.
+  // Nodes followed to a new address (restarted elsewhere, or a seed name that now resolves
+  // to another address).
+  std::uint64_t nodes_moved = 0;
   // Circuit breaker (ClientConfig::max_error_rate), over the nodes in the cluster now:
   // errors counted, and commands refused because their node was over the rate.
   std::uint64_t node_errors = 0;
   std::uint64_t error_rate_rejections = 0;
+  // Connections of timed-out commands drained (Policy::timeout_delay): put back in the
+  // pool, or closed because the answer did not complete in time.
   std::uint64_t drains_started = 0;
   std::uint64_t drains_recovered = 0;
   std::uint64_t drains_closed = 0;

@@ -113,9 +113,8 @@ Tender::NodeInfo* Tender::add_node(const std::string& name, const io::Endpoint& 
   return nodes_.back().get();
 }
 
-Status Tender::connect() {
-  std::string errors;
-  std::vector<io::Endpoint> seeds = resolve_seeds(errors);
+void Tender::seed(std::string& errors) {
+  std::vector<io::Endpoint> seeds = resolve_seeds(errors);  // resolved again every time
   for (const io::Endpoint& address : seeds) {
     InfoConnection conn;
     auto name = validate(address, "", conn);
@@ -124,12 +123,43 @@ Status Tender::connect() {
       info_.close(conn);
       continue;
     }
-    if (find(*name) != nullptr) {
+    NodeInfo* known = find(*name);
+    if (known == nullptr) {
+      add_node(*name, address, conn);
+    } else if (known->node->address() != address && !known->node->refreshed) {
+      move_node(*known, address, conn);  // the seed's name now points at the node's new address
+    } else {
       info_.close(conn);
-      continue;
     }
-    add_node(*name, address, conn);
   }
+}
+
+void Tender::move_node(NodeInfo& info, const io::Endpoint& address, InfoConnection conn) {
+  // The old Node (and its pools) retires as a removed node does; a fresh one takes its
+  // place under the same name, so commands are never routed to both.
+  retire(info);
+  info.node = std::make_shared<Node>(info.node->name(), address, max_conns_, min_conns_);
+  info.conn = conn;
+  info.ownership.clear();
+  info.ownership_fetched = 0;
+  info.racks.clear();
+  nodes_changed_ = true;
+  ++nodes_moved_;
+}
+
+void Tender::retire(NodeInfo& info) {
+  info.node->deactivate();
+  info_.close(info.conn);
+  NodePtr gone = info.node;
+  for (std::size_t i = 0; i < loops_.size(); ++i) {
+    io::Loop* loop = loops_[i];
+    loop->post([gone, i, loop] { gone->pool(i).close_all(*loop); });
+  }
+}
+
+Status Tender::connect() {
+  std::string errors;
+  seed(errors);
   if (nodes_.empty()) {
     Status st(ClientCode::connection_failed,
               "could not connect to any seed of the cluster:" + (errors.empty() ? std::string(" no seeds given") : errors));
@@ -178,10 +208,17 @@ void Tender::tend_once() {
     if (!n->node->refreshed) any_failed = true;
     if (n->node->peers_changed) peers_changed = true;
   }
-  bool peers_refreshed = false;
-  if (peers_changed || any_failed) peers_refreshed = refresh_peers();
+  if (peers_changed || any_failed) refresh_peers();
   bool removed = remove_nodes();
-  (void)peers_refreshed;
+  // Every node lost, or none answering: go back to the seeds, their names resolved again
+  // (a cluster that moved to new addresses is found; a node met under a new address is
+  // moved there, not added twice).
+  bool none_refreshed = true;
+  for (auto& n : nodes_) none_refreshed = none_refreshed && !n->node->refreshed;
+  if (none_refreshed && !config_.seeds.empty()) {
+    std::string errors;
+    seed(errors);
+  }
   bool maps_changed = refresh_partitions();
   if (nodes_changed_ || removed || maps_changed) publish();
   balance_pools();
@@ -267,6 +304,9 @@ bool Tender::refresh_peers() {
     for (const auto& peer : peers->peers) {
       if (NodeInfo* known = find(peer.node_name)) {
         known->node->friends++;
+        // A node that stopped answering and is now listed under another address has moved
+        // (restarted elsewhere): follow it there.
+        if (!known->node->refreshed) follow_moved_peer(*known, peer);
         continue;
       }
       bool added = false;
@@ -295,6 +335,29 @@ bool Tender::refresh_peers() {
   return true;
 }
 
+void Tender::follow_moved_peer(NodeInfo& known, const wire::Peer& peer) {
+  std::vector<io::Endpoint> listed;
+  for (const auto& host : peer.hosts) {
+    std::error_code ec;
+    std::vector<io::Endpoint> resolved = io::resolve(host.name, host.port, ec);
+    if (!ec) listed.insert(listed.end(), resolved.begin(), resolved.end());
+  }
+  if (listed.empty()) return;
+  for (const io::Endpoint& address : listed) {
+    if (address == known.node->address()) return;  // still listed where we know it
+  }
+  for (const io::Endpoint& address : listed) {
+    InfoConnection conn;
+    auto name = validate(address, peer.node_name, conn);
+    if (name.ok()) {
+      move_node(known, address, conn);
+      known.node->friends = 1;
+      return;
+    }
+    info_.close(conn);
+  }
+}
+
 bool Tender::remove_nodes() {
   int refreshed = 0;
   for (auto& n : nodes_) refreshed += n->node->refreshed ? 1 : 0;
@@ -313,13 +376,7 @@ bool Tender::remove_nodes() {
       continue;
     }
     removed = true;
-    node.deactivate();
-    info_.close(n->conn);
-    NodePtr gone = n->node;
-    for (std::size_t i = 0; i < loops_.size(); ++i) {
-      io::Loop* loop = loops_[i];
-      loop->post([gone, i, loop] { gone->pool(i).close_all(*loop); });
-    }
+    retire(*n);
   }
   nodes_ = std::move(keep);
   return removed;

@@ -24,6 +24,7 @@
 #include "client/cluster/cluster.h"
 #include "client/cluster/info_client.h"
 #include "client/cluster/node.h"
+#include "client/wire/peers.h"
 #include "client/policy.h"
 #include "client/status.h"
 #include "io/loop.h"
@@ -55,6 +56,8 @@ class Tender {
   void tend_once();
 
   std::uint64_t tend_count() const { return tends_.load(std::memory_order_relaxed); }
+  // Nodes followed to a new address (a restart elsewhere, or a seed name that moved).
+  std::uint64_t nodes_moved() const { return nodes_moved_.load(std::memory_order_relaxed); }
 
  private:
   struct NodeInfo {
@@ -74,6 +77,15 @@ class Tender {
   Result<std::string> validate(const io::Endpoint& address, const std::string& expected_name,
                                InfoConnection& conn);
   NodeInfo* add_node(const std::string& name, const io::Endpoint& address, InfoConnection conn);
+  // Validates the seeds (host names resolved again) and adds the nodes not known yet; a known
+  // node that is failing and answers under a seed's new address is moved there.
+  void seed(std::string& errors);
+  // The node `info` answers at `address` now: its old Node retires (pools closed) and a new
+  // one with the same name takes its place.
+  void move_node(NodeInfo& info, const io::Endpoint& address, InfoConnection conn);
+  void follow_moved_peer(NodeInfo& known, const wire::Peer& peer);
+  // Deactivates the node and closes its tend connection and (on each loop) its pools.
+  void retire(NodeInfo& info);
   NodeInfo* find(const std::string& name);
   void refresh_nodes();
   bool refresh_peers();
@@ -106,6 +118,7 @@ class Tender {
   std::condition_variable cv_;
   bool stopping_ = false;
   std::atomic<std::uint64_t> tends_{0};
+  std::atomic<std::uint64_t> nodes_moved_{0};
 };
 
 }  // namespace aero::cluster

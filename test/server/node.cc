@@ -35,7 +35,11 @@ uint32_t Node::peers_generation() const {
 int Node::open_listener(std::string* error) {
   const ClusterOptions& o = cluster_.options();
   uint16_t port = this->port();
-  if (port == 0 && o.port != 0) port = uint16_t(o.port + index_ * o.port_step);
+  if (new_port_) {
+    port = 0;
+  } else if (port == 0 && o.port != 0) {
+    port = uint16_t(o.port + index_ * o.port_step);
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
@@ -95,6 +99,18 @@ void Node::stop() {
   std::lock_guard<std::mutex> tasks_lock(tasks_mutex_);
   tasks_.clear();
   cluster().jobs(size_t(index())).clear();  // a restarted node has no job history
+}
+
+bool Node::restart_on_new_port(std::string* error) {
+  stop();
+  {
+    std::lock_guard<std::mutex> lock(control_mutex_);
+    new_port_ = true;
+  }
+  bool ok = start(error);
+  std::lock_guard<std::mutex> lock(control_mutex_);
+  new_port_ = false;
+  return ok;
 }
 
 bool Node::refuse_connections(bool refuse, std::string* error) {

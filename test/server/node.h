@@ -42,6 +42,10 @@ class Node {
     stop();
     return start(error);
   }
+  // Stops the node and starts it on a new ephemeral port, same node id and data: a node
+  // that comes back under another address (a container rescheduled). Call
+  // Cluster::rebalance() afterwards so its peers list the new address.
+  bool restart_on_new_port(std::string* error = nullptr);
 
   // Faults.
   void set_fault(const Fault& f) { faults_.set(f); }
@@ -73,6 +77,7 @@ class Node {
   NodeCounters counters_;
   FaultState faults_;
   std::mutex control_mutex_;  // start/stop/refuse
+  bool new_port_ = false;     // the next start binds an ephemeral port (restart_on_new_port)
   std::vector<std::unique_ptr<NodeLoop>> loops_;
   std::atomic<bool> running_{false};
   bool refusing_ = false;
