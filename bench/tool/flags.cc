@@ -198,7 +198,7 @@ ParseOutcome parse_flags(int argc, const char* const* argv) {
             "--executor", "--tbb-threads", "--timeout", "--max-conns", "--json", "--hgrm",
             "--plot", "--seed", "--socket-timeout", "--retries", "--sleep-between-retries",
             "--backoff", "--max-sleep", "--timeout-delay", "--max-error-rate",
-            "--error-rate-window"});
+            "--error-rate-window", "--server-delay"});
     if (!known) {
       return fail("unknown flag '" + std::string(argv[i]) + "' (see --help)");
     }
@@ -275,6 +275,8 @@ ParseOutcome parse_flags(int argc, const char* const* argv) {
       if (!parse_int(value, 0, 1'000'000'000, &o.max_error_rate)) return bad("use 0 (no limit) or more");
     } else if (is({"--error-rate-window"})) {
       if (!parse_int(value, 1, 1'000'000, &o.error_rate_window)) return bad("use tends, 1 or more");
+    } else if (is({"--server-delay"})) {
+      if (!parse_int(value, 0, 3'600'000, &o.server_delay_ms)) return bad("use milliseconds");
     } else if (is({"--max-conns"})) {
       if (!parse_int(value, 1, 100'000, &o.max_conns_per_node)) return bad("use 1..100000");
     } else if (is({"--json"})) {
@@ -396,6 +398,8 @@ Resilience (client/policy.h; defaults are the client's)
   --max-error-rate N        circuit breaker: errors per node per window before its commands
                             fail at once (0 = no limit; client default 100)
   --error-rate-window T     the breaker's window, in tends (client default 1)
+  --server-delay MS         embedded cluster only: every node answers data commands MS late
+                            (with a shorter --socket-timeout: what timeouts cost)
   asbench spellings accepted: --object-spec, --async-max-commands, --event-loops,
   --throughput
 

@@ -56,6 +56,9 @@ struct Options {
   int timeout_delay_ms = 0;
   int max_error_rate = -1;
   int error_rate_window = -1;
+  // Embedded cluster only: every node answers data commands this late (0 = on time), to
+  // measure what timeouts cost (connections opened, drains).
+  int server_delay_ms = 0;
 
   // Output.
   std::string json_path;

@@ -195,6 +195,10 @@ std::string result_json(const RunResult& r, const Options& o) {
   j.field("per_second", r.elapsed_s > 0 ? static_cast<double>(total) / r.elapsed_s : 0.0);
   j.field("not_found", not_found).field("errors", t.errors()).field("timeouts", timeouts);
   if (o.open_loop()) j.field("max_backlog", r.max_backlog);
+  j.field("sockets_opened", r.sockets_opened);
+  j.field("sockets_closed", r.sockets_closed);
+  j.field("drains_started", r.drains_started);
+  j.field("drains_recovered", r.drains_recovered);
   j.key("cpu").begin_object();
   j.field("user_s", r.cpu_user_s).field("sys_s", r.cpu_sys_s);
   j.field("per_command_us",

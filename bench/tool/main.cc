@@ -142,6 +142,9 @@ int run(const Options& o) {
       return 1;
     }
     config.seeds.push_back({"127.0.0.1", embedded->seed_port()});
+  } else if (o.server_delay_ms > 0) {
+    std::fprintf(stderr, "aerobench: --server-delay needs the embedded cluster (no --hosts)\n");
+    return 2;
   } else {
     config.seeds = o.hosts;
   }
@@ -264,6 +267,13 @@ int run(const Options& o) {
   lc.duration_s = o.duration_s;
   LoadRun load(target, recorder, lc);
   Reporter reporter(recorder, used, o.quiet ? nullptr : stdout);
+  if (embedded && o.server_delay_ms > 0) {
+    for (std::size_t i = 0; i < embedded->size(); ++i) {
+      embedded->node(i).set_fault(testserver::Fault::delay_by(std::chrono::milliseconds(o.server_delay_ms))
+                                      .only(testserver::FaultScope::kDataRequests));
+    }
+  }
+  const ClientStats stats0 = client->stats();
   const Cpu cpu0 = Cpu::now();
   g_run.store(&load);
   load.start();
@@ -280,7 +290,15 @@ int run(const Options& o) {
   result.cpu_user_s = cpu1.user - cpu0.user;
   result.cpu_sys_s = cpu1.sys - cpu0.sys;
   result.max_backlog = load.max_backlog();
-  client->close();
+  if (embedded) {
+    for (std::size_t i = 0; i < embedded->size(); ++i) embedded->node(i).clear_fault();
+  }
+  client->close();  // waits for the drains too
+  const ClientStats stats1 = client->stats();
+  result.sockets_opened = stats1.sockets_opened - stats0.sockets_opened;
+  result.sockets_closed = stats1.sockets_closed - stats0.sockets_closed;
+  result.drains_started = stats1.drains_started - stats0.drains_started;
+  result.drains_recovered = stats1.drains_recovered - stats0.drains_recovered;
   if (embedded) embedded->stop();
 
   std::printf("%s", final_report(result, o).c_str());

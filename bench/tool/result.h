@@ -45,6 +45,11 @@ struct RunResult {
   double cpu_sys_s = 0;
   bool cpu_includes_server = false;   // the embedded cluster ran in this process
   std::int64_t max_backlog = 0;       // open loop only
+  // The client's connections during the measured run (ClientStats differences).
+  std::uint64_t sockets_opened = 0;
+  std::uint64_t sockets_closed = 0;
+  std::uint64_t drains_started = 0;
+  std::uint64_t drains_recovered = 0;
   // Prefill (insert of the key space before the run), when done.
   bool prefilled = false;
   std::uint64_t prefill_records = 0;
