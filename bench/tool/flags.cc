@@ -186,6 +186,10 @@ ParseOutcome parse_flags(int argc, const char* const* argv) {
       if (!boolean(&o.retry_jitter)) return fail("--jitter takes no value");
       continue;
     }
+    if (is({"--services-alternate"})) {
+      if (!boolean(&o.services_alternate)) return fail("--services-alternate takes no value");
+      continue;
+    }
     if (is({"--quiet", "-q"})) {
       if (!boolean(&o.quiet)) return fail("--quiet takes no value");
       continue;
@@ -198,7 +202,8 @@ ParseOutcome parse_flags(int argc, const char* const* argv) {
             "--executor", "--tbb-threads", "--timeout", "--max-conns", "--json", "--hgrm",
             "--plot", "--seed", "--socket-timeout", "--retries", "--sleep-between-retries",
             "--backoff", "--max-sleep", "--timeout-delay", "--max-error-rate",
-            "--error-rate-window", "--server-delay"});
+            "--error-rate-window", "--server-delay", "--max-commands-in-process",
+            "--max-commands-in-queue"});
     if (!known) {
       return fail("unknown flag '" + std::string(argv[i]) + "' (see --help)");
     }
@@ -275,6 +280,10 @@ ParseOutcome parse_flags(int argc, const char* const* argv) {
       if (!parse_int(value, 0, 1'000'000'000, &o.max_error_rate)) return bad("use 0 (no limit) or more");
     } else if (is({"--error-rate-window"})) {
       if (!parse_int(value, 1, 1'000'000, &o.error_rate_window)) return bad("use tends, 1 or more");
+    } else if (is({"--max-commands-in-process"})) {
+      if (!parse_int(value, 0, 1'000'000, &o.max_commands_in_process)) return bad("use 0 (no limit) or more");
+    } else if (is({"--max-commands-in-queue"})) {
+      if (!parse_int(value, 0, 100'000'000, &o.max_commands_in_queue)) return bad("use 0 (no limit) or more");
     } else if (is({"--server-delay"})) {
       if (!parse_int(value, 0, 3'600'000, &o.server_delay_ms)) return bad("use milliseconds");
     } else if (is({"--max-conns"})) {
@@ -398,6 +407,10 @@ Resilience (client/policy.h; defaults are the client's)
   --max-error-rate N        circuit breaker: errors per node per window before its commands
                             fail at once (0 = no limit; client default 100)
   --error-rate-window T     the breaker's window, in tends (client default 1)
+  --services-alternate      take node addresses from peers-clear-alt (clients outside the
+                            cluster's network)
+  --max-commands-in-process N  flow control per loop: commands running at once (0 = no limit)
+  --max-commands-in-queue N    commands waiting behind them; beyond, queue_full (0 = no limit)
   --server-delay MS         embedded cluster only: every node answers data commands MS late
                             (with a shorter --socket-timeout: what timeouts cost)
   asbench spellings accepted: --object-spec, --async-max-commands, --event-loops,

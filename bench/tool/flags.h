@@ -59,6 +59,10 @@ struct Options {
   // Embedded cluster only: every node answers data commands this late (0 = on time), to
   // measure what timeouts cost (connections opened, drains).
   int server_delay_ms = 0;
+  // Addresses and flow control (client/policy.h).
+  bool services_alternate = false;
+  int max_commands_in_process = 0;
+  int max_commands_in_queue = 0;
 
   // Output.
   std::string json_path;

@@ -100,6 +100,9 @@ void apply_resilience_flags(const Options& o, ClientConfig& config) {
   }
   if (o.max_error_rate >= 0) config.max_error_rate = o.max_error_rate;
   if (o.error_rate_window >= 1) config.error_rate_window = o.error_rate_window;
+  config.use_services_alternate = o.services_alternate;
+  config.flow_control.max_commands_in_process = o.max_commands_in_process;
+  config.flow_control.max_commands_in_queue = o.max_commands_in_queue;
 }
 
 int run(const Options& o) {

@@ -242,6 +242,22 @@ TEST(Flags, ResilienceKnobs) {
   EXPECT_NE(help_text().find("--timeout-delay"), std::string::npos);
 }
 
+TEST(Flags, AddressFlowControlAndFaultKnobs) {
+  ParseOutcome r = parse({"--services-alternate", "--max-commands-in-process", "32",
+                          "--max-commands-in-queue", "128", "--server-delay", "60"});
+  ASSERT_EQ(r.what, ParseOutcome::What::run) << r.error;
+  EXPECT_TRUE(r.options.services_alternate);
+  EXPECT_EQ(r.options.max_commands_in_process, 32);
+  EXPECT_EQ(r.options.max_commands_in_queue, 128);
+  EXPECT_EQ(r.options.server_delay_ms, 60);
+  const Options d = parse({}).options;
+  EXPECT_FALSE(d.services_alternate);
+  EXPECT_EQ(d.max_commands_in_process, 0);
+  EXPECT_EQ(d.server_delay_ms, 0);
+  EXPECT_NE(error_of({"--max-commands-in-queue", "-1"}).find("--max-commands-in-queue"), std::string::npos);
+  EXPECT_NE(help_text().find("--server-delay"), std::string::npos);
+}
+
 TEST(Flags, HelpNamesBothLoadModels) {
   EXPECT_EQ(parse({"--help"}).what, ParseOutcome::What::help);
   const std::string h = help_text();
