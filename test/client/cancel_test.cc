@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "client/co_task.h"
 #include "test/client/fixture.h"
 #include "test/client/ledger.h"
 
@@ -200,6 +201,36 @@ TEST_F(CancelTest, ScanStopsReading) {
   EXPECT_EQ(s->end, StreamEnd::failed);
   EXPECT_TRUE(s->status.is(ClientCode::cancelled)) << s->status.to_string();
   EXPECT_TRUE(s->more()) << "a cancelled scan can be resumed from its cursor";
+  node().clear_fault();
+}
+
+// The coroutine style: the same token; the awaiting coroutine resumes with the cancelled
+// status (as an Error thrown from the Record conversion).
+CoTask<int> read_while_cancelled(Client& c, std::stop_source& source, std::atomic<bool>& sent) {
+  Future<Record> f = c.get(key(3), cancellable(source.get_token()));
+  sent.store(true);
+  try {
+    Record r = co_await std::move(f);
+    co_return 0;
+  } catch (const Error& e) {
+    co_return e.status().code();
+  }
+}
+
+TEST_F(CancelTest, CoroutineAwaitingACancelledGetResumesWithCancelled) {
+  AERO_EMBEDDED_ONLY("hangs the server's answers (faults)");
+  ASSERT_NO_FATAL_FAILURE(start());
+  node().set_fault(Fault::hang().only(FaultScope::kDataRequests));
+  std::stop_source source;
+  std::atomic<bool> sent{false};
+  const std::uint64_t before = hung();
+  std::thread canceller([&] {
+    wait_until([&] { return sent.load() && hung() > before; });
+    source.request_stop();
+  });
+  const int code = sync_wait(read_while_cancelled(client(), source, sent));
+  canceller.join();
+  EXPECT_EQ(code, static_cast<int>(ClientCode::cancelled));
   node().clear_fault();
 }
 
