@@ -208,6 +208,32 @@ ClientStats Client::stats() const {
   return s;
 }
 
+metrics::MetricsSnapshot Client::metrics() const {
+  metrics::MetricsSnapshot m;
+  if (cluster_) {
+    auto snap = cluster_->snapshot();
+    for (const auto& n : snap->nodes) {
+      metrics::NodeMetrics nm;
+      nm.name = n->name();
+      nm.address = n->address().to_string();
+      for (std::size_t i = 0; i < n->pool_count(); ++i) {
+        n->recorder(i).add_to(nm);
+        const metrics::ConnectionMetrics c = n->pool(i).metrics();
+        nm.connections.open += c.open;
+        nm.connections.opened += c.opened;
+        nm.connections.closed += c.closed;
+        nm.connections.reused += c.reused;
+      }
+      nm.errors = n->errors_total();
+      nm.error_rate_rejections = n->rejections_total();
+      m.nodes.push_back(std::move(nm));
+    }
+  }
+  for (const auto& pl : per_loop_) m.loops.push_back(pl->ctx.metrics());
+  if (tender_) m.cluster = tender_->metrics();
+  return m;
+}
+
 Client::PerLoop& Client::pick(io::Loop* loop) {
   if (loop != nullptr) {
     for (std::size_t i = 0; i < loops_.size(); ++i) {
@@ -241,7 +267,7 @@ void Client::fail_now(PerLoop& pl, UniqueFunction<void(Result<R>)>& cb, Status s
 
 template <class R, class Encode>
 void Client::submit_single(const Key& key, const Policy& policy, bool is_write, int not_found,
-                           io::Loop* loop, UniqueFunction<void(Result<R>)> cb, Encode&& encode) {
+                           bool udf, io::Loop* loop, UniqueFunction<void(Result<R>)> cb, Encode&& encode) {
   if (per_loop_.empty()) {
     cb(Result<R>(Status(ClientCode::client_closed, "the client is closed")));
     return;
@@ -259,7 +285,9 @@ void Client::submit_single(const Key& key, const Policy& policy, bool is_write, 
   auto& pool = pl.template pool<R>();
   auto* cmd = pool.acquire();
   wire::Status encoded = encode(cmd->request_buffer());
-  cmd->prepare(&pl.ctx, command::Timing::from(policy, is_write, io::Clock::now()), key.ns(),
+  command::Timing timing = command::Timing::from(policy, is_write, io::Clock::now());
+  if (udf) timing.kind = metrics::CommandKind::udf;
+  cmd->prepare(&pl.ctx, timing, key.ns(),
                key.partition_id(),
                not_found != 0 ? command::NotFound::false_ : command::NotFound::error,
                std::move(cb), &pool, static_cast<unsigned>(round_robin_.load(std::memory_order_relaxed)));
@@ -273,8 +301,8 @@ void Client::submit_single(const Key& key, const Policy& policy, bool is_write, 
 void Client::submit_record_command(const Key& key, const Policy& policy, bool is_write,
                                    io::Loop* loop, RecordCallback cb,
                                    wire::Status (*encode)(wire::Buffer&, const void*),
-                                   const void* arg) {
-  submit_single<Record>(key, policy, is_write, 0, loop, std::move(cb),
+                                   const void* arg, bool udf) {
+  submit_single<Record>(key, policy, is_write, 0, udf, loop, std::move(cb),
                         [&](wire::Buffer& out) { return encode(out, arg); });
 }
 
@@ -283,21 +311,21 @@ void Client::submit_record_command(const Key& key, const Policy& policy, bool is
 void Client::put(const Key& key, Bins bins, const WritePolicy& policy, WriteCallback cb,
                  io::Loop* loop) {
   wire::WriteAttrs a = write_attrs(policy);
-  submit_single<void>(key, policy, true, 0, loop, std::move(cb), [&](wire::Buffer& out) {
+  submit_single<void>(key, policy, true, 0, false, loop, std::move(cb), [&](wire::Buffer& out) {
     return wire::encode_put(out, key, bins.span(), a);
   });
 }
 
 void Client::get(const Key& key, const ReadPolicy& policy, RecordCallback cb, io::Loop* loop) {
   wire::ReadAttrs a = read_attrs(policy, policy.read_touch_ttl_percent);
-  submit_single<Record>(key, policy, false, 0, loop, std::move(cb),
+  submit_single<Record>(key, policy, false, 0, false, loop, std::move(cb),
                         [&](wire::Buffer& out) { return wire::encode_get(out, key, a); });
 }
 
 void Client::get(const Key& key, BinNames bins, const ReadPolicy& policy, RecordCallback cb,
                  io::Loop* loop) {
   wire::ReadAttrs a = read_attrs(policy, policy.read_touch_ttl_percent);
-  submit_single<Record>(key, policy, false, 0, loop, std::move(cb), [&](wire::Buffer& out) {
+  submit_single<Record>(key, policy, false, 0, false, loop, std::move(cb), [&](wire::Buffer& out) {
     return wire::encode_get_bins(out, key, bins.span(), a);
   });
 }
@@ -305,25 +333,25 @@ void Client::get(const Key& key, BinNames bins, const ReadPolicy& policy, Record
 void Client::get_header(const Key& key, const ReadPolicy& policy, RecordCallback cb,
                         io::Loop* loop) {
   wire::ReadAttrs a = read_attrs(policy, policy.read_touch_ttl_percent);
-  submit_single<Record>(key, policy, false, 0, loop, std::move(cb),
+  submit_single<Record>(key, policy, false, 0, false, loop, std::move(cb),
                         [&](wire::Buffer& out) { return wire::encode_get_header(out, key, a); });
 }
 
 void Client::exists(const Key& key, const ReadPolicy& policy, ExistsCallback cb, io::Loop* loop) {
   wire::ReadAttrs a = read_attrs(policy, policy.read_touch_ttl_percent);
-  submit_single<bool>(key, policy, false, 1, loop, std::move(cb),
+  submit_single<bool>(key, policy, false, 1, false, loop, std::move(cb),
                       [&](wire::Buffer& out) { return wire::encode_exists(out, key, a); });
 }
 
 void Client::remove(const Key& key, const WritePolicy& policy, ExistsCallback cb, io::Loop* loop) {
   wire::WriteAttrs a = write_attrs(policy);
-  submit_single<bool>(key, policy, true, 1, loop, std::move(cb),
+  submit_single<bool>(key, policy, true, 1, false, loop, std::move(cb),
                       [&](wire::Buffer& out) { return wire::encode_delete(out, key, a); });
 }
 
 void Client::touch(const Key& key, const WritePolicy& policy, WriteCallback cb, io::Loop* loop) {
   wire::WriteAttrs a = write_attrs(policy);
-  submit_single<void>(key, policy, true, 0, loop, std::move(cb),
+  submit_single<void>(key, policy, true, 0, false, loop, std::move(cb),
                       [&](wire::Buffer& out) { return wire::encode_touch(out, key, a); });
 }
 
@@ -335,7 +363,7 @@ void Client::operate(const Key& key, Operations ops, const WritePolicy& policy, 
   }
   wire::WriteAttrs w = write_attrs(policy);
   wire::ReadAttrs r = read_attrs(policy, 0);
-  submit_single<Record>(key, policy, writes, 0, loop, std::move(cb), [&](wire::Buffer& out) {
+  submit_single<Record>(key, policy, writes, 0, false, loop, std::move(cb), [&](wire::Buffer& out) {
     return wire::encode_operate(out, key, ops.span(), w, r);
   });
 }
@@ -405,6 +433,7 @@ void Client::submit_batch(std::vector<Key> keys, BatchRead what, std::vector<Ope
   state->attrs.respond_all_keys = policy.respond_all_keys;
   state->attrs.filter_exp = policy.filter_exp.shared();
   state->timing = command::Timing::from(policy, is_write, io::Clock::now());
+  state->timing.kind = metrics::CommandKind::batch;
   state->callback = std::move(cb);
   state->ctx = &pl.ctx;
   state->live = &outstanding_;

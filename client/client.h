@@ -38,6 +38,7 @@
 
 #include "client/future.h"
 #include "client/info.h"
+#include "client/metrics/metrics.h"
 #include "client/policy.h"
 #include "client/scan.h"
 #include "client/status.h"
@@ -113,6 +114,10 @@ class Client {
 
   const ClientConfig& config() const { return config_; }
   ClientStats stats() const;
+  // Any thread: per node and command kind (latency histograms and outcomes, with
+  // ClientConfig::enable_metrics), per loop and for the cluster. See client/metrics/metrics.h;
+  // client/metrics/export.h turns it into Prometheus text or JSON.
+  metrics::MetricsSnapshot metrics() const;
 
   // ---- put: write bins (create or update per policy.exists) ----
   void put(const Key& key, Bins bins, const WritePolicy& policy, WriteCallback cb,
@@ -316,15 +321,16 @@ class Client {
   Status start();
   PerLoop& pick(io::Loop* loop);
   template <class R, class Encode>
+  // `udf`: counted as a UDF command in the metrics.
   void submit_single(const Key& key, const Policy& policy, bool is_write, int not_found,
-                     io::Loop* loop, UniqueFunction<void(Result<R>)> cb, Encode&& encode);
+                     bool udf, io::Loop* loop, UniqueFunction<void(Result<R>)> cb, Encode&& encode);
   template <class R>
   static void fail_now(PerLoop& pl, UniqueFunction<void(Result<R>)>& cb, Status status);
   // A single-record command answered with a Record, encoded by `encode(buffer, arg)`.
   void submit_record_command(const Key& key, const Policy& policy, bool is_write,
                              io::Loop* loop, RecordCallback cb,
                              wire::Status (*encode)(wire::Buffer&, const void*),
-                             const void* arg);
+                             const void* arg, bool udf = false);
   // Sends `command` to every node (or the first only) and returns the answers' values.
   Result<std::vector<std::string>> udf_info(const std::string& command, bool all_nodes);
   void submit_batch(std::vector<Key> keys, BatchRead what, std::vector<Operation> ops,

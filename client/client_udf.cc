@@ -68,7 +68,8 @@ void Client::apply(const Key& key, std::string_view module, std::string_view fun
   ApplyRequest req{&key, module, function, args.span(), apply_attrs(policy)};
   RecordCallback done;
   if (cb) done = [cb = std::move(cb)](Result<Record> r) mutable { cb(udf_value(std::move(r))); };
-  submit_record_command(key, policy, true, loop, std::move(done), encode_apply_request, &req);
+  submit_record_command(key, policy, true, loop, std::move(done), encode_apply_request, &req,
+                        /*udf=*/true);
 }
 
 Future<Value> Client::apply(const Key& key, std::string_view module, std::string_view function,

@@ -183,6 +183,10 @@ struct ClientConfig {
   // for clients outside the cluster's own network (behind NAT, outside Docker or
   // Kubernetes), instead of their access addresses (peers-clear-std).
   bool use_services_alternate = false;
+  // Record per-node latency histograms and outcome counters for Client::metrics()
+  // (client/metrics/metrics.h). Off by default, as in the official clients; counters of
+  // loops, connections and the cluster are kept either way.
+  bool enable_metrics = false;
   // Rack of this client, for Replica::prefer_rack (-1: none; then `rack-ids` is not fetched
   // and prefer_rack behaves as sequence).
   int rack_id = -1;

@@ -35,7 +35,7 @@
 #include <vector>
 
 #include "bench/limit/aerospike_limit_messages.h"
-#include "bench/tool/histogram.h"
+#include "client/metrics/histogram.h"
 #include "bench/tool/object_spec.h"
 #include "client/client.h"
 #include "client/wire/message.h"
@@ -66,6 +66,9 @@ void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace aero::bench {
+
+using metrics::AtomicHistogram;
+using metrics::Histogram;
 namespace {
 
 constexpr int kKeys = 1000;

@@ -21,9 +21,12 @@
 #include <string>
 #include <vector>
 
-#include "bench/tool/histogram.h"
+#include "client/metrics/histogram.h"
 
 namespace aero::bench {
+
+using metrics::AtomicHistogram;
+using metrics::Histogram;
 
 struct PercentilePoint {
   double percentile = 0;      // 0..100

@@ -17,10 +17,13 @@
 #include <thread>
 #include <vector>
 
-#include "bench/tool/histogram.h"
+#include "client/metrics/histogram.h"
 #include "bench/tool/workload.h"
 
 namespace aero::bench {
+
+using metrics::AtomicHistogram;
+using metrics::Histogram;
 
 // Result codes are counted in slots: client codes (negative) and server codes (0..255).
 inline constexpr int kLowestCode = -32;

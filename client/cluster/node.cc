@@ -9,6 +9,7 @@ Node::Node(std::string name, io::Endpoint address, const std::vector<int>& max_c
   for (std::size_t i = 0; i < max_conns_per_loop.size(); ++i) {
     int min = i < min_conns_per_loop.size() ? min_conns_per_loop[i] : 0;
     pools_.push_back(std::make_unique<command::ConnectionPool>(address_, max_conns_per_loop[i], min));
+    recorders_.push_back(std::make_unique<metrics::NodeLoopRecorder>());
   }
 }
 

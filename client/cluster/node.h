@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "client/command/connection_pool.h"
+#include "client/metrics/recorder.h"
 #include "io/loop.h"
 
 namespace aero::cluster {
@@ -33,6 +34,10 @@ class Node : public std::enable_shared_from_this<Node> {
   void deactivate() { active_.store(false, std::memory_order_release); }
 
   command::ConnectionPool& pool(std::size_t loop_index) { return *pools_[loop_index]; }
+  // Metrics of the commands loop `loop_index` sent to this node (ClientConfig::enable_metrics):
+  // recorded on that loop's thread, read from any.
+  metrics::NodeLoopRecorder& recorder(std::size_t loop_index) { return *recorders_[loop_index]; }
+  const metrics::NodeLoopRecorder& recorder(std::size_t loop_index) const { return *recorders_[loop_index]; }
 
   // ---- circuit breaker (ClientConfig::max_error_rate), any thread ----
   // An error that closed a connection (socket error, client timeout) or a server timeout or
@@ -68,6 +73,7 @@ class Node : public std::enable_shared_from_this<Node> {
   std::atomic<std::uint64_t> errors_total_{0};
   std::atomic<std::uint64_t> rejections_total_{0};
   std::vector<std::unique_ptr<command::ConnectionPool>> pools_;
+  std::vector<std::unique_ptr<metrics::NodeLoopRecorder>> recorders_;
 };
 
 using NodePtr = std::shared_ptr<Node>;

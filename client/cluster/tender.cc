@@ -110,6 +110,7 @@ Tender::NodeInfo* Tender::add_node(const std::string& name, const io::Endpoint& 
   info->conn = conn;
   nodes_.push_back(std::move(info));
   nodes_changed_ = true;
+  bump(nodes_added_);
   return nodes_.back().get();
 }
 
@@ -144,7 +145,7 @@ void Tender::move_node(NodeInfo& info, const io::Endpoint& address, InfoConnecti
   info.ownership_fetched = 0;
   info.racks.clear();
   nodes_changed_ = true;
-  ++nodes_moved_;
+  bump(nodes_moved_);
 }
 
 void Tender::retire(NodeInfo& info) {
@@ -251,6 +252,7 @@ void Tender::refresh_nodes() {
     node.partition_changed = false;
     if (!calls[i].answer.ok()) {
       ++node.tend_failures;
+      bump(tend_failures_);
       node.refreshed = false;
       continue;
     }
@@ -292,6 +294,7 @@ bool Tender::refresh_peers() {
     Node& node = *healthy[i]->node;
     if (!calls[i].answer.ok()) {
       ++node.tend_failures;
+      bump(tend_failures_);
       node.refreshed = false;
       continue;
     }
@@ -376,6 +379,7 @@ bool Tender::remove_nodes() {
       continue;
     }
     removed = true;
+    bump(nodes_removed_);
     retire(*n);
   }
   nodes_ = std::move(keep);
@@ -408,6 +412,7 @@ bool Tender::refresh_partitions() {
     Node& node = *targets[i]->node;
     if (!calls[i].answer.ok()) {
       ++node.tend_failures;
+      bump(tend_failures_);
       node.refreshed = false;
       continue;
     }
@@ -446,6 +451,7 @@ bool Tender::refresh_partitions() {
 }
 
 void Tender::publish() {
+  bump(map_changes_);
   auto snap = std::make_shared<ClusterSnapshot>();
   std::map<std::string, std::shared_ptr<NamespaceMap>> maps;
   for (auto& n : nodes_) {

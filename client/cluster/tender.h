@@ -24,6 +24,7 @@
 #include "client/cluster/cluster.h"
 #include "client/cluster/info_client.h"
 #include "client/cluster/node.h"
+#include "client/metrics/metrics.h"
 #include "client/wire/peers.h"
 #include "client/policy.h"
 #include "client/status.h"
@@ -58,6 +59,16 @@ class Tender {
   std::uint64_t tend_count() const { return tends_.load(std::memory_order_relaxed); }
   // Nodes followed to a new address (a restart elsewhere, or a seed name that moved).
   std::uint64_t nodes_moved() const { return nodes_moved_.load(std::memory_order_relaxed); }
+  // Any thread: tends, failed node refreshes, maps published, nodes added and removed.
+  metrics::ClusterMetrics metrics() const {
+    metrics::ClusterMetrics m;
+    m.tends = tend_count();
+    m.tend_failures = tend_failures_.load(std::memory_order_relaxed);
+    m.partition_map_changes = map_changes_.load(std::memory_order_relaxed);
+    m.nodes_added = nodes_added_.load(std::memory_order_relaxed);
+    m.nodes_removed = nodes_removed_.load(std::memory_order_relaxed);
+    return m;
+  }
 
  private:
   struct NodeInfo {
@@ -119,6 +130,11 @@ class Tender {
   bool stopping_ = false;
   std::atomic<std::uint64_t> tends_{0};
   std::atomic<std::uint64_t> nodes_moved_{0};
+  std::atomic<std::uint64_t> tend_failures_{0};
+  std::atomic<std::uint64_t> map_changes_{0};
+  std::atomic<std::uint64_t> nodes_added_{0};
+  std::atomic<std::uint64_t> nodes_removed_{0};
+  static void bump(std::atomic<std::uint64_t>& c) { c.fetch_add(1, std::memory_order_relaxed); }
 };
 
 }  // namespace aero::cluster

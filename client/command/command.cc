@@ -35,6 +35,8 @@ Timing Timing::from(const Policy& p, bool is_write, io::TimePoint now) {
   t.replica = p.replica;
   t.is_write = is_write;
   t.cancel = p.cancel;
+  t.submitted = now;
+  t.kind = is_write ? metrics::CommandKind::write : metrics::CommandKind::read;
   return t;
 }
 
@@ -73,6 +75,8 @@ void Command::bind(LoopContext* ctx, const Timing& timing) {
   pool_ = nullptr;
   socket_ = {};
   filled_ = 0;
+  record_metrics_ = ctx->config().enable_metrics;
+  client_timeout_ = false;
   if (!timer_.armed()) timer_.set_handler([this] { on_timer(); });
   cancel_requested_.store(false, std::memory_order_relaxed);
 }
@@ -437,6 +441,7 @@ void Command::on_timer() {
   }
   bool total_expired =
       timing_.deadline != io::TimePoint{} && ctx_->loop().now() >= timing_.deadline;
+  client_timeout_ = true;
   Status st = timeout_status(total_expired);
   if (state_ != State::waiting_connection) note_node_error();  // a wait for the pool is not the node's fault
   if (state_ == State::reading && timing_.timeout_delay.count() > 0 && answer_is_one_frame()) {
@@ -620,6 +625,7 @@ void Command::finish(Status status) {
   finished_ = true;
   state_ = State::done;
   if (timer_.armed()) ctx_->loop().cancel_timer(timer_);
+  if (record_metrics_ && node_) record_outcome(status);
   node_.reset();
   pool_ = nullptr;
   bool admitted = admitted_;
@@ -627,6 +633,19 @@ void Command::finish(Status status) {
   complete(std::move(status));
   if (admitted) ctx_->on_command_done();
   maybe_loop_done();
+}
+
+void Command::record_outcome(const Status& status) {
+  metrics::CommandOutcome o;
+  o.kind = timing_.kind;
+  const auto elapsed = io::Clock::now() - timing_.submitted;
+  o.latency_ns = static_cast<std::uint64_t>(std::max<std::int64_t>(
+      0, std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()));
+  o.code = status.code();
+  o.client_timeout = client_timeout_ && status.is_timeout();
+  o.retries = iteration_;
+  o.in_doubt = !status.ok() && status.in_doubt();
+  node_->recorder(ctx_->index()).record(o);
 }
 
 void Command::maybe_loop_done() {

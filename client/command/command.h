@@ -19,6 +19,7 @@
 
 #include "client/cluster/node.h"
 #include "client/cluster/partition_map.h"
+#include "client/metrics/metrics.h"
 #include "client/command/connection_pool.h"
 #include "client/policy.h"
 #include "client/status.h"
@@ -50,6 +51,8 @@ struct Timing {
   Replica replica = Replica::sequence;
   bool is_write = false;
   std::stop_token cancel;  // Policy::cancel (empty: not cancellable)
+  io::TimePoint submitted{};  // for the latency metrics
+  metrics::CommandKind kind = metrics::CommandKind::read;
 
   static Timing from(const Policy& p, bool is_write, io::TimePoint now);
 };
@@ -169,6 +172,7 @@ class Command : public PoolWaiter {
   std::chrono::milliseconds retry_sleep() const;
   void finish(Status status);
   void maybe_loop_done();
+  void record_outcome(const Status& status);  // metrics of the node last tried
   // Cancellation (Policy::cancel). The stop callback is registered when the command reaches
   // its loop and unregistered when it finishes (the unregistering waits for a callback
   // running on another thread at that moment). It runs on the thread that requests the stop
@@ -193,6 +197,8 @@ class Command : public PoolWaiter {
   bool finished_ = false;
   bool admitted_ = false;      // counted in the loop's commands in process
   bool loop_done_ = false;
+  bool record_metrics_ = false;  // ClientConfig::enable_metrics
+  bool client_timeout_ = false;  // the command's own timer ended an attempt
   std::atomic<bool> cancel_requested_{false};
   std::atomic<int> cancel_tasks_{0};  // posted on_cancel_task() calls not yet run
   std::optional<std::stop_callback<CancelHook>> cancel_hook_;

@@ -10,10 +10,10 @@ io::SocketId ConnectionPool::take(io::Loop& loop, io::TimePoint now,
     if (max_idle.count() > 0 && now - c.since > max_idle) {
       loop.close(c.socket);
       --total_;
-      ++stats_.closed;
+      closed_.add();
       continue;
     }
-    ++stats_.reused;
+    reused_.add();
     return c.socket;
   }
   return {};
@@ -22,7 +22,7 @@ io::SocketId ConnectionPool::take(io::Loop& loop, io::TimePoint now,
 bool ConnectionPool::try_reserve() {
   if (closing_ || total_ >= max_) return false;
   ++total_;
-  ++stats_.opened;
+  opened_.add();
   return true;
 }
 
@@ -30,7 +30,7 @@ void ConnectionPool::put_back(io::Loop& loop, io::SocketId socket, io::TimePoint
   if (closing_) {
     loop.close(socket);
     --total_;
-    ++stats_.closed;
+    closed_.add();
     return;
   }
   if (PoolWaiter* w = pop_waiter()) {
@@ -43,13 +43,13 @@ void ConnectionPool::put_back(io::Loop& loop, io::SocketId socket, io::TimePoint
 void ConnectionPool::discard(io::Loop& loop, io::SocketId socket) {
   if (socket) {
     loop.close(socket);
-    ++stats_.closed;
+    closed_.add();
   }
   --total_;
   if (!closing_) {
     if (PoolWaiter* w = pop_waiter()) {
       ++total_;  // the freed slot goes straight to the waiter
-      ++stats_.opened;
+      opened_.add();
       w->on_pool_ready({});
     }
   }
@@ -84,7 +84,7 @@ void ConnectionPool::trim(io::Loop& loop, io::TimePoint now, std::chrono::millis
   while (removed < idle_.size() && total_ > min_ && now - idle_[removed].since > max_idle) {
     loop.close(idle_[removed].socket);
     --total_;
-    ++stats_.closed;
+    closed_.add();
     ++removed;
   }
   idle_.erase(idle_.begin(), idle_.begin() + static_cast<std::ptrdiff_t>(removed));
@@ -95,17 +95,29 @@ void ConnectionPool::close_all(io::Loop& loop) {
   for (const Idle& c : idle_) {
     loop.close(c.socket);
     --total_;
-    ++stats_.closed;
+    closed_.add();
   }
   idle_.clear();
   while (PoolWaiter* w = pop_waiter()) w->on_pool_ready({});
 }
 
 PoolStats ConnectionPool::stats() const {
-  PoolStats s = stats_;
+  PoolStats s;
+  s.opened = opened_.get();
+  s.closed = closed_.get();
+  s.reused = reused_.get();
   s.idle = static_cast<int>(idle_.size());
   s.total = total_;
   return s;
+}
+
+metrics::ConnectionMetrics ConnectionPool::metrics() const {
+  metrics::ConnectionMetrics m;
+  m.opened = opened_.get();
+  m.closed = closed_.get();
+  m.reused = reused_.get();
+  m.open = static_cast<std::int64_t>(m.opened) - static_cast<std::int64_t>(m.closed);
+  return m;
 }
 
 }  // namespace aero::command

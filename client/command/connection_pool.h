@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "client/metrics/metrics.h"
+#include "client/metrics/recorder.h"
 #include "io/loop.h"
 
 namespace aero::command {
@@ -80,7 +82,9 @@ class ConnectionPool {
   void close_all(io::Loop& loop);
   bool closing() const { return closing_; }
 
-  PoolStats stats() const;
+  PoolStats stats() const;  // loop thread
+  // Any thread: the counters (open = opened - closed: slots reserved and not yet given back).
+  metrics::ConnectionMetrics metrics() const;
 
  private:
   struct Idle {
@@ -97,7 +101,7 @@ class ConnectionPool {
   std::vector<Idle> idle_;  // back = newest
   PoolWaiter* head_ = nullptr;
   PoolWaiter* tail_ = nullptr;
-  PoolStats stats_;
+  metrics::Counter opened_, closed_, reused_;  // written on the loop thread, read anywhere
 };
 
 }  // namespace aero::command

@@ -93,7 +93,8 @@ void run_info(LoopContext* ctx, std::vector<cluster::NodePtr> nodes,
   fan->refs = 1;
   std::string text;
   for (const std::string& c : commands) text += c + "\n";
-  Timing timing = Timing::from(policy, false, ctx->loop().now());
+  Timing timing = Timing::from(policy, false, io::Clock::now());
+  timing.kind = metrics::CommandKind::info;
   timing.max_retries = 0;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     fan->answers[i].node = nodes[i]->name();

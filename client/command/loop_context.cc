@@ -36,6 +36,7 @@ void LoopContext::admit(Command* cmd) {
   const FlowControl& fc = config_.flow_control;
   if (fc.max_commands_in_process <= 0 || in_process_ < fc.max_commands_in_process) {
     ++in_process_;
+    publish_gauges();
     cmd->start();
     return;
   }
@@ -46,9 +47,11 @@ void LoopContext::admit(Command* cmd) {
     queue_tail_ = cmd;
     cmd->queued_ = true;
     ++queued_count_;
+    publish_gauges();
     cmd->enter_queue();
     return;
   }
+  bump(queue_full_);
   cmd->fail_before_start(Status(
       ClientCode::queue_full,
       "loop " + std::to_string(index_) + " is saturated: " + std::to_string(in_process_) +
@@ -63,11 +66,13 @@ bool LoopContext::remove_queued(Command* cmd) {
   cmd->queue_prev_ = cmd->queue_next_ = nullptr;
   cmd->queued_ = false;
   --queued_count_;
+  publish_gauges();
   return true;
 }
 
 void LoopContext::on_command_done() {
   --in_process_;
+  publish_gauges();
   // Iterative, so that a long queue of commands that fail at once cannot recurse deeply.
   if (draining_) return;
   draining_ = true;
@@ -77,6 +82,7 @@ void LoopContext::on_command_done() {
     remove_queued(cmd);
     cmd->leave_queue();
     ++in_process_;
+    publish_gauges();
     cmd->start();
   }
   draining_ = false;

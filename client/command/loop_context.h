@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "client/cluster/partition_map.h"
+#include "client/metrics/metrics.h"
 #include "client/policy.h"
 #include "client/status.h"
 #include "executor/executor.h"
@@ -65,6 +66,15 @@ class LoopContext {
   void note_drain_started() { bump(drains_started_); }
   void note_drain_finished(bool recovered) { bump(recovered ? drains_recovered_ : drains_closed_); }
   int queued() const { return queued_count_; }
+  // Any thread (relaxed): gauges and the flow-control refusals.
+  metrics::LoopMetrics metrics() const {
+    metrics::LoopMetrics m;
+    m.in_process = in_process_gauge_.load(std::memory_order_relaxed);
+    m.queued = queued_gauge_.load(std::memory_order_relaxed);
+    m.commands_started = commands_started();
+    m.queue_full = queue_full_.load(std::memory_order_relaxed);
+    return m;
+  }
 
  private:
   io::Loop& loop_;
@@ -85,6 +95,13 @@ class LoopContext {
   std::atomic<std::uint64_t> drains_started_{0};
   std::atomic<std::uint64_t> drains_recovered_{0};
   std::atomic<std::uint64_t> drains_closed_{0};
+  std::atomic<std::uint64_t> queue_full_{0};
+  std::atomic<int> in_process_gauge_{0};  // copies of in_process_ and queued_count_ for
+  std::atomic<int> queued_gauge_{0};      // readers on other threads (plain stores)
+  void publish_gauges() {
+    in_process_gauge_.store(in_process_, std::memory_order_relaxed);
+    queued_gauge_.store(queued_count_, std::memory_order_relaxed);
+  }
 
   // Written by the loop thread only: a relaxed load and store, no locked instruction.
   static void bump(std::atomic<std::uint64_t>& c) {

@@ -66,7 +66,8 @@ void ScanJob::start(std::shared_ptr<ScanJob> job) {
   j.index_of_.assign(cluster::kPartitions, -1);
   for (std::size_t i = 0; i < j.parts.size(); ++i) j.index_of_[j.parts[i].state.id] = static_cast<int>(i);
   for (const PartitionTrack& t : j.parts) j.initial_.push_back(t.state);
-  j.timing_ = Timing::from(j.policy, j.background, j.ctx->loop().now());
+  j.timing_ = Timing::from(j.policy, j.background, io::Clock::now());
+  j.timing_.kind = j.filter ? metrics::CommandKind::query : metrics::CommandKind::scan;
   j.timing_.max_retries = 0;  // a node's stream is never replayed: the tracker retries partitions
   j.retry_timer_.set_handler([&j] {
     auto self = j.shared_from_this();

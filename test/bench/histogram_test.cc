@@ -1,6 +1,6 @@
 // The latency histogram: bucket arithmetic, accuracy against exact percentiles of known
 // samples, merging, interval subtraction, the lock-free writer, and the .hgrm text.
-#include "bench/tool/histogram.h"
+#include "client/metrics/histogram.h"
 
 #include <gtest/gtest.h>
 
@@ -16,6 +16,9 @@
 #include "bench/tool/recorder.h"
 
 namespace aero::bench {
+
+using metrics::AtomicHistogram;
+using metrics::Histogram;
 namespace {
 
 // Nearest-rank percentile of sorted samples: the smallest value with at least

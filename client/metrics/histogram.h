@@ -1,4 +1,5 @@
-// Latency histograms for the load generator: log-linear buckets with bounded relative error.
+// Latency histograms, shared by the client's metrics (client/metrics/metrics.h) and the load
+// tool (bench/tool): log-linear buckets with bounded relative error.
 //
 // Values are nanoseconds. Below 256 ns every value has its own bucket; above, each power of
 // two is split into 128 equal sub-buckets, so a bucket is at most 1/128 (0.79%) of its
@@ -22,7 +23,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace aero::bench {
+namespace aero::metrics {
 
 class Histogram {
  public:
@@ -82,4 +83,4 @@ class AtomicHistogram {
   std::atomic<std::uint64_t> max_{0};
 };
 
-}  // namespace aero::bench
+}  // namespace aero::metrics

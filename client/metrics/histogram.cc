@@ -1,10 +1,10 @@
-#include "bench/tool/histogram.h"
+#include "client/metrics/histogram.h"
 
 #include <algorithm>
 #include <bit>
 #include <cmath>
 
-namespace aero::bench {
+namespace aero::metrics {
 
 namespace {
 constexpr std::uint64_t kSubBuckets = 1u << Histogram::kSubBucketBits;  // 128
@@ -150,4 +150,4 @@ void AtomicHistogram::add_to(Histogram& out) const {
   out.add(h);
 }
 
-}  // namespace aero::bench
+}  // namespace aero::metrics

@@ -1,0 +1,95 @@
+// Client metrics: what the client did, per node and command kind, per loop, and for the
+// cluster, as plain values. Client::metrics() takes a MetricsSnapshot from any thread; a
+// snapshot can be copied, merged with another (several clients) and subtracted from a
+// later one (what happened in an interval), and exported as Prometheus text or JSON
+// (client/metrics/export.h).
+//
+// Recording (client/metrics/recorder.h) happens on the loop threads with no lock and no
+// allocation after a kind's first command; it is on when ClientConfig::enable_metrics is set.
+//
+// Threads: the types here are values, used by one thread at a time.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "client/metrics/histogram.h"
+
+namespace aero::metrics {
+
+enum class CommandKind : std::uint8_t { read, write, batch, scan, query, udf, info };
+inline constexpr int kCommandKinds = 7;
+const char* kind_name(CommandKind kind);  // "read", "write", ...
+
+// The commands of one kind sent to one node (summed over loops).
+struct KindMetrics {
+  Histogram latency;  // nanoseconds from submission to completion, every outcome
+  std::uint64_t commands = 0;
+  std::uint64_t ok = 0;
+  // Outcomes other than ok by result code: server codes (> 0, e.g. 2 not found, 9 timeout)
+  // and client codes (< 0, client/status.h).
+  std::map<int, std::uint64_t> errors;
+  std::uint64_t client_timeouts = 0;  // ended by the client's own timeout (socket or total)
+  std::uint64_t retries = 0;          // attempts after the first
+  std::uint64_t in_doubt = 0;         // failed writes that may have been applied
+
+  void add(const KindMetrics& other);
+  void subtract(const KindMetrics& earlier);
+};
+
+// One node's connections (summed over loops). `open` is a gauge; the rest count.
+struct ConnectionMetrics {
+  std::int64_t open = 0;        // idle + in use + connecting, now
+  std::uint64_t opened = 0;
+  std::uint64_t closed = 0;     // broken, idle too long, or the node left
+  std::uint64_t reused = 0;     // commands that took a pooled connection
+};
+
+struct NodeMetrics {
+  std::string name;
+  std::string address;
+  std::array<KindMetrics, kCommandKinds> kinds;
+  ConnectionMetrics connections;
+  std::uint64_t errors = 0;                 // counted by the circuit breaker
+  std::uint64_t error_rate_rejections = 0;  // refused by the circuit breaker
+
+  KindMetrics& kind(CommandKind k) { return kinds[static_cast<std::size_t>(k)]; }
+  const KindMetrics& kind(CommandKind k) const { return kinds[static_cast<std::size_t>(k)]; }
+};
+
+// One loop. in_process and queued are gauges.
+struct LoopMetrics {
+  std::int64_t in_process = 0;
+  std::int64_t queued = 0;
+  std::uint64_t commands_started = 0;
+  std::uint64_t queue_full = 0;  // refused by flow control (ClientCode::queue_full)
+};
+
+struct ClusterMetrics {
+  std::uint64_t tends = 0;
+  std::uint64_t tend_failures = 0;        // node refreshes that failed
+  std::uint64_t partition_map_changes = 0;
+  std::uint64_t nodes_added = 0;
+  std::uint64_t nodes_removed = 0;
+};
+
+struct MetricsSnapshot {
+  std::vector<NodeMetrics> nodes;  // the nodes of the cluster when the snapshot was taken
+  std::vector<LoopMetrics> loops;
+  ClusterMetrics cluster;
+
+  const NodeMetrics* node(std::string_view name) const;
+  // One kind over every node.
+  KindMetrics total(CommandKind kind) const;
+  // Adds `other` (another client's snapshot): nodes matched by name, loops appended.
+  void merge(const MetricsSnapshot& other);
+  // What happened since `earlier` (a snapshot of the same client): counters subtracted,
+  // gauges as now. A node that was not in `earlier` keeps its whole count.
+  MetricsSnapshot since(const MetricsSnapshot& earlier) const;
+};
+
+}  // namespace aero::metrics

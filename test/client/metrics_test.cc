@@ -1,0 +1,223 @@
+// Client::metrics() against the embedded cluster: the counters equal what a ledger of a
+// mixed run says happened, exactly (successes, not-founds, client timeouts on a hung node,
+// retries); interval snapshots subtract; the Prometheus text parses back to the same
+// numbers; a thread reading metrics while the loops record is race-free (tsan in CI).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "client/metrics/export.h"
+#include "test/client/fixture.h"
+#include "test/client/ledger.h"
+
+namespace aero {
+namespace {
+
+using namespace std::chrono_literals;
+using metrics::CommandKind;
+using testserver::Fault;
+using testserver::FaultScope;
+
+Key key(int i) { return Key("test", "metrics", static_cast<std::int64_t>(i)); }
+
+class MetricsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    AERO_EMBEDDED_ONLY("counts exactly what one client did (a shared cluster adds others' work)");
+    ClientConfig config = testing::patient({});
+    config.enable_metrics = true;
+    config.max_error_rate = 0;
+    cc_ = testing::ClusterClient::start({.nodes = 1}, config);
+    ASSERT_NE(cc_.client, nullptr);
+  }
+  Client& client() { return *cc_.client; }
+  metrics::KindMetrics total(CommandKind k) { return client().metrics().total(k); }
+
+  testing::ClusterClient cc_;
+};
+
+TEST_F(MetricsTest, CountersEqualTheLedgerOfAMixedRun) {
+  constexpr int kPuts = 40, kHits = 30, kMisses = 12, kBatches = 3;
+  for (int i = 0; i < kPuts; ++i) ASSERT_TRUE(client().put(key(i), {{"v", i}}).get().ok());
+  int hits = 0, misses = 0;
+  for (int i = 0; i < kHits; ++i) hits += client().get(key(i)).get().ok() ? 1 : 0;
+  for (int i = 0; i < kMisses; ++i) {
+    misses += client().get(key(1000 + i)).get().code() == result::record_not_found ? 1 : 0;
+  }
+  ASSERT_EQ(hits, kHits);
+  ASSERT_EQ(misses, kMisses);
+  for (int b = 0; b < kBatches; ++b) {
+    ASSERT_TRUE(client().batch_get({key(0), key(1), key(2)}, BatchRead::all()).get().ok());
+  }
+  ScanPolicy sp;
+  testing::patient(sp);
+  Result<ScanSummary> scan =
+      client().scan("test", "metrics", sp, PartitionFilter::all(), {}, [](ScanRecord&) { return true; }).get();
+  ASSERT_TRUE(scan.ok());
+
+  const metrics::MetricsSnapshot m = client().metrics();
+  ASSERT_EQ(m.nodes.size(), 1u);
+  const metrics::KindMetrics& w = m.nodes[0].kind(CommandKind::write);
+  EXPECT_EQ(w.commands, static_cast<std::uint64_t>(kPuts));
+  EXPECT_EQ(w.ok, static_cast<std::uint64_t>(kPuts));
+  EXPECT_TRUE(w.errors.empty());
+  EXPECT_EQ(w.latency.count(), static_cast<std::uint64_t>(kPuts));
+  const metrics::KindMetrics& r = m.nodes[0].kind(CommandKind::read);
+  EXPECT_EQ(r.commands, static_cast<std::uint64_t>(kHits + kMisses));
+  EXPECT_EQ(r.ok, static_cast<std::uint64_t>(kHits));
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors.at(result::record_not_found), static_cast<std::uint64_t>(kMisses));
+  EXPECT_EQ(r.client_timeouts, 0u);
+  EXPECT_EQ(r.retries, 0u);
+  EXPECT_GT(r.latency.value_at_percentile(50), 0u);
+  EXPECT_EQ(m.nodes[0].kind(CommandKind::batch).ok, static_cast<std::uint64_t>(kBatches));
+  EXPECT_EQ(m.nodes[0].kind(CommandKind::scan).commands, 1u);  // one node: one node command
+  EXPECT_EQ(m.nodes[0].kind(CommandKind::query).commands, 0u);
+  EXPECT_GE(m.nodes[0].connections.open, 1);
+  EXPECT_GE(m.nodes[0].connections.opened, 1u);
+  EXPECT_GE(m.nodes[0].connections.reused, static_cast<std::uint64_t>(kPuts));
+  ASSERT_EQ(m.loops.size(), 1u);
+  EXPECT_EQ(m.loops[0].in_process, 0);
+  EXPECT_GE(m.cluster.tends, 1u);
+  EXPECT_EQ(m.cluster.nodes_added, 1u);
+  EXPECT_GE(m.cluster.partition_map_changes, 1u);
+}
+
+TEST_F(MetricsTest, TimeoutsAndRetriesOnAHungNode) {
+  ASSERT_TRUE(client().put(key(1), {{"v", 1}}).get().ok());
+  const metrics::MetricsSnapshot before = client().metrics();
+  cc_.cluster->node(0).set_fault(Fault::hang().only(FaultScope::kDataRequests));
+  ReadPolicy p;
+  p.total_timeout = 2s;
+  p.socket_timeout = 30ms;
+  p.max_retries = 2;
+  constexpr int kGets = 4;
+  for (int i = 0; i < kGets; ++i) {
+    Result<Record> r = client().get(key(1), p).get();
+    ASSERT_EQ(r.code(), result::timeout) << r.status().to_string();
+  }
+  cc_.cluster->node(0).clear_fault();
+  const metrics::MetricsSnapshot interval = client().metrics().since(before);
+  const metrics::KindMetrics& r = interval.nodes[0].kind(CommandKind::read);
+  EXPECT_EQ(r.commands, static_cast<std::uint64_t>(kGets));
+  EXPECT_EQ(r.ok, 0u);
+  EXPECT_EQ(r.errors.at(result::timeout), static_cast<std::uint64_t>(kGets));
+  EXPECT_EQ(r.client_timeouts, static_cast<std::uint64_t>(kGets));
+  EXPECT_EQ(r.retries, static_cast<std::uint64_t>(kGets * 2));
+  // The interval holds nothing of the put before it.
+  EXPECT_EQ(interval.nodes[0].kind(CommandKind::write).commands, 0u);
+  // Every timed-out attempt closed its connection.
+  EXPECT_GE(interval.nodes[0].connections.closed, static_cast<std::uint64_t>(kGets * 3));
+}
+
+// "name{labels} value" lines into a map keyed by "name{labels}".
+std::map<std::string, double> parse_prometheus(const std::string& text) {
+  std::map<std::string, double> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const std::size_t space = line.rfind(' ');
+    EXPECT_NE(space, std::string::npos) << line;
+    if (space == std::string::npos) continue;
+    out[line.substr(0, space)] = std::stod(line.substr(space + 1));
+  }
+  return out;
+}
+
+TEST_F(MetricsTest, PrometheusTextParsesBackToTheSnapshot) {
+  constexpr int kPuts = 25;
+  for (int i = 0; i < kPuts; ++i) ASSERT_TRUE(client().put(key(i), {{"v", i}}).get().ok());
+  for (int i = 0; i < 5; ++i) (void)client().get(key(5000 + i)).get();
+  const metrics::MetricsSnapshot m = client().metrics();
+  const std::string text = metrics::to_prometheus(m);
+  const auto values = parse_prometheus(text);
+  const metrics::NodeMetrics& n = m.nodes[0];
+  const std::string labels = "node=\"" + n.name + "\",address=\"" + n.address + "\"";
+  EXPECT_EQ(values.at("aerospike_client_commands_total{" + labels + ",kind=\"write\",result=\"ok\"}"), kPuts);
+  EXPECT_EQ(values.at("aerospike_client_commands_total{" + labels + ",kind=\"read\",result=\"2\"}"), 5);
+  EXPECT_EQ(values.at("aerospike_client_latency_seconds_count{" + labels + ",kind=\"write\"}"), kPuts);
+  EXPECT_EQ(values.at("aerospike_client_latency_seconds_bucket{" + labels + ",kind=\"write\",le=\"+Inf\"}"), kPuts);
+  // Buckets are cumulative.
+  double previous = 0;
+  for (const char* le : {"0.0001", "0.001", "0.01", "0.1", "1", "10", "+Inf"}) {
+    const double v = values.at("aerospike_client_latency_seconds_bucket{" + labels + ",kind=\"write\",le=\"" + le + "\"}");
+    EXPECT_GE(v, previous) << le;
+    previous = v;
+  }
+  EXPECT_EQ(values.at("aerospike_client_connections{" + labels + "}"), static_cast<double>(n.connections.open));
+  EXPECT_EQ(values.at("aerospike_client_tends_total"), static_cast<double>(m.cluster.tends));
+  EXPECT_EQ(values.at("aerospike_client_loop_queue_full_total{loop=\"0\"}"), 0);
+  // Every sample line has a # TYPE line for its family.
+  EXPECT_NE(text.find("# TYPE aerospike_client_latency_seconds histogram"), std::string::npos);
+  const std::string json = metrics::to_json(m);
+  EXPECT_NE(json.find("\"name\":\"" + n.name + "\""), std::string::npos);
+  EXPECT_NE(json.find("\"write\":{\"commands\":" + std::to_string(kPuts)), std::string::npos) << json;
+}
+
+TEST(MetricsSnapshotTest, MergeAndSince) {
+  metrics::MetricsSnapshot a;
+  a.nodes.resize(1);
+  a.nodes[0].name = "A";
+  a.nodes[0].kind(CommandKind::read).commands = 10;
+  a.nodes[0].kind(CommandKind::read).ok = 8;
+  a.nodes[0].kind(CommandKind::read).errors[2] = 2;
+  a.nodes[0].kind(CommandKind::read).latency.record(1000, 10);
+  a.cluster.tends = 5;
+  metrics::MetricsSnapshot later = a;
+  later.nodes[0].kind(CommandKind::read).commands = 15;
+  later.nodes[0].kind(CommandKind::read).ok = 12;
+  later.nodes[0].kind(CommandKind::read).errors[2] = 3;
+  later.nodes[0].kind(CommandKind::read).latency.record(5000, 5);
+  later.cluster.tends = 9;
+  const metrics::MetricsSnapshot d = later.since(a);
+  EXPECT_EQ(d.nodes[0].kind(CommandKind::read).commands, 5u);
+  EXPECT_EQ(d.nodes[0].kind(CommandKind::read).ok, 4u);
+  EXPECT_EQ(d.nodes[0].kind(CommandKind::read).errors.at(2), 1u);
+  EXPECT_EQ(d.nodes[0].kind(CommandKind::read).latency.count(), 5u);
+  EXPECT_GE(d.nodes[0].kind(CommandKind::read).latency.value_at_percentile(1), 5000u);
+  EXPECT_EQ(d.cluster.tends, 4u);
+
+  metrics::MetricsSnapshot b;
+  b.nodes.resize(2);
+  b.nodes[0].name = "A";
+  b.nodes[0].kind(CommandKind::read).commands = 1;
+  b.nodes[1].name = "B";
+  b.nodes[1].kind(CommandKind::write).commands = 7;
+  a.merge(b);
+  ASSERT_EQ(a.nodes.size(), 2u);
+  EXPECT_EQ(a.node("A")->kind(CommandKind::read).commands, 11u);
+  EXPECT_EQ(a.node("B")->kind(CommandKind::write).commands, 7u);
+  EXPECT_EQ(a.total(CommandKind::read).commands, 11u);
+}
+
+TEST_F(MetricsTest, ReadingWhileTheLoopsRecordIsRaceFree) {
+  std::atomic<bool> stop{false};
+  std::atomic<std::uint64_t> reads{0};
+  std::thread reader([&] {
+    while (!stop.load()) {
+      const metrics::MetricsSnapshot m = client().metrics();
+      (void)metrics::to_prometheus(m);
+      reads.fetch_add(1);
+    }
+  });
+  constexpr int kCommands = 2000;
+  auto ledger = std::make_shared<testing::Ledger>(kCommands);
+  for (int i = 0; i < kCommands; ++i) {
+    client().put(key(i % 50), {{"v", i}}, [ledger, i](Result<void> r) {
+      ledger->complete(static_cast<std::size_t>(i), r.code());
+    });
+  }
+  ASSERT_TRUE(ledger->wait_for(kCommands));
+  stop.store(true);
+  reader.join();
+  EXPECT_GT(reads.load(), 0u);
+  EXPECT_EQ(client().metrics().total(CommandKind::write).commands, static_cast<std::uint64_t>(kCommands));
+}
+
+}  // namespace
+}  // namespace aero
