@@ -186,6 +186,10 @@ ParseOutcome parse_flags(int argc, const char* const* argv) {
       if (!boolean(&o.retry_jitter)) return fail("--jitter takes no value");
       continue;
     }
+    if (is({"--metrics"})) {
+      if (!boolean(&o.metrics)) return fail("--metrics takes no value");
+      continue;
+    }
     if (is({"--services-alternate"})) {
       if (!boolean(&o.services_alternate)) return fail("--services-alternate takes no value");
       continue;
@@ -407,6 +411,8 @@ Resilience (client/policy.h; defaults are the client's)
   --max-error-rate N        circuit breaker: errors per node per window before its commands
                             fail at once (0 = no limit; client default 100)
   --error-rate-window T     the breaker's window, in tends (client default 1)
+  --metrics                 record the client's metrics (ClientConfig::enable_metrics) and
+                            print latency and errors per node at the end (and in --json)
   --services-alternate      take node addresses from peers-clear-alt (clients outside the
                             cluster's network)
   --max-commands-in-process N  flow control per loop: commands running at once (0 = no limit)

@@ -61,6 +61,7 @@ struct Options {
   int server_delay_ms = 0;
   // Addresses and flow control (client/policy.h).
   bool services_alternate = false;
+  bool metrics = false;  // ClientConfig::enable_metrics, and the per-node report
   int max_commands_in_process = 0;
   int max_commands_in_queue = 0;
 

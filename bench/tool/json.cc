@@ -123,6 +123,12 @@ JsonWriter& JsonWriter::value(double d) {
   return *this;
 }
 
+JsonWriter& JsonWriter::raw(std::string_view json) {
+  before_value();
+  out_ += json;
+  return *this;
+}
+
 JsonWriter& JsonWriter::null() {
   before_value();
   out_ += "null";
@@ -199,6 +205,7 @@ std::string result_json(const RunResult& r, const Options& o) {
   j.field("sockets_closed", r.sockets_closed);
   j.field("drains_started", r.drains_started);
   j.field("drains_recovered", r.drains_recovered);
+  if (!r.client_metrics_json.empty()) j.key("client_metrics").raw(r.client_metrics_json);
   j.key("cpu").begin_object();
   j.field("user_s", r.cpu_user_s).field("sys_s", r.cpu_sys_s);
   j.field("per_command_us",

@@ -44,6 +44,8 @@ class JsonWriter {
   JsonWriter& value(int n) { return value(static_cast<std::int64_t>(n)); }
   JsonWriter& value(double d);  // non-finite numbers become null
   JsonWriter& null();
+  // A value that is already JSON text (e.g. client/metrics/export.h's), written as is.
+  JsonWriter& raw(std::string_view json);
   // Shorthand: key(k).value(v).
   template <class T>
   JsonWriter& field(std::string_view k, const T& v) {

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "bench/tool/embedded_seed.h"
+#include "client/metrics/export.h"
 #include "bench/tool/flags.h"
 #include "bench/tool/hgrm.h"
 #include "bench/tool/json.h"
@@ -101,8 +102,32 @@ void apply_resilience_flags(const Options& o, ClientConfig& config) {
   if (o.max_error_rate >= 0) config.max_error_rate = o.max_error_rate;
   if (o.error_rate_window >= 1) config.error_rate_window = o.error_rate_window;
   config.use_services_alternate = o.services_alternate;
+  config.enable_metrics = o.metrics;
   config.flow_control.max_commands_in_process = o.max_commands_in_process;
   config.flow_control.max_commands_in_queue = o.max_commands_in_queue;
+}
+
+// The client's view per node: commands, errors and latency percentiles per command kind.
+std::string per_node_lines(const metrics::MetricsSnapshot& m) {
+  std::string s = "per node (client metrics):\n";
+  for (const metrics::NodeMetrics& n : m.nodes) {
+    for (int k = 0; k < metrics::kCommandKinds; ++k) {
+      const metrics::KindMetrics& km = n.kinds[static_cast<std::size_t>(k)];
+      if (km.commands == 0) continue;
+      char line[256];
+      std::snprintf(line, sizeof line,
+                    "  %s %s %-6s %10llu commands, %llu errors, %llu timeouts; p50 %.0f us, p99 %.0f us, max %.0f us\n",
+                    n.name.c_str(), n.address.c_str(), metrics::kind_name(static_cast<metrics::CommandKind>(k)),
+                    static_cast<unsigned long long>(km.commands),
+                    static_cast<unsigned long long>(km.commands - km.ok),
+                    static_cast<unsigned long long>(km.client_timeouts),
+                    static_cast<double>(km.latency.value_at_percentile(50)) / 1e3,
+                    static_cast<double>(km.latency.value_at_percentile(99)) / 1e3,
+                    static_cast<double>(km.latency.max()) / 1e3);
+      s += line;
+    }
+  }
+  return s;
 }
 
 int run(const Options& o) {
@@ -277,6 +302,7 @@ int run(const Options& o) {
     }
   }
   const ClientStats stats0 = client->stats();
+  const metrics::MetricsSnapshot metrics0 = client->metrics();
   const Cpu cpu0 = Cpu::now();
   g_run.store(&load);
   load.start();
@@ -295,6 +321,11 @@ int run(const Options& o) {
   result.max_backlog = load.max_backlog();
   if (embedded) {
     for (std::size_t i = 0; i < embedded->size(); ++i) embedded->node(i).clear_fault();
+  }
+  if (o.metrics) {
+    const metrics::MetricsSnapshot run = client->metrics().since(metrics0);
+    result.client_metrics_json = metrics::to_json(run);
+    result.per_node_report = per_node_lines(run);
   }
   client->close();  // waits for the drains too
   const ClientStats stats1 = client->stats();

@@ -190,6 +190,7 @@ std::string final_report(const RunResult& r, const Options& o) {
   s += printf_string("connections: %s opened, %s closed; timed-out answers drained %s (%s connections reused)\n",
                      format_count(r.sockets_opened).c_str(), format_count(r.sockets_closed).c_str(),
                      format_count(r.drains_started).c_str(), format_count(r.drains_recovered).c_str());
+  s += r.per_node_report;
   const double cpu = r.cpu_user_s + r.cpu_sys_s;
   s += printf_string("process CPU: user %.2f s + sys %.2f s = %.2f us per command%s\n", r.cpu_user_s,
                      r.cpu_sys_s, total > 0 ? cpu * 1e6 / static_cast<double>(total) : 0.0,

@@ -50,6 +50,9 @@ struct RunResult {
   std::uint64_t sockets_closed = 0;
   std::uint64_t drains_started = 0;
   std::uint64_t drains_recovered = 0;
+  // --metrics: the client's own metrics of the measured run (client/metrics), per node.
+  std::string client_metrics_json;  // client/metrics/export.h's to_json
+  std::string per_node_report;      // one line per node and command kind
   // Prefill (insert of the key space before the run), when done.
   bool prefilled = false;
   std::uint64_t prefill_records = 0;
