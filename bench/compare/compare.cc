@@ -39,6 +39,7 @@ struct Args {
   std::string hosts;  // empty: own test server
   double duration_s = 10;
   int rounds = 1;
+  bool metrics_variant = false;  // also run the serial client with --metrics
   int in_flight = 100;
   long keys = 100000;
   std::string object = "S100";
@@ -52,7 +53,7 @@ void usage(std::FILE* out) {
   std::fprintf(out,
                "usage: compare [--hosts HOST:PORT] [--duration S] [--rounds N] [--in-flight N]\n"
                "               [--keys N] [-o SPEC] [--json FILE] [--keep DIR]\n"
-               "               [--aerobench PATH] [--limit PATH]\n"
+               "               [--aerobench PATH] [--limit PATH] [--metrics-variant]\n"
                "Runs bench/limit and aerobench (serial, tbb) against the same server, each in its\n"
                "own process, and prints CPU per command and throughput with their ratios.\n");
 }
@@ -198,6 +199,10 @@ int main(int argc, char** argv) {
       usage(stdout);
       return 0;
     }
+    if (f == "--metrics-variant") {
+      a.metrics_variant = true;
+      continue;
+    }
     if (i + 1 >= argc) {
       std::fprintf(stderr, "compare: missing value for %s\n", f.c_str());
       return 2;
@@ -266,15 +271,25 @@ int main(int argc, char** argv) {
     if (!p.ok) status = 1;
   }
 
-  std::vector<double> cpu_serial, cpu_tbb, tput_serial, tput_tbb;
+  // The client variants: serial and oneTBB completions, and with --metrics-variant the
+  // serial client with ClientConfig::enable_metrics on (what recording metrics costs).
+  struct Variant {
+    std::string name;
+    std::string executor;
+    bool metrics;
+    std::vector<double> cpu, tput;
+  };
+  std::vector<Variant> variants = {{"serial", "serial", false, {}, {}}, {"tbb", "tbb", false, {}, {}}};
+  if (a.metrics_variant) variants.push_back({"serial+metrics", "serial", true, {}, {}});
+  const int runs = static_cast<int>(variants.size()) + 1;
   for (int round = 1; round <= a.rounds && status == 0; ++round) {
     std::printf("round %d:\n", round);
     const std::string tag = dir + "/r" + std::to_string(round) + "-";
-    // The three runs in a rotating order, so that no variant always runs first or last.
+    // The runs in a rotating order, so that no variant always runs first or last.
     Run lim;
-    std::vector<Run> clients(2);
-    for (int step = 0; step < 3; ++step) {
-      const int which = (step + round - 1) % 3;
+    std::vector<Run> clients(variants.size());
+    for (int step = 0; step < runs; ++step) {
+      const int which = (step + round - 1) % runs;
       if (which == 0) {
         lim = run_child("limit", {limit, "--hosts", hosts, "--in-flight", in_flight, "--duration",
                                   duration, "-k", keys, "-o", a.object, "--read-percent", "50",
@@ -282,28 +297,32 @@ int main(int argc, char** argv) {
                         tag + "limit.json", tag + "limit.log");
         continue;
       }
-      const char* executor = which == 1 ? "serial" : "tbb";
+      const Variant& v = variants[static_cast<std::size_t>(which - 1)];
+      std::string file = v.name;
+      std::replace(file.begin(), file.end(), '+', '-');
+      std::vector<std::string> args = {aerobench, "--hosts", hosts, "--in-flight", in_flight, "--loops", "1",
+                                       "-t", duration, "-k", keys, "-o", a.object, "-w", "RU,50",
+                                       "--prefill", "no", "--executor", v.executor, "-q", "--json",
+                                       tag + file + ".json"};
+      if (v.metrics) args.push_back("--metrics");
       clients[static_cast<std::size_t>(which - 1)] =
-          run_child(std::string("aerobench ") + executor,
-                    {aerobench, "--hosts", hosts, "--in-flight", in_flight, "--loops", "1", "-t",
-                     duration, "-k", keys, "-o", a.object, "-w", "RU,50", "--prefill", "no",
-                     "--executor", executor, "-q", "--json", tag + executor + ".json"},
-                    tag + executor + ".json", tag + executor + ".log");
+          run_child("aerobench " + v.name, args, tag + file + ".json", tag + file + ".log");
     }
-    if (!lim.ok || !clients[0].ok || !clients[1].ok) {
+    bool all_ok = lim.ok;
+    for (const Run& c : clients) all_ok = all_ok && c.ok;
+    if (!all_ok) {
       status = 1;
       break;
     }
     print_run(lim);
-    for (const Run& c : clients) {
+    for (std::size_t i = 0; i < clients.size(); ++i) {
+      const Run& c = clients[i];
       print_run(c);
-      std::printf("  %-18s CPU/cmd %.2fx the limit, throughput %.2fx the limit\n", "", 
+      std::printf("  %-18s CPU/cmd %.2fx the limit, throughput %.2fx the limit\n", "",
                   c.cpu_per_command_us / lim.cpu_per_command_us, c.per_second / lim.per_second);
+      variants[i].cpu.push_back(c.cpu_per_command_us / lim.cpu_per_command_us);
+      variants[i].tput.push_back(c.per_second / lim.per_second);
     }
-    cpu_serial.push_back(clients[0].cpu_per_command_us / lim.cpu_per_command_us);
-    tput_serial.push_back(clients[0].per_second / lim.per_second);
-    cpu_tbb.push_back(clients[1].cpu_per_command_us / lim.cpu_per_command_us);
-    tput_tbb.push_back(clients[1].per_second / lim.per_second);
   }
   if (server > 0) {
     kill(server, SIGTERM);
@@ -313,22 +332,31 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "compare: failed; logs in %s\n", dir.c_str());
     return status;
   }
-  const double cs = median(cpu_serial), ts = median(tput_serial);
-  const double ct = median(cpu_tbb), tt = median(tput_tbb);
   std::printf("\nclient / limit (median of %d round(s)); goal: CPU <= 1.15x, throughput >= 0.95x\n",
               a.rounds);
-  std::printf("  serial: CPU per command %.2fx, throughput %.2fx  %s\n", cs, ts,
-              cs <= 1.15 && ts >= 0.95 ? "(goal met)" : "(goal not met)");
-  std::printf("  tbb:    CPU per command %.2fx, throughput %.2fx  %s\n", ct, tt,
-              ct <= 1.15 && tt >= 0.95 ? "(goal met)" : "(goal not met)");
+  std::string json = "{\"rounds\":" + std::to_string(a.rounds);
+  for (Variant& v : variants) {
+    const double c = median(v.cpu), t = median(v.tput);
+    std::printf("  %-15s CPU per command %.2fx, throughput %.2fx  %s\n", (v.name + ":").c_str(), c, t,
+                c <= 1.15 && t >= 0.95 ? "(goal met)" : "(goal not met)");
+    char item[160];
+    std::snprintf(item, sizeof item, ",\"%s\":{\"cpu_ratio\":%.4f,\"throughput_ratio\":%.4f}", v.name.c_str(),
+                  c, t);
+    json += item;
+  }
+  if (a.metrics_variant) {
+    // Per round, so that both runs share the round's conditions.
+    std::vector<double> cost;
+    for (std::size_t r = 0; r < variants[0].cpu.size(); ++r) cost.push_back(variants[2].cpu[r] / variants[0].cpu[r]);
+    std::printf("  metrics on / off (serial): CPU per command %.3fx (median of the rounds' ratios)\n",
+                median(cost));
+  }
   std::printf("results and logs: %s\n", dir.c_str());
+  json += ",\"dir\":\"" + dir + "\"}\n";
   if (!a.json_path.empty()) {
     std::FILE* f = std::fopen(a.json_path.c_str(), "w");
     if (f != nullptr) {
-      std::fprintf(f,
-                   "{\"rounds\":%d,\"serial\":{\"cpu_ratio\":%.4f,\"throughput_ratio\":%.4f},"
-                   "\"tbb\":{\"cpu_ratio\":%.4f,\"throughput_ratio\":%.4f},\"dir\":\"%s\"}\n",
-                   a.rounds, cs, ts, ct, tt, dir.c_str());
+      std::fputs(json.c_str(), f);
       std::fclose(f);
     }
   }
