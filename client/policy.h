@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "client/exp/expression.h"
+#include "client/log.h"
 
 namespace aero {
 
@@ -187,6 +188,9 @@ struct ClientConfig {
   // (client/metrics/metrics.h). Off by default, as in the official clients; counters of
   // loops, connections and the cluster are kept either way.
   bool enable_metrics = false;
+  // Logging (client/log.h): nothing is logged without a sink.
+  LogSink log;
+  LogLevel log_level = LogLevel::info;
   // Rack of this client, for Replica::prefer_rack (-1: none; then `rack-ids` is not fetched
   // and prefer_rack behaves as sequence).
   int rack_id = -1;

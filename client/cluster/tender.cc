@@ -111,6 +111,7 @@ Tender::NodeInfo* Tender::add_node(const std::string& name, const io::Endpoint& 
   nodes_.push_back(std::move(info));
   nodes_changed_ = true;
   bump(nodes_added_);
+  log(LogLevel::info, "node " + name + " added at " + address.to_string());
   return nodes_.back().get();
 }
 
@@ -138,6 +139,8 @@ void Tender::seed(std::string& errors) {
 void Tender::move_node(NodeInfo& info, const io::Endpoint& address, InfoConnection conn) {
   // The old Node (and its pools) retires as a removed node does; a fresh one takes its
   // place under the same name, so commands are never routed to both.
+  log(LogLevel::info, "node " + info.node->name() + " moved from " + info.node->address().to_string() +
+                          " to " + address.to_string());
   retire(info);
   info.node = std::make_shared<Node>(info.node->name(), address, max_conns_, min_conns_);
   info.conn = conn;
@@ -219,6 +222,9 @@ void Tender::tend_once() {
   if (none_refreshed && !config_.seeds.empty()) {
     std::string errors;
     seed(errors);
+    if (nodes_.empty() || !errors.empty()) {
+      log(LogLevel::warn, "no node answers; seeds tried again:" + (errors.empty() ? std::string(" no answer") : errors));
+    }
   }
   bool maps_changed = refresh_partitions();
   if (nodes_changed_ || removed || maps_changed) publish();
@@ -380,6 +386,8 @@ bool Tender::remove_nodes() {
     }
     removed = true;
     bump(nodes_removed_);
+    log(LogLevel::info, "node " + node.name() + " at " + node.address().to_string() + " removed (" +
+                            (node.active() ? std::to_string(node.tend_failures) + " failed tends" : "left the cluster") + ")");
     retire(*n);
   }
   nodes_ = std::move(keep);
@@ -452,6 +460,7 @@ bool Tender::refresh_partitions() {
 
 void Tender::publish() {
   bump(map_changes_);
+  log(LogLevel::debug, "partition map published (" + std::to_string(nodes_.size()) + " nodes)");
   auto snap = std::make_shared<ClusterSnapshot>();
   std::map<std::string, std::shared_ptr<NamespaceMap>> maps;
   for (auto& n : nodes_) {

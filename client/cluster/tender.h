@@ -135,6 +135,11 @@ class Tender {
   std::atomic<std::uint64_t> nodes_added_{0};
   std::atomic<std::uint64_t> nodes_removed_{0};
   static void bump(std::atomic<std::uint64_t>& c) { c.fetch_add(1, std::memory_order_relaxed); }
+  // ClientConfig::log, when set and `level` is enabled.
+  bool logs(LogLevel level) const { return config_.log && level <= config_.log_level; }
+  void log(LogLevel level, const std::string& message) const {
+    if (logs(level)) config_.log(level, "tend", message);
+  }
 };
 
 }  // namespace aero::cluster

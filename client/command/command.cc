@@ -258,6 +258,9 @@ void Command::on_connected(std::uint64_t, std::error_code ec, io::SocketId socke
     pool_->discard(ctx_->loop(), {});
     note_node_error();
     std::string msg = "connect to " + where() + " failed: " + ec.message();
+    if (const ClientConfig& c = ctx_->config(); c.log && c.log_level >= LogLevel::warn) {
+      c.log(LogLevel::warn, "connection", msg);
+    }
     ++attempt_;
     pool_ = nullptr;
     retry_or_fail(Status(ec == std::errc::timed_out ? result::timeout

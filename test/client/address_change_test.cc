@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "test/client/fixture.h"
 #include "test/client/ledger.h"
@@ -27,9 +30,29 @@ ClientConfig quick_tending() {
   return config;
 }
 
+// What ClientConfig::log received (any thread).
+struct LogLines {
+  std::mutex mutex;
+  std::vector<std::string> lines;
+  LogSink sink() {
+    return [this](LogLevel level, std::string_view component, std::string_view message) {
+      std::lock_guard<std::mutex> g(mutex);
+      lines.push_back(std::string(log_level_name(level)) + " " + std::string(component) + ": " +
+                      std::string(message));
+    };
+  }
+  int count(const std::string& part) {
+    std::lock_guard<std::mutex> g(mutex);
+    int n = 0;
+    for (const std::string& l : lines) n += l.find(part) != std::string::npos ? 1 : 0;
+    return n;
+  }
+};
+
 class AddressChangeTest : public ::testing::Test {
  protected:
   void SetUp() override { AERO_EMBEDDED_ONLY("stops and moves nodes"); }
+  std::shared_ptr<LogLines> log_ = std::make_shared<LogLines>();
 };
 
 TEST_F(AddressChangeTest, EveryNodeLostThenTheSeedsAreTriedAgain) {
@@ -39,6 +62,7 @@ TEST_F(AddressChangeTest, EveryNodeLostThenTheSeedsAreTriedAgain) {
   ClientConfig config = quick_tending();
   // By name: the seed is resolved again at every attempt.
   config.seeds = {{"localhost", cluster.seed_port()}};
+  config.log = log_->sink();
   auto c = Client::connect(config);
   ASSERT_TRUE(c.ok()) << c.status().to_string();
   Client& client = **c;
@@ -55,6 +79,12 @@ TEST_F(AddressChangeTest, EveryNodeLostThenTheSeedsAreTriedAgain) {
       << "the client did not find the cluster again through its seed";
   ASSERT_TRUE(wait_until([&] { return client.get(key(1)).get().ok(); }));
   client.close();
+  // The tend events went to the log: added twice (at the start and on return), removed once,
+  // and the seeds tried again.
+  const std::string name = cluster.node(0).id();
+  EXPECT_EQ(log_->count("INFO tend: node " + name + " added at 127.0.0.1:"), 2);
+  EXPECT_EQ(log_->count("INFO tend: node " + name + " at 127.0.0.1:"), 1);  // "... removed (...)"
+  EXPECT_GE(log_->count("WARN tend: no node answers; seeds tried again"), 1);
 }
 
 TEST_F(AddressChangeTest, ClientThatStartedWithoutAClusterFindsItLater) {
@@ -82,6 +112,7 @@ TEST_F(AddressChangeTest, NodeRestartedOnANewPortIsFollowedNotDuplicated) {
   ASSERT_TRUE(cluster.start(&error)) << error;
   ClientConfig config = quick_tending();
   config.seeds = {{"127.0.0.1", cluster.seed_port()}};
+  config.log = log_->sink();
   auto c = Client::connect(config);
   ASSERT_TRUE(c.ok()) << c.status().to_string();
   Client& client = **c;
@@ -113,6 +144,9 @@ TEST_F(AddressChangeTest, NodeRestartedOnANewPortIsFollowedNotDuplicated) {
   ASSERT_TRUE(moved) << "nodes_moved " << client.stats().nodes_moved << ", nodes "
                      << client.stats().nodes;
   EXPECT_LE(most.load(), 3u);
+  EXPECT_EQ(log_->count("INFO tend: node " + cluster.node(2).id() + " moved from 127.0.0.1:" +
+                        std::to_string(old_port) + " to " + cluster.node(2).address()),
+            1);
   // Every key is served again (the moved node's partitions included).
   for (int i = 0; i < kKeys; ++i) {
     ASSERT_TRUE(wait_until([&] { return client.get(key(i)).get().ok(); })) << i;
