@@ -393,7 +393,9 @@ bool Command::process_frames() {
       // A server result code: say which node answered it.
       Status st(r.code(), r.status().message() + " (" + where() + ")", r.status().in_doubt());
       if (st.code() == result::timeout || st.code() == result::device_overload) note_node_error();
-      end_attempt(true);
+      // Not authenticated: the server no longer trusts this connection (as the C client, it
+      // is closed, and the command fails without retry).
+      end_attempt(st.code() != result::not_authenticated);
       if (retryable_server_code(st.code())) {
         retry_or_fail(std::move(st));
       } else {

@@ -199,5 +199,42 @@ TEST(AuthTest, SessionExpiringOnTheServerFailsNoCommand) {
   EXPECT_GE(cc.cluster->security()->authentications_refused(), 1u);
 }
 
+TEST(AuthTest, TenderRenewsTokensBeforeTheyGoStale) {
+  AERO_EMBEDDED_ONLY("a test server with a short session TTL");
+  testserver::ClusterOptions o = secure();
+  o.session_ttl = 2;  // the client treats the token as stale after 1.5 s and renews before
+  ClientConfig config = as("admin", "admin");
+  config.tend_interval = 100ms;
+  auto cc = ClusterClient::start(o, config);
+  ASSERT_NE(cc.client, nullptr);
+  const std::uint64_t logins = cc.client->stats().logins;
+  ASSERT_TRUE(testing::wait_until([&] { return cc.client->stats().logins >= logins + 2; }, 20s));
+  // Renewed ahead of time: the server never had to refuse an expired token.
+  EXPECT_EQ(cc.client->stats().session_renewals, 0u);
+  Admin admin(*cc.client);
+  auto users = admin.query_users("admin").get();
+  EXPECT_TRUE(users.ok()) << users.status().to_string();
+}
+
+TEST(AuthTest, DroppedUserIsRefusedWithTheServersCode) {
+  AERO_EMBEDDED_ONLY("a test server in security mode");
+  auto cc = ClusterClient::start(secure(), as("admin", "admin"));
+  ASSERT_NE(cc.client, nullptr);
+  Admin admin(*cc.client);
+  ASSERT_TRUE(admin.create_user("temp", "pw", {"read-write"}).get().ok());
+  ClientConfig c = as("temp", "pw");
+  c.seeds = cc.seeds;
+  auto temp = Client::connect(c);
+  ASSERT_TRUE(temp.ok()) << temp.status().to_string();
+  ASSERT_TRUE((*temp)->put(key(5), {{"v", 5}}).get().ok());
+  ASSERT_TRUE(admin.drop_user("temp").get().ok());
+  // The pooled connection is no longer trusted (80); a new one cannot log in (60).
+  WritePolicy once = cc.client->config().write;
+  for (int expected : {result::not_authenticated, result::invalid_user}) {
+    Result<void> put = (*temp)->put(key(5), {{"v", 6}}, once).get();
+    EXPECT_EQ(put.code(), expected) << put.status().to_string();
+  }
+}
+
 }  // namespace
 }  // namespace aero
