@@ -29,9 +29,10 @@ class AuthCategory : public std::error_category {
 // pending at a time, and the handler runs only from an inner completion.
 class Handshake {
  public:
-  Handshake(io::Loop& loop, Session& session, const io::Endpoint& to, io::TimePoint deadline,
-            io::ConnectHandler handler)
-      : loop_(loop), session_(session), to_(to), deadline_(deadline), handler_(std::move(handler)) {
+  Handshake(io::Loop& loop, std::shared_ptr<Session> session, const io::Endpoint& to,
+            io::TimePoint deadline, io::ConnectHandler handler)
+      : loop_(loop), owner_(std::move(session)), session_(*owner_), to_(to), deadline_(deadline),
+        handler_(std::move(handler)) {
     timer_.set_handler([this] {
       timed_out_ = true;
       loop_.close(socket_);  // the pending read or write completes with operation_canceled
@@ -140,6 +141,7 @@ class Handshake {
   }
 
   io::Loop& loop_;
+  std::shared_ptr<Session> owner_;  // the handshake may outlive the client on a user's loop
   Session& session_;
   io::Endpoint to_;
   io::TimePoint deadline_;
@@ -166,7 +168,7 @@ io::SocketId AuthLoop::connect(const io::Endpoint& to, io::TimePoint deadline,
                                io::ConnectHandler handler) {
   io::TimePoint auth_deadline = deadline;
   if (auth_deadline == io::TimePoint{}) auth_deadline = inner_.now() + login_timeout_;
-  auto* hs = new Handshake(inner_, *session_, to, auth_deadline, std::move(handler));
+  auto* hs = new Handshake(inner_, session_, to, auth_deadline, std::move(handler));
   return inner_.connect(to, deadline, [hs](std::error_code ec, io::SocketId s) {
     if (ec) return hs->fail_connect(ec);
     hs->start(s);
