@@ -1,5 +1,6 @@
 #include "client/client.h"
 
+#include "client/auth/auth_loop.h"
 #include <chrono>
 #include <thread>
 
@@ -132,9 +133,10 @@ Status Client::start() {
   } else {
     loops_ = config_.user_loops;
   }
+  if (Status st = start_security(); !st.ok()) return st;
   cluster_ = std::make_unique<cluster::Cluster>();
   for (std::size_t i = 0; i < loops_.size(); ++i) {
-    per_loop_.push_back(std::make_unique<PerLoop>(*loops_[i], i, *cluster_, config_, &outstanding_));
+    per_loop_.push_back(std::make_unique<PerLoop>(*command_loops_[i], i, *cluster_, config_, &outstanding_));
     // Tell the loop's thread who it is: commands submitted from it stay on it, and blocking
     // calls there are refused instead of deadlocking.
     loops_[i]->post([this, i] {
@@ -143,7 +145,7 @@ Status Client::start() {
       detail::mark_loop_thread();
     });
   }
-  tender_ = std::make_unique<cluster::Tender>(config_, *cluster_, loops_);
+  tender_ = std::make_unique<cluster::Tender>(config_, *cluster_, command_loops_, session_);
   Status st = tender_->connect();
   if (!st.ok()) return st;
   tender_->start();
@@ -205,6 +207,7 @@ ClientStats Client::stats() const {
     s.sockets_closed += ls.sockets_closed;
   }
   s.commands_outstanding = outstanding_.load(std::memory_order_relaxed);
+  add_security_stats(s);
   return s;
 }
 

@@ -49,7 +49,12 @@
 
 namespace aero {
 
+namespace auth {
+class AuthLoop;
+class Session;
+}  // namespace auth
 namespace command {
+struct AdminAnswer;
 class LoopContext;
 class ScanJob;
 }
@@ -91,6 +96,12 @@ struct ClientStats {
   std::uint64_t drains_started = 0;
   std::uint64_t drains_recovered = 0;
   std::uint64_t drains_closed = 0;
+  // Security (ClientConfig::user): LOGIN exchanges, connections authenticated with a session
+  // token, and tokens the server refused as expired or invalid (then renewed by a login on
+  // the same connection).
+  std::uint64_t logins = 0;
+  std::uint64_t authentications = 0;
+  std::uint64_t session_renewals = 0;
 };
 
 class Client {
@@ -309,6 +320,10 @@ class Client {
   void info_nodes(std::vector<std::shared_ptr<cluster::Node>> nodes, std::vector<std::string> commands,
                   const Policy& policy, UniqueFunction<void(Result<std::vector<InfoAnswer>>)> cb);
   command::LoopContext& loop_context(io::Loop* loop);  // client.cc
+  // User administration (client/admin.h, admin.cc): one admin frame to a random active node.
+  friend class Admin;
+  void run_admin(std::vector<std::uint8_t> request, std::uint8_t kind, const Policy& policy,
+                 UniqueFunction<void(Result<command::AdminAnswer>)> cb);
   // Background jobs (writes or a UDF over a scan or query; client_info.cc): fills `job`'s
   // common fields from the arguments and submits it, or fails the task with `invalid` when
   // that is not empty.
@@ -337,7 +352,15 @@ class Client {
                     bool is_write, const BatchPolicy& policy, BatchCallback cb, io::Loop* loop,
                     std::shared_ptr<const wire::BatchUdf> udf = nullptr);
 
+  // Security (client_auth.cc): checks the settings, computes the credential and wraps every
+  // loop in an auth::AuthLoop (command_loops_); without a user command_loops_ = loops_.
+  Status start_security();
+  void add_security_stats(ClientStats& s) const;
+
   ClientConfig config_;
+  std::shared_ptr<auth::Session> session_;
+  std::vector<std::unique_ptr<auth::AuthLoop>> auth_loops_;
+  std::vector<io::Loop*> command_loops_;  // what commands and the tender connect through
   std::vector<std::unique_ptr<io::LoopThread>> owned_loops_;
   std::vector<io::Loop*> loops_;
   std::unique_ptr<cluster::Cluster> cluster_;

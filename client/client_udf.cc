@@ -140,7 +140,7 @@ Result<std::vector<std::string>> Client::udf_info(const std::string& command, bo
   auto snapshot = cluster_->snapshot();
   if (snapshot->nodes.empty()) return Status(ClientCode::invalid_node, "no node in the cluster");
   const std::size_t n = all_nodes ? snapshot->nodes.size() : 1;
-  cluster::InfoClient info(std::max(config_.conn_timeout, std::chrono::milliseconds(5000)));
+  cluster::InfoClient info(std::max(config_.conn_timeout, std::chrono::milliseconds(5000)), session_);
   std::vector<cluster::InfoConnection> conns(n);
   std::vector<cluster::InfoCall> calls(n);
   std::vector<cluster::InfoCall*> ptrs;

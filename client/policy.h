@@ -137,6 +137,14 @@ struct FlowControl {
   int max_commands_in_queue = 0;
 };
 
+// How the client logs in to a cluster with security enabled (C: as_auth_mode).
+enum class AuthMode : std::uint8_t {
+  internal,           // user and password checked by the server (bcrypt credential sent)
+  external,           // LDAP: the clear password is sent too, so TLS is required
+  external_insecure,  // external over plain TCP (the password travels in clear; tests only)
+  pki,                // the TLS client certificate is the identity: no user, no password
+};
+
 struct Host {
   std::string name;  // numeric IPv4/IPv6 address or a host name
   std::uint16_t port = 3000;
@@ -194,6 +202,17 @@ struct ClientConfig {
   // Rack of this client, for Replica::prefer_rack (-1: none; then `rack-ids` is not fetched
   // and prefer_rack behaves as sequence).
   int rack_id = -1;
+
+  // Security (Enterprise servers with security enabled). With a user (or AuthMode::pki) the
+  // client logs in to every node at tend for a session token, authenticates each new
+  // connection with it before its first command, and renews it before it goes stale or when
+  // a server refuses it. Without a user (and not pki) no admin message is ever sent.
+  std::string user;
+  std::string password;
+  AuthMode auth_mode = AuthMode::internal;
+  // Deadline of a login or authentication exchange when the command that opens the
+  // connection has none (C: login_timeout_ms).
+  Millis login_timeout{5000};
 
   ReadPolicy read;
   WritePolicy write;

@@ -48,6 +48,18 @@ inline constexpr int bin_type_error = 12;
 inline constexpr int device_overload = 18;
 inline constexpr int key_mismatch = 19;
 inline constexpr int filtered_out = 27;
+inline constexpr int security_not_supported = 51;  // a Community server answered an admin message
+inline constexpr int security_not_enabled = 52;
+inline constexpr int invalid_user = 60;         // unknown user
+inline constexpr int user_already_exists = 61;
+inline constexpr int invalid_password = 62;     // wrong password
+inline constexpr int invalid_credential = 65;   // session token unknown or not this user's
+inline constexpr int expired_session = 66;      // session token expired
+inline constexpr int invalid_role = 70;
+inline constexpr int role_already_exists = 71;
+inline constexpr int invalid_privilege = 72;
+inline constexpr int not_authenticated = 80;    // the connection has not authenticated
+inline constexpr int role_violation = 81;       // the user's roles do not allow the command
 inline constexpr int udf_error = 100;  // a UDF raised an error (the message carries its text)
 }  // namespace result
 

@@ -15,6 +15,7 @@ packages=(
   libtbb-dev                 # oneTBB, the "bring your own thread pool" executor
   libssl-dev                 # libcrypto: tests compare the client's RIPEMD-160 with OpenSSL's
   zlib1g-dev                 # compressed Aerospike frames
+  libcrypt-dev               # libxcrypt: bcrypt of passwords for Aerospike security
   g++-mingw-w64-x86-64-posix # Windows cross compiler for the IOCP backend
   libz-mingw-w64-dev         # zlib for the Windows (mingw-w64) build of the client
   wine64 wine                # runs the IOCP tests on Linux

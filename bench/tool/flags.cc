@@ -207,7 +207,7 @@ ParseOutcome parse_flags(int argc, const char* const* argv) {
             "--plot", "--seed", "--socket-timeout", "--retries", "--sleep-between-retries",
             "--backoff", "--max-sleep", "--timeout-delay", "--max-error-rate",
             "--error-rate-window", "--server-delay", "--max-commands-in-process",
-            "--max-commands-in-queue"});
+            "--max-commands-in-queue", "--user", "-U", "--password", "-P", "--auth"});
     if (!known) {
       return fail("unknown flag '" + std::string(argv[i]) + "' (see --help)");
     }
@@ -290,6 +290,16 @@ ParseOutcome parse_flags(int argc, const char* const* argv) {
       if (!parse_int(value, 0, 100'000'000, &o.max_commands_in_queue)) return bad("use 0 (no limit) or more");
     } else if (is({"--server-delay"})) {
       if (!parse_int(value, 0, 3'600'000, &o.server_delay_ms)) return bad("use milliseconds");
+    } else if (is({"--user", "-U"})) {
+      o.user = value;
+    } else if (is({"--password", "-P"})) {
+      o.password = value;
+    } else if (is({"--auth"})) {
+      if (value == "INTERNAL") o.auth_mode = AuthMode::internal;
+      else if (value == "EXTERNAL") o.auth_mode = AuthMode::external;
+      else if (value == "EXTERNAL_INSECURE") o.auth_mode = AuthMode::external_insecure;
+      else if (value == "PKI") o.auth_mode = AuthMode::pki;
+      else return bad("use INTERNAL, EXTERNAL, EXTERNAL_INSECURE or PKI");
     } else if (is({"--max-conns"})) {
       if (!parse_int(value, 1, 100'000, &o.max_conns_per_node)) return bad("use 1..100000");
     } else if (is({"--json"})) {
@@ -419,6 +429,12 @@ Resilience (client/policy.h; defaults are the client's)
   --max-commands-in-queue N    commands waiting behind them; beyond, queue_full (0 = no limit)
   --server-delay MS         embedded cluster only: every node answers data commands MS late
                             (with a shorter --socket-timeout: what timeouts cost)
+
+Security (a cluster with security enabled)
+  -U, --user USER           log in as USER
+  -P, --password PW         the user's password
+  --auth MODE               INTERNAL (default), EXTERNAL (LDAP; needs TLS),
+                            EXTERNAL_INSECURE (LDAP over plain TCP), PKI (TLS certificate)
   asbench spellings accepted: --object-spec, --async-max-commands, --event-loops,
   --throughput
 

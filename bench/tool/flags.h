@@ -65,6 +65,11 @@ struct Options {
   int max_commands_in_process = 0;
   int max_commands_in_queue = 0;
 
+  // Security (asbench -U/-P/--auth): login as this user; empty = no login.
+  std::string user;
+  std::string password;
+  AuthMode auth_mode = AuthMode::internal;
+
   // Output.
   std::string json_path;
   std::string hgrm_prefix;

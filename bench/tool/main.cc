@@ -181,6 +181,9 @@ int run(const Options& o) {
     config.completion_executor = o.tbb_threads > 0 ? &pool.emplace(o.tbb_threads) : &pool.emplace();
   }
   apply_resilience_flags(o, config);
+  config.user = o.user;
+  config.password = o.password;
+  config.auth_mode = o.auth_mode;
   config.loops = o.loops;
   config.async_max_conns_per_node = o.max_conns_per_node > 0 ? o.max_conns_per_node
                                                              : std::max(100, o.in_flight);

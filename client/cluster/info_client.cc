@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "client/auth/auth_loop.h"
 #include "client/wire/buffer.h"
 #include "client/wire/info.h"
 #include "client/wire/frame.h"
@@ -51,6 +52,11 @@ class Exchange {
     ++pending_;
     loop_.connect(call_.address, deadline_, [this](std::error_code ec, io::SocketId s) {
       --pending_;
+      if (ec.category() == auth::auth_category()) {
+        // The server refused the login (wrong password, unknown user, ...): its own code.
+        finish(Status(ec.value(), "login to " + call_.address.to_string() + " refused: " + ec.message()));
+        return;
+      }
       if (ec) {
         finish(Status(ClientCode::connection_failed,
                       "info connect to " + call_.address.to_string() + " failed: " + ec.message()));
@@ -173,12 +179,18 @@ class Exchange {
 
 }  // namespace
 
-InfoClient::InfoClient(std::chrono::milliseconds timeout)
-    : timeout_(timeout), thread_(std::make_unique<io::LoopThread>()) {}
+InfoClient::InfoClient(std::chrono::milliseconds timeout, std::shared_ptr<auth::Session> session)
+    : timeout_(timeout), thread_(std::make_unique<io::LoopThread>()) {
+  io_ = &thread_->loop();
+  if (session) {
+    auth_ = std::make_unique<auth::AuthLoop>(thread_->loop(), std::move(session), timeout);
+    io_ = auth_.get();
+  }
+}
 
 InfoClient::~InfoClient() { thread_->stop(); }
 
-io::Loop& InfoClient::loop() { return thread_->loop(); }
+io::Loop& InfoClient::loop() { return *io_; }
 
 void InfoClient::call_all(std::vector<InfoCall*>& calls) {
   if (calls.empty()) return;

@@ -20,6 +20,10 @@
 namespace aero::io {
 class LoopThread;
 }
+namespace aero::auth {
+class AuthLoop;
+class Session;
+}  // namespace aero::auth
 
 namespace aero::cluster {
 
@@ -37,7 +41,9 @@ struct InfoCall {
 
 class InfoClient {
  public:
-  explicit InfoClient(std::chrono::milliseconds timeout);
+  // With a `session`, every new info connection logs in or authenticates first (AuthLoop).
+  explicit InfoClient(std::chrono::milliseconds timeout,
+                      std::shared_ptr<auth::Session> session = nullptr);
   ~InfoClient();
 
   // Runs every call at once; returns when all finished (answer filled in: the response
@@ -54,6 +60,8 @@ class InfoClient {
  private:
   std::chrono::milliseconds timeout_;
   std::unique_ptr<io::LoopThread> thread_;
+  std::unique_ptr<auth::AuthLoop> auth_;  // decorates thread_'s loop when there is a session
+  io::Loop* io_ = nullptr;                // what exchanges use: auth_, or thread_'s loop
 };
 
 }  // namespace aero::cluster

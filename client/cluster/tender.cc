@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "client/auth/session.h"
 #include "client/wire/info.h"
 #include "client/wire/peers.h"
 #include "client/wire/replicas.h"
@@ -38,13 +39,15 @@ std::vector<int> split(int total, std::size_t parts) {
 
 }  // namespace
 
-Tender::Tender(const ClientConfig& config, Cluster& cluster, std::vector<io::Loop*> loops)
+Tender::Tender(const ClientConfig& config, Cluster& cluster, std::vector<io::Loop*> loops,
+               std::shared_ptr<auth::Session> session)
     : config_(config),
       cluster_(cluster),
       loops_(std::move(loops)),
+      session_(session),
       max_conns_(split(std::max(1, config.async_max_conns_per_node), loops_.size())),
       min_conns_(split(std::max(0, config.async_min_conns_per_node), loops_.size())),
-      info_(config.conn_timeout) {
+      info_(config.conn_timeout, std::move(session)) {
   for (int& m : max_conns_) m = std::max(m, 1);
 }
 
@@ -115,12 +118,30 @@ Tender::NodeInfo* Tender::add_node(const std::string& name, const io::Endpoint& 
   return nodes_.back().get();
 }
 
+void Tender::renew_sessions() {
+  const io::TimePoint now = io::Clock::now();
+  const auto ahead = 2 * std::max(config_.tend_interval, std::chrono::milliseconds(100));
+  for (auto& n : nodes_) {
+    if (!session_->expiring(n->node->address(), now, ahead)) continue;
+    session_->forget(n->node->address());
+    info_.close(n->conn);  // the next tend exchange opens a connection, which logs in
+  }
+}
+
 void Tender::seed(std::string& errors) {
   std::vector<io::Endpoint> seeds = resolve_seeds(errors);  // resolved again every time
+  int refused = 0;  // a security code every failing seed answered (wrong password, ...)
+  bool all_refused = true;
   for (const io::Endpoint& address : seeds) {
     InfoConnection conn;
     auto name = validate(address, "", conn);
     if (!name.ok()) {
+      const int code = name.status().code();
+      if (code >= 50 && code < 100) {
+        refused = code;
+      } else {
+        all_refused = false;
+      }
       errors += "\n  " + address.to_string() + ": " + name.status().message();
       info_.close(conn);
       continue;
@@ -134,6 +155,7 @@ void Tender::seed(std::string& errors) {
       info_.close(conn);
     }
   }
+  seed_refused_ = all_refused ? refused : 0;
 }
 
 void Tender::move_node(NodeInfo& info, const io::Endpoint& address, InfoConnection conn) {
@@ -164,6 +186,10 @@ void Tender::retire(NodeInfo& info) {
 Status Tender::connect() {
   std::string errors;
   seed(errors);
+  if (nodes_.empty() && seed_refused_ != 0) {
+    // Every seed refused the login: the server's code (60, 62, ...) is what a person acts on.
+    return Status(seed_refused_, "the cluster refused the login of user '" + config_.user + "':" + errors);
+  }
   if (nodes_.empty()) {
     Status st(ClientCode::connection_failed,
               "could not connect to any seed of the cluster:" + (errors.empty() ? std::string(" no seeds given") : errors));
@@ -205,6 +231,7 @@ void Tender::run() {
 
 void Tender::tend_once() {
   tends_.fetch_add(1, std::memory_order_relaxed);
+  if (session_) renew_sessions();
   refresh_nodes();
   bool any_failed = false;
   bool peers_changed = false;

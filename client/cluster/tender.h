@@ -42,7 +42,10 @@ struct NodeOwnership {
 
 class Tender {
  public:
-  Tender(const ClientConfig& config, Cluster& cluster, std::vector<io::Loop*> loops);
+  // `session`: the login state when the client has a user (nullptr otherwise); tend
+  // connections log in through it and the tender renews tokens before they go stale.
+  Tender(const ClientConfig& config, Cluster& cluster, std::vector<io::Loop*> loops,
+         std::shared_ptr<auth::Session> session = nullptr);
   ~Tender();
 
   // Seeds the cluster and runs the first full tend on the calling thread. Fails when no
@@ -99,6 +102,9 @@ class Tender {
   void retire(NodeInfo& info);
   NodeInfo* find(const std::string& name);
   void refresh_nodes();
+  // Security: a node whose token goes stale within two tends gets a new login now (its
+  // token is forgotten and its tend connection reopened, which logs in).
+  void renew_sessions();
   bool refresh_peers();
   bool refresh_partitions();
   bool remove_nodes();
@@ -116,11 +122,13 @@ class Tender {
   ClientConfig config_;
   Cluster& cluster_;
   std::vector<io::Loop*> loops_;
+  std::shared_ptr<auth::Session> session_;
   std::vector<int> max_conns_;
   std::vector<int> min_conns_;
   InfoClient info_;
   std::vector<std::unique_ptr<NodeInfo>> nodes_;
   bool nodes_changed_ = false;
+  int seed_refused_ = 0;  // the last seed(): the security code every failing seed answered
   int tends_in_error_window_ = 0;
   std::uint64_t ownership_fetches_ = 0;
 

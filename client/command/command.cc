@@ -4,6 +4,7 @@
 #include <cstring>
 #include <random>
 
+#include "client/auth/auth_loop.h"
 #include "client/command/drain.h"
 #include "client/command/loop_context.h"
 #include "client/wire/frame.h"
@@ -254,6 +255,17 @@ void Command::open_connection() {
 
 void Command::on_connected(std::uint64_t, std::error_code ec, io::SocketId socket) {
   --pending_io_;
+  if (ec && ec.category() == auth::auth_category()) {
+    // The node refused this connection's login (wrong password, user dropped, ...): the
+    // server's code, not retried (another attempt would be refused the same way).
+    pool_->discard(ctx_->loop(), {});
+    std::string msg = "login to " + where() + " refused: " + ec.message();
+    ++attempt_;
+    pool_ = nullptr;
+    state_ = State::idle;
+    finish(Status(ec.value(), std::move(msg), timing_.is_write && sent_));
+    return;
+  }
   if (ec) {
     pool_->discard(ctx_->loop(), {});
     note_node_error();
@@ -388,7 +400,9 @@ bool Command::process_frames() {
       // A server result code: say which node answered it.
       Status st(r.code(), r.status().message() + " (" + where() + ")", r.status().in_doubt());
       if (st.code() == result::timeout || st.code() == result::device_overload) note_node_error();
-      end_attempt(true);
+      // Not authenticated: the server no longer trusts this connection (as the C client, it
+      // is closed, and the command fails without retry).
+      end_attempt(st.code() != result::not_authenticated);
       if (retryable_server_code(st.code())) {
         retry_or_fail(std::move(st));
       } else {

@@ -267,5 +267,19 @@ TEST(Flags, HelpNamesBothLoadModels) {
   EXPECT_NE(h.find("coordinated omission"), std::string::npos);
 }
 
+TEST(Flags, SecurityFlagsAsAsbench) {
+  ParseOutcome r = parse({"-U", "app", "-P", "secret", "--auth", "EXTERNAL_INSECURE"});
+  ASSERT_EQ(r.what, ParseOutcome::What::run) << r.error;
+  EXPECT_EQ(r.options.user, "app");
+  EXPECT_EQ(r.options.password, "secret");
+  EXPECT_EQ(r.options.auth_mode, AuthMode::external_insecure);
+  ParseOutcome l = parse({"--user", "u", "--password", "p"});
+  ASSERT_EQ(l.what, ParseOutcome::What::run) << l.error;
+  EXPECT_EQ(l.options.auth_mode, AuthMode::internal);
+  EXPECT_TRUE(parse({}).options.user.empty());
+  EXPECT_NE(error_of({"--auth", "LDAP"}).find("--auth"), std::string::npos);
+  EXPECT_NE(help_text().find("--password"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace aero::bench

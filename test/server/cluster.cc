@@ -48,6 +48,7 @@ Cluster::Cluster(ClusterOptions options)
 Cluster::~Cluster() { stop(); }
 
 Clock& Cluster::clock() { return state_->clock(); }
+security::Security* Cluster::security() { return state_->security(); }
 
 bool Cluster::start(std::string* error) {
   std::lock_guard<std::mutex> lock(topology_mutex_);

@@ -39,6 +39,9 @@
 namespace aero::testserver {
 
 class ClusterState;
+namespace security {
+class Security;
+}
 
 class Cluster {
  public:
@@ -59,6 +62,8 @@ class Cluster {
   std::string seed_address() const { return nodes_.empty() ? "" : nodes_[0]->address(); }
   std::vector<std::string> addresses() const;
   Clock& clock();
+  // Users, roles and sessions when ClusterOptions::security is set; nullptr otherwise.
+  security::Security* security();
 
   // ---- Data. ----
   // Live (not expired) records of a namespace; 0 for an unknown one.

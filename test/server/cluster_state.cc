@@ -20,6 +20,9 @@ ClusterState::ClusterState(const ClusterOptions& options)
       created_(std::chrono::steady_clock::now()),
       udfs_(std::make_unique<udf::UdfRegistry>()),
       background_(std::make_unique<BackgroundRunner>(*this)) {
+  if (options_.security) {
+    security_ = std::make_unique<security::Security>(clock_, options_.session_ttl);
+  }
   for (int i = 0; i < options_.nodes; ++i) {
     auto a = std::make_unique<NodeAdvert>();
     a->id = options_.node_id_base + uint64_t(i);

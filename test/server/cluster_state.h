@@ -17,6 +17,7 @@
 #include "test/server/jobs.h"
 #include "test/server/options.h"
 #include "test/server/partition_map.h"
+#include "test/server/security/security.h"
 #include "test/server/store.h"
 
 namespace aero::testserver {
@@ -45,6 +46,8 @@ class ClusterState {
   const ClusterOptions& options() const { return options_; }
   Store& store() { return store_; }
   Clock& clock() { return clock_; }
+  // Users, roles and sessions (ClusterOptions::security); nullptr without security.
+  security::Security* security() { return security_.get(); }
   size_t node_count() const { return adverts_.size(); }
   NodeAdvert& advert(size_t i) { return *adverts_[i]; }
   const NodeAdvert& advert(size_t i) const { return *adverts_[i]; }
@@ -74,6 +77,7 @@ class ClusterState {
   const ClusterOptions options_;
   Store store_;
   Clock clock_;
+  std::unique_ptr<security::Security> security_;
   std::vector<std::unique_ptr<NodeAdvert>> adverts_;
   std::vector<std::unique_ptr<JobTable>> jobs_;
   mutable std::mutex map_mutex_;

@@ -17,6 +17,7 @@
 #include "test/server/message.h"
 #include "test/server/node.h"
 #include "test/server/record_ops.h"
+#include "test/server/security/gate.h"
 #include "test/server/wire.h"
 
 namespace aero::testserver {
@@ -28,6 +29,7 @@ constexpr size_t kHighWater = 8 * 1024 * 1024;    // stop answering while this m
 constexpr size_t kJobLowWater = 1024 * 1024;      // produce more of a scan below this
 constexpr size_t kJobChunk = 256 * 1024;          // bytes of scan answer per produce() call
 constexpr size_t kKeepBuffer = 4 * 1024 * 1024;   // larger idle buffers are given back
+const security::ConnectionAuth kOpen{"-", ""};     // what every connection is without security
 
 void header_only_message(ResponseWriter& w, uint8_t result) {
   MsgHeader h;
@@ -190,12 +192,17 @@ void Connection::handle_request(uint8_t type, const uint8_t* body, size_t size) 
       NodeCounters::bump(counters.info_requests);
       InfoContext ctx{node.cluster(), node.index(), &loop_.map(), &counters};
       ResponseWriter w(sink);
+      if (!security::admit_info(node.cluster().security() ? auth_ : kOpen, w)) break;
       answer_info(ctx, std::string_view(reinterpret_cast<const char*>(body), size), w);
       break;
     }
     case wire::kTypeAdmin:
       NodeCounters::bump(counters.admin_requests);
-      answer_admin(body, size, sink);
+      if (security::Security* sec = node.cluster().security()) {
+        sec->handle_admin(body, size, auth_, sink);
+      } else {
+        answer_admin(body, size, sink);
+      }
       break;
     case wire::kTypeMessage:
       handle_message(body, size, sink, &started_job);
@@ -265,6 +272,11 @@ void Connection::handle_message(const uint8_t* body, size_t size, std::vector<ui
     w.begin_frame(wire::kTypeMessage);
     header_only_message(w, wire::result::kParameter);
     w.end_frame();
+    return;
+  }
+  if (security::Security* sec = node.cluster().security();
+      sec && !security::admit_message(*sec, auth_, m, w)) {
+    NodeCounters::bump(counters.record_requests);
     return;
   }
   const bool compress = node.cluster().options().enterprise &&

@@ -13,6 +13,7 @@
 #include "test/server/faults.h"
 #include "test/server/node_loop.h"
 #include "test/server/scan.h"
+#include "test/server/security/security.h"
 
 namespace aero::testserver {
 
@@ -71,6 +72,8 @@ class Connection {
   std::deque<Delayed> delayed_;
   size_t delayed_bytes_ = 0;
   TimePoint last_due_{};
+
+  security::ConnectionAuth auth_;  // who authenticated here (security mode)
 
   std::unique_ptr<ScanJob> job_;
   std::chrono::milliseconds job_delay_{0};

@@ -38,6 +38,9 @@ void usage(FILE* out) {
                "  --loops-per-node L      event-loop threads per node (default 1)\n"
                "  --default-ttl SECONDS   namespace default TTL (default 0: never expire)\n"
                "  --enterprise            Enterprise behaviour (durable delete, compression)\n"
+               "  --security              security enabled: logins, users and roles; starts\n"
+               "                          with user admin, password admin, role user-admin\n"
+               "  --session-ttl SECONDS   login session lifetime (default 86400)\n"
                "  --hosts-file PATH       also write the hosts line's list to PATH when ready\n"
                "  --stop-on-eof           stop when stdin reaches end of file, too\n");
 }
@@ -78,6 +81,10 @@ int main(int argc, char** argv) {
       o.enterprise = true;
       continue;
     }
+    if (a == "--security") {
+      o.security = true;
+      continue;
+    }
     if (a == "--stop-on-eof") {
       stop_on_eof = true;
       continue;
@@ -108,6 +115,9 @@ int main(int argc, char** argv) {
     } else if (a == "--default-ttl") {
       ok = parse_int(v, 0, 315360000, &n);
       o.default_ttl = uint32_t(n);
+    } else if (a == "--session-ttl") {
+      ok = parse_int(v, 1, 864000, &n);
+      o.session_ttl = uint32_t(n);
     } else if (a == "--cluster-name") {
       o.cluster_name = v;
     } else if (a == "--hosts-file") {

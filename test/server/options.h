@@ -45,6 +45,10 @@ struct ClusterOptions {
   // Answer to admin (security) messages. 52 "security not enabled" is what clients treat as
   // success, so credentialed clients can connect; a real Community server answers 51.
   uint8_t admin_result = 52;
+  // Security mode (an Enterprise server with `security {}`): users, roles, login and session
+  // tokens; see security/security.h. admin_result is then unused.
+  bool security = false;
+  uint32_t session_ttl = 86400;  // seconds a login token stays valid (server session-ttl)
   // First node id; node i gets node_id_base + i (printed as upper-case hex without zeros).
   uint64_t node_id_base = 0xBB9000000000001ull;
 };
