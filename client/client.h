@@ -61,6 +61,9 @@ class Tender;
 namespace io {
 class LoopThread;
 }
+namespace tls {
+class ClientTls;
+}
 namespace wire {
 struct BatchUdf;
 }
@@ -339,6 +342,10 @@ class Client {
 
   ClientConfig config_;
   std::vector<std::unique_ptr<io::LoopThread>> owned_loops_;
+  // TLS (ClientConfig::tls): the shared context and a TLS loop over each of loops_, which the
+  // per-loop state and the tender use instead (client_tls.cc). Empty when TLS is off.
+  std::unique_ptr<tls::ClientTls> tls_;
+  std::vector<std::unique_ptr<io::Loop>> tls_loops_;
   std::vector<io::Loop*> loops_;
   std::unique_ptr<cluster::Cluster> cluster_;
   std::vector<std::unique_ptr<PerLoop>> per_loop_;

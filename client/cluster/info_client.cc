@@ -173,8 +173,8 @@ class Exchange {
 
 }  // namespace
 
-InfoClient::InfoClient(std::chrono::milliseconds timeout)
-    : timeout_(timeout), thread_(std::make_unique<io::LoopThread>()) {}
+InfoClient::InfoClient(std::chrono::milliseconds timeout, std::unique_ptr<io::Loop> loop)
+    : timeout_(timeout), thread_(std::make_unique<io::LoopThread>(std::move(loop))) {}
 
 InfoClient::~InfoClient() { thread_->stop(); }
 

@@ -37,7 +37,8 @@ struct InfoCall {
 
 class InfoClient {
  public:
-  explicit InfoClient(std::chrono::milliseconds timeout);
+  // `loop`: the loop the exchanges run on (e.g. a TLS loop); null: the platform's.
+  explicit InfoClient(std::chrono::milliseconds timeout, std::unique_ptr<io::Loop> loop = nullptr);
   ~InfoClient();
 
   // Runs every call at once; returns when all finished (answer filled in: the response

@@ -78,7 +78,14 @@ std::shared_ptr<TlsContext> TlsContext::create(const TlsConfig& config, std::str
   if (config.cert_file.empty() != config.key_file.empty()) {
     return fail("cert_file and key_file go together (mutual TLS)");
   }
-  if (!config.cert_file.empty()) {
+  if (config.cert_file.empty()) {
+    // Called when a server asks for a client certificate and none is configured: no
+    // certificate is sent, and TlsLoop notes it (app data: a bool) to explain the refusal.
+    SSL_CTX_set_client_cert_cb(raw, [](SSL* ssl, X509**, EVP_PKEY**) -> int {
+      if (auto* asked = static_cast<bool*>(SSL_get_app_data(ssl))) *asked = true;
+      return 0;
+    });
+  } else {
     if (SSL_CTX_use_certificate_chain_file(raw, config.cert_file.c_str()) != 1) {
       return fail("client certificate '" + config.cert_file + "': " + openssl_reason());
     }

@@ -41,6 +41,9 @@ class Category : public std::error_category {
         return "TLS: the server asked to renegotiate; refused";
       case TlsErrc::setup_failed:
         return "TLS: cannot create the session";
+      case TlsErrc::client_certificate_required:
+        return "TLS: the server requires a client certificate (mutual TLS) and none is "
+               "configured (TlsConfig::cert_file and key_file)";
     }
     return "TLS: error " + std::to_string(value);
   }

@@ -22,6 +22,9 @@ enum class TlsErrc {
   renegotiation_refused = 3,
   // The TLS session could not even be created (out of memory, bad context).
   setup_failed = 4,
+  // The server asked for a client certificate, none is configured, and it then closed the
+  // connection (TLS 1.3 refuses after the client's side of the handshake ended).
+  client_certificate_required = 5,
 };
 
 const std::error_category& tls_category() noexcept;

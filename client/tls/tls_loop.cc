@@ -39,6 +39,8 @@ struct TlsLoop::Conn {
   int refs = 0;              // inner operations in flight, plus callers working on it
   std::error_code fatal;     // the stream broke: later reads and writes get this
   bool peer_eof = false;     // the inner read said eof (no more ciphertext will come)
+  bool cert_requested = false;  // the server asked for a client certificate we do not have
+  bool received_any = false;    // plaintext has arrived (the server accepted us)
   io::Timer timer;           // the handshake's deadline
 
   io::ConnectHandler on_connect;
@@ -146,6 +148,7 @@ void TlsLoop::on_inner_connect(Conn* c, std::error_code ec, io::SocketId socket)
   BIO_set_mem_eof_return(c->rbio, -1);  // empty means "later", not end of stream
   SSL_set_bio(c->ssl, c->rbio, c->wbio);
   SSL_set_connect_state(c->ssl);
+  SSL_set_app_data(c->ssl, &c->cert_requested);  // see TlsContext's client certificate callback
   const std::string name = context_->name(c->peer);
   bool names_ok = true;
   if (!name.empty()) {
@@ -262,12 +265,13 @@ void TlsLoop::do_read(Conn* c, bool in_call) {
     const int n = SSL_read(c->ssl, base + c->read_got, static_cast<int>(std::min(room, kMaxChunk)));
     if (n > 0) {
       c->read_got += static_cast<std::size_t>(n);
+      c->received_any = true;
       continue;
     }
     const int e = SSL_get_error(c->ssl, n);
     if (e == SSL_ERROR_WANT_READ) {
       if (c->read_got >= c->read_min) break;
-      if (c->peer_eof) return complete_read(c, io::Errc::eof, in_call);
+      if (c->peer_eof) return complete_read(c, refused_or(c, io::Errc::eof), in_call);
       flush(c, in_call);  // e.g. a key update answer
       if (c->fatal || c->user_closed) return;
       start_inner_read(c);
@@ -393,6 +397,15 @@ void TlsLoop::complete_write(Conn* c, std::error_code ec, std::size_t n, bool in
   }
 }
 
+std::error_code TlsLoop::refused_or(Conn* c, std::error_code ec) {
+  const bool closed = ec == io::Errc::eof || ec == std::errc::connection_reset ||
+                      ec == std::errc::broken_pipe;
+  if (closed && c->cert_requested && !c->received_any) {
+    return make_error_code(TlsErrc::client_certificate_required);
+  }
+  return ec;
+}
+
 void TlsLoop::stream_failed(Conn* c, std::error_code ec) {
   if (c->state == Conn::State::handshaking) {
     // A clear server closes (or resets) on our ClientHello: say so rather than "reset".
@@ -401,6 +414,7 @@ void TlsLoop::stream_failed(Conn* c, std::error_code ec) {
     fail_connect(c, closed ? make_error_code(TlsErrc::closed_during_handshake) : ec, false);
     return;
   }
+  ec = refused_or(c, ec);
   if (!c->fatal) c->fatal = ec;
   if (c->on_read) complete_read(c, ec, false);
   if (c->on_write && !c->user_closed) complete_write(c, ec, 0, false);

@@ -84,6 +84,9 @@ class TlsLoop final : public io::Loop {
   void complete_read(Conn* c, std::error_code ec, bool in_call);
   void complete_write(Conn* c, std::error_code ec, std::size_t n, bool in_call);
   std::error_code handshake_error(Conn* c);
+  // A closed stream of a server that asked for our (missing) client certificate and never
+  // answered: client_certificate_required instead of a bare eof or reset.
+  static std::error_code refused_or(Conn* c, std::error_code ec);
   void release(Conn* c);  // drops one reference; frees a closed connection at zero
 
   std::unique_ptr<io::Loop> owned_;

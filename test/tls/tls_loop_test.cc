@@ -591,3 +591,40 @@ TEST(TlsContextTest, ConfigurationErrorsNameTheFile) {
 
 }  // namespace
 }  // namespace aero::tls::testing
+
+namespace aero::tls::testing {
+namespace {
+
+// As a command does: write first, then read. The server's refusal may then arrive as a reset
+// that destroys its alert; the error still says what is missing.
+TEST_F(TlsLoopTest, MutualTlsWithoutClientCertificateWriteFirst) {
+  TlsPeer peer({pki().server_cert, pki().server_key, pki().ca_cert}, echo_until_close);
+  char in[4] = {};
+  std::error_code failure;
+  int calls = 0;
+  loop().connect(peer.endpoint(), loop().now() + 20s, [&](std::error_code ec, SocketId s) {
+    if (ec) {
+      ++calls;
+      failure = ec;
+      loop().stop();
+      return;
+    }
+    static const ConstBuffer b{"ping", 4};
+    loop().write(s, {&b, 1}, [](std::error_code, std::size_t) {});
+    loop().read(s, {in, 4}, 4, [&, s](std::error_code ec, std::size_t) {
+      ++calls;
+      failure = ec;
+      loop().close(s);
+      loop().stop();
+    });
+  });
+  run_loop();
+  EXPECT_EQ(calls, 1);
+  ASSERT_TRUE(failure);
+  EXPECT_EQ(&failure.category(), &tls_category()) << failure.message();
+  EXPECT_NE(failure.message().find("certificate"), std::string::npos) << failure.message();
+  expect_no_open_socket();
+}
+
+}  // namespace
+}  // namespace aero::tls::testing
