@@ -65,6 +65,9 @@ struct Options {
   int max_commands_in_process = 0;
   int max_commands_in_queue = 0;
 
+  // TLS (tls_flags.h): --tls-enable, --tls-cafile, ...; needs --hosts.
+  TlsConfig tls;
+
   // Output.
   std::string json_path;
   std::string hgrm_prefix;
@@ -90,7 +93,8 @@ std::string help_text();
 // "127.0.0.1:3000,10.0.0.2:3000" or "embedded 3-node test cluster".
 std::string target_string(const Options& o);
 
-// Parses "host[:port][,host[:port]...]" (IPv6 in brackets: "[::1]:3000").
+// Parses "host[:port][,host[:port]...]" (IPv6 in brackets: "[::1]:3000"; a seed's TLS name
+// as "host:tls-name:port").
 bool parse_hosts(const std::string& list, int default_port, std::vector<Host>* out,
                  std::string* error);
 

@@ -60,7 +60,7 @@ std::shared_ptr<TlsContext> TlsContext::create(const TlsConfig& config, std::str
   SSL_CTX_set_min_proto_version(raw, min_version);
   SSL_CTX_set_options(raw, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
   // TlsLoop hands the same buffer back after a partial write; allow it to move anyway.
-  SSL_CTX_set_mode(raw, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+  SSL_CTX_set_mode(raw, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   SSL_CTX_set_verify(raw, SSL_VERIFY_PEER, nullptr);
 
   if (!config.cipher_suite.empty() &&
