@@ -10,6 +10,7 @@
 #include "client/command/loop_context.h"
 #include "client/command/object_pool.h"
 #include "client/command/single_command.h"
+#include "client/tls/client_tls.h"
 #include "client/wire/request.h"
 #include "io/loop_thread.h"
 
@@ -133,7 +134,26 @@ Status Client::start() {
   } else {
     loops_ = config_.user_loops;
   }
-  if (Status st = start_security(); !st.ok()) return st;
+  // The loops commands and tending do their I/O on: loops_ themselves, with TLS a TLS loop
+  // over each, and with a user an AuthLoop over that (loops_ stay what users name in calls
+  // and get from loop()).
+  std::vector<io::Loop*> io_loops = loops_;
+  cluster::TlsHooks tls_hooks;
+  if (config_.tls.enabled) {
+    std::string error;
+    tls_ = tls::ClientTls::create(config_.tls, &error);
+    if (!tls_) return Status(ClientCode::invalid_argument, error);
+    for (std::size_t i = 0; i < loops_.size(); ++i) {
+      tls_loops_.push_back(tls_->wrap(*loops_[i]));
+      io_loops[i] = tls_loops_.back().get();
+    }
+    tls_hooks.enabled = true;
+    tls_hooks.set_name = [t = tls_.get()](const io::Endpoint& address, const std::string& name) {
+      t->set_name(address, name);
+    };
+    tls_hooks.info_loop = tls_->wrap(io::make_loop());
+  }
+  if (Status st = start_security(io_loops); !st.ok()) return st;
   cluster_ = std::make_unique<cluster::Cluster>();
   for (std::size_t i = 0; i < loops_.size(); ++i) {
     per_loop_.push_back(std::make_unique<PerLoop>(*command_loops_[i], i, *cluster_, config_, &outstanding_));
@@ -145,7 +165,8 @@ Status Client::start() {
       detail::mark_loop_thread();
     });
   }
-  tender_ = std::make_unique<cluster::Tender>(config_, *cluster_, command_loops_, session_);
+  tender_ = std::make_unique<cluster::Tender>(config_, *cluster_, command_loops_, session_,
+                                              std::move(tls_hooks));
   Status st = tender_->connect();
   if (!st.ok()) return st;
   tender_->start();

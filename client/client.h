@@ -66,6 +66,9 @@ class Tender;
 namespace io {
 class LoopThread;
 }
+namespace tls {
+class ClientTls;
+}
 namespace wire {
 struct BatchUdf;
 }
@@ -352,16 +355,22 @@ class Client {
                     bool is_write, const BatchPolicy& policy, BatchCallback cb, io::Loop* loop,
                     std::shared_ptr<const wire::BatchUdf> udf = nullptr);
 
-  // Security (client_auth.cc): checks the settings, computes the credential and wraps every
-  // loop in an auth::AuthLoop (command_loops_); without a user command_loops_ = loops_.
-  Status start_security();
+  // Security (client_auth.cc): checks the settings, computes the credential and wraps each of
+  // `io_loops` (loops_, or their TLS loops) in an auth::AuthLoop (command_loops_); without a
+  // user command_loops_ = io_loops.
+  Status start_security(const std::vector<io::Loop*>& io_loops);
   void add_security_stats(ClientStats& s) const;
 
   ClientConfig config_;
+  std::vector<std::unique_ptr<io::LoopThread>> owned_loops_;
+  // The decorators, declared after what they wrap so that they go first: TLS
+  // (ClientConfig::tls: the shared context and a TLS loop over each of loops_; empty when TLS
+  // is off), then security (an AuthLoop over each TLS or plain loop when there is a user).
+  std::unique_ptr<tls::ClientTls> tls_;
+  std::vector<std::unique_ptr<io::Loop>> tls_loops_;
   std::shared_ptr<auth::Session> session_;
   std::vector<std::unique_ptr<auth::AuthLoop>> auth_loops_;
   std::vector<io::Loop*> command_loops_;  // what commands and the tender connect through
-  std::vector<std::unique_ptr<io::LoopThread>> owned_loops_;
   std::vector<io::Loop*> loops_;
   std::unique_ptr<cluster::Cluster> cluster_;
   std::vector<std::unique_ptr<PerLoop>> per_loop_;

@@ -8,19 +8,18 @@ namespace aero {
 
 namespace {
 
-// Whether the connections are encrypted. TLS arrives with ClientConfig's TLS settings (issue
-// 14, the TLS half); until then no configuration has it.
-bool tls_configured(const ClientConfig&) { return false; }
+// Whether the connections are encrypted (ClientConfig::tls).
+bool tls_configured(const ClientConfig& config) { return config.tls.enabled; }
 
 }  // namespace
 
-Status Client::start_security() {
+Status Client::start_security(const std::vector<io::Loop*>& io_loops) {
   const bool pki = config_.auth_mode == AuthMode::pki;
   if (config_.user.empty() && !pki) {
     if (!config_.password.empty()) {
       return Status(ClientCode::invalid_argument, "ClientConfig::password is set but user is empty");
     }
-    command_loops_ = loops_;
+    command_loops_ = io_loops;
     return Status();
   }
   auth::Credentials c;
@@ -52,7 +51,7 @@ Status Client::start_security() {
     }
   }
   session_ = std::make_shared<auth::Session>(std::move(c));
-  for (io::Loop* l : loops_) {
+  for (io::Loop* l : io_loops) {
     auth_loops_.push_back(std::make_unique<auth::AuthLoop>(*l, session_, config_.login_timeout));
     command_loops_.push_back(auth_loops_.back().get());
   }

@@ -9,6 +9,7 @@
 #include "client/cluster/cluster.h"
 #include "client/cluster/info_client.h"
 #include "client/command/scan_command.h"
+#include "client/tls/client_tls.h"
 #include "client/wire/batch.h"
 #include "client/wire/info.h"
 #include "client/wire/udf.h"
@@ -140,7 +141,9 @@ Result<std::vector<std::string>> Client::udf_info(const std::string& command, bo
   auto snapshot = cluster_->snapshot();
   if (snapshot->nodes.empty()) return Status(ClientCode::invalid_node, "no node in the cluster");
   const std::size_t n = all_nodes ? snapshot->nodes.size() : 1;
-  cluster::InfoClient info(std::max(config_.conn_timeout, std::chrono::milliseconds(5000)), session_);
+  // Over TLS and with the login like every other connection of the client.
+  cluster::InfoClient info(std::max(config_.conn_timeout, std::chrono::milliseconds(5000)),
+                           tls_ ? tls_->wrap(io::make_loop()) : nullptr, session_);
   std::vector<cluster::InfoConnection> conns(n);
   std::vector<cluster::InfoCall> calls(n);
   std::vector<cluster::InfoCall*> ptrs;

@@ -148,6 +148,34 @@ enum class AuthMode : std::uint8_t {
 struct Host {
   std::string name;  // numeric IPv4/IPv6 address or a host name
   std::uint16_t port = 3000;
+  // With TLS: the name the node's certificate must carry (the `host:tls-name:port` of the
+  // official clients). Empty: the certificate must name the address itself (SAN IP).
+  std::string tls_name{};
+};
+
+// TLS for every connection (commands and tending), as the official clients configure it
+// (C client: as_config_tls). Nodes are then reached on their TLS ports: seeds name them,
+// peers are found through peers-tls-std (or -alt). Off by default; when off nothing of it
+// is on any path. Needs OpenSSL: on a build without it (Windows), connect() refuses it.
+struct TlsConfig {
+  bool enabled = false;
+  // Trusted CAs: a PEM file and/or a hashed folder (c_rehash). Both empty: the system's.
+  std::string ca_file{};
+  std::string ca_path{};
+  // Client certificate (chain) and key, PEM, for mutual TLS (both or neither).
+  std::string cert_file{};
+  std::string key_file{};
+  // Lowest protocol accepted: "TLSv1.2" (default) or "TLSv1.3".
+  std::string min_protocol = "TLSv1.2";
+  // OpenSSL cipher list for TLS 1.2 (empty: OpenSSL's default); TLS 1.3 suites are OpenSSL's.
+  std::string cipher_suite{};
+  // Certificate blacklist: a file of serial numbers (hex, one per line, optionally followed
+  // by an issuer name; '#' starts a comment). A server certificate listed there is refused.
+  std::string cert_blacklist{};
+  // Check CRLs (found in ca_file / ca_path) for the server's certificate (crl_check_all: for
+  // its whole chain).
+  bool crl_check = false;
+  bool crl_check_all = false;
 };
 
 struct ClientConfig {
@@ -213,6 +241,7 @@ struct ClientConfig {
   // Deadline of a login or authentication exchange when the command that opens the
   // connection has none (C: login_timeout_ms).
   Millis login_timeout{5000};
+  TlsConfig tls;
 
   ReadPolicy read;
   WritePolicy write;

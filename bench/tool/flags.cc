@@ -1,5 +1,7 @@
 #include "bench/tool/flags.h"
 
+#include "bench/tool/tls_flags.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -84,12 +86,23 @@ bool parse_hosts(const std::string& list, int default_port, std::vector<Host>* o
       }
     } else {
       const std::size_t colon = item.find(':');
-      if (colon != std::string_view::npos && item.find(':', colon + 1) != std::string_view::npos) {
+      const std::size_t second = colon == std::string_view::npos ? colon : item.find(':', colon + 1);
+      // host:tls-name:port, the official clients' syntax for a seed's TLS name (exactly two
+      // colons, neither part empty; anything else with two colons is an unbracketed IPv6).
+      const bool with_tls_name = second != std::string_view::npos && colon > 0 &&
+                                 second > colon + 1 && second + 1 < item.size() &&
+                                 item.find(':', second + 1) == std::string_view::npos;
+      if (with_tls_name) {
+        h.name = std::string(item.substr(0, colon));
+        h.tls_name = std::string(item.substr(colon + 1, second - colon - 1));
+        port_part = item.substr(second + 1);
+      } else if (second != std::string_view::npos) {
         *error = "bad host '" + std::string(item) + "': write IPv6 addresses in brackets, e.g. [::1]:3000";
         return false;
+      } else {
+        h.name = std::string(item.substr(0, colon));
       }
-      h.name = std::string(item.substr(0, colon));
-      if (colon != std::string_view::npos) {
+      if (!with_tls_name && colon != std::string_view::npos) {
         port_part = item.substr(colon + 1);
         if (port_part.empty()) {
           *error = "bad host '" + std::string(item) + "': empty port";
@@ -196,6 +209,13 @@ ParseOutcome parse_flags(int argc, const char* const* argv) {
     }
     if (is({"--quiet", "-q"})) {
       if (!boolean(&o.quiet)) return fail("--quiet takes no value");
+      continue;
+    }
+    if (arg.rfind("--tls-", 0) == 0) {
+      std::string err;
+      if (!parse_tls_flag(arg, has_inline_value ? &value : nullptr, argc, argv, i, &o.tls, &err)) {
+        return fail(err);
+      }
       continue;
     }
     const bool known =
@@ -322,6 +342,9 @@ ParseOutcome parse_flags(int argc, const char* const* argv) {
     std::string err;
     if (!parse_hosts(hosts, port, &o.hosts, &err)) return fail("--hosts: " + err);
   }
+  if (o.tls.enabled && hosts.empty()) {
+    return fail("--tls-enable needs --hosts (the embedded test cluster has no certificates)");
+  }
   if (batch_size > 1) {
     if (o.workload.kind != Workload::Kind::read_update) {
       return fail("--batch-size applies to RU workloads (use BR,<n> for batch reads only)");
@@ -438,6 +461,7 @@ Security (a cluster with security enabled)
   asbench spellings accepted: --object-spec, --async-max-commands, --event-loops,
   --throughput
 
+)" + std::string(tls_help_text()) + R"(
 Output (a line per second while running, a latency table at the end)
   --json FILE               the whole result: configuration, per-second series, histograms
   --hgrm PREFIX             latency distributions in HdrHistogram's text format, one file

@@ -69,6 +69,8 @@ struct Options {
   std::string user;
   std::string password;
   AuthMode auth_mode = AuthMode::internal;
+  // TLS (tls_flags.h): --tls-enable, --tls-cafile, ...; needs --hosts.
+  TlsConfig tls;
 
   // Output.
   std::string json_path;
@@ -95,7 +97,8 @@ std::string help_text();
 // "127.0.0.1:3000,10.0.0.2:3000" or "embedded 3-node test cluster".
 std::string target_string(const Options& o);
 
-// Parses "host[:port][,host[:port]...]" (IPv6 in brackets: "[::1]:3000").
+// Parses "host[:port][,host[:port]...]" (IPv6 in brackets: "[::1]:3000"; a seed's TLS name
+// as "host:tls-name:port").
 bool parse_hosts(const std::string& list, int default_port, std::vector<Host>* out,
                  std::string* error);
 

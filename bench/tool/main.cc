@@ -176,6 +176,7 @@ int run(const Options& o) {
   } else {
     config.seeds = o.hosts;
   }
+  config.tls = o.tls;
   std::optional<TbbExecutor> pool;
   if (o.executor == ExecutorKind::tbb) {
     config.completion_executor = o.tbb_threads > 0 ? &pool.emplace(o.tbb_threads) : &pool.emplace();

@@ -179,8 +179,9 @@ class Exchange {
 
 }  // namespace
 
-InfoClient::InfoClient(std::chrono::milliseconds timeout, std::shared_ptr<auth::Session> session)
-    : timeout_(timeout), thread_(std::make_unique<io::LoopThread>()) {
+InfoClient::InfoClient(std::chrono::milliseconds timeout, std::unique_ptr<io::Loop> loop,
+                       std::shared_ptr<auth::Session> session)
+    : timeout_(timeout), thread_(std::make_unique<io::LoopThread>(std::move(loop))) {
   io_ = &thread_->loop();
   if (session) {
     auth_ = std::make_unique<auth::AuthLoop>(thread_->loop(), std::move(session), timeout);

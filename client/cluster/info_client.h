@@ -41,8 +41,9 @@ struct InfoCall {
 
 class InfoClient {
  public:
-  // With a `session`, every new info connection logs in or authenticates first (AuthLoop).
-  explicit InfoClient(std::chrono::milliseconds timeout,
+  // `loop`: the loop the exchanges run on (e.g. a TLS loop); null: the platform's. With a
+  // `session`, every new info connection logs in or authenticates first (AuthLoop over it).
+  explicit InfoClient(std::chrono::milliseconds timeout, std::unique_ptr<io::Loop> loop = nullptr,
                       std::shared_ptr<auth::Session> session = nullptr);
   ~InfoClient();
 

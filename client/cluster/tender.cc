@@ -40,14 +40,15 @@ std::vector<int> split(int total, std::size_t parts) {
 }  // namespace
 
 Tender::Tender(const ClientConfig& config, Cluster& cluster, std::vector<io::Loop*> loops,
-               std::shared_ptr<auth::Session> session)
+               std::shared_ptr<auth::Session> session, TlsHooks tls)
     : config_(config),
       cluster_(cluster),
       loops_(std::move(loops)),
       session_(session),
       max_conns_(split(std::max(1, config.async_max_conns_per_node), loops_.size())),
       min_conns_(split(std::max(0, config.async_min_conns_per_node), loops_.size())),
-      info_(config.conn_timeout, std::move(session)) {
+      tls_(std::move(tls)),
+      info_(config.conn_timeout, std::move(tls_.info_loop), std::move(session)) {
   for (int& m : max_conns_) m = std::max(m, 1);
 }
 
@@ -63,9 +64,14 @@ std::vector<io::Endpoint> Tender::resolve_seeds(std::string& errors) {
                 ": the host name does not resolve";
       continue;
     }
+    for (const io::Endpoint& address : found) note_tls_name(address, h.tls_name);
     out.insert(out.end(), found.begin(), found.end());
   }
   return out;
+}
+
+void Tender::note_tls_name(const io::Endpoint& address, const std::string& tls_name) {
+  if (tls_.enabled && tls_.set_name && !tls_name.empty()) tls_.set_name(address, tls_name);
 }
 
 Result<std::string> Tender::validate(const io::Endpoint& address, const std::string& expected,
@@ -260,6 +266,7 @@ void Tender::tend_once() {
 }
 
 const char* Tender::peers_command() const {
+  if (tls_.enabled) return config_.use_services_alternate ? "peers-tls-alt" : "peers-tls-std";
   return config_.use_services_alternate ? "peers-clear-alt" : "peers-clear-std";
 }
 
@@ -350,6 +357,7 @@ bool Tender::refresh_peers() {
         std::error_code ec;
         std::vector<io::Endpoint> resolved = io::resolve(host.name, host.port, ec);
         for (const io::Endpoint& address : resolved) {
+          note_tls_name(address, peer.tls_name);
           InfoConnection conn;
           auto name = validate(address, peer.node_name, conn);
           if (!name.ok()) {

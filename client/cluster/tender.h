@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -40,12 +41,22 @@ struct NodeOwnership {
   std::vector<std::array<std::uint8_t, kPartitions / 8>> columns;  // bitmap per replica column
 };
 
+// With TLS (ClientConfig::tls) the client hands the tender its TLS pieces, so the tender
+// itself never sees OpenSSL: the info loop (a TLS loop) and where to note each node's
+// tls-name (seeds' Host::tls_name, peers-tls-std entries).
+struct TlsHooks {
+  bool enabled = false;
+  std::function<void(const io::Endpoint&, const std::string&)> set_name;
+  std::unique_ptr<io::Loop> info_loop;
+};
+
 class Tender {
  public:
   // `session`: the login state when the client has a user (nullptr otherwise); tend
   // connections log in through it and the tender renews tokens before they go stale.
+  // `tls`: set when the client speaks TLS (the tend loop, and where tls-names go).
   Tender(const ClientConfig& config, Cluster& cluster, std::vector<io::Loop*> loops,
-         std::shared_ptr<auth::Session> session = nullptr);
+         std::shared_ptr<auth::Session> session = nullptr, TlsHooks tls = {});
   ~Tender();
 
   // Seeds the cluster and runs the first full tend on the calling thread. Fails when no
@@ -118,6 +129,7 @@ class Tender {
   // The info command listing the peers' addresses (ClientConfig::use_services_alternate).
   const char* peers_command() const;
   std::vector<io::Endpoint> resolve_seeds(std::string& errors);
+  void note_tls_name(const io::Endpoint& address, const std::string& tls_name);
 
   ClientConfig config_;
   Cluster& cluster_;
@@ -125,6 +137,7 @@ class Tender {
   std::shared_ptr<auth::Session> session_;
   std::vector<int> max_conns_;
   std::vector<int> min_conns_;
+  TlsHooks tls_;
   InfoClient info_;
   std::vector<std::unique_ptr<NodeInfo>> nodes_;
   bool nodes_changed_ = false;

@@ -191,6 +191,34 @@ TEST(Flags, Hosts) {
   EXPECT_FALSE(parse_hosts("h:", 3000, &hosts, &err));
   EXPECT_FALSE(parse_hosts("a,,b", 3000, &hosts, &err));
   EXPECT_FALSE(parse_hosts("[::1", 3000, &hosts, &err));
+  // A seed's TLS name, as the official clients write it.
+  ASSERT_TRUE(parse_hosts("10.0.0.1:node.example:4333,b", 3000, &hosts, &err)) << err;
+  ASSERT_EQ(hosts.size(), 2u);
+  EXPECT_EQ(hosts[0].name, "10.0.0.1");
+  EXPECT_EQ(hosts[0].tls_name, "node.example");
+  EXPECT_EQ(hosts[0].port, 4333);
+  EXPECT_EQ(hosts[1].tls_name, "");
+  EXPECT_FALSE(parse_hosts("a:name:", 3000, &hosts, &err));
+  EXPECT_FALSE(parse_hosts("a:name:x", 3000, &hosts, &err));
+}
+
+TEST(Flags, Tls) {
+  const char* argv[] = {"aerobench", "--hosts", "h:n.example:4333", "--tls-enable",
+                        "--tls-cafile", "/ca.pem", "--tls-certfile=/c.pem", "--tls-keyfile", "/k.pem",
+                        "--tls-protocols", "TLSv1.3", "--tls-crl-check"};
+  ParseOutcome r = parse_flags(static_cast<int>(std::size(argv)), argv);
+  ASSERT_EQ(r.what, ParseOutcome::What::run) << r.error;
+  EXPECT_TRUE(r.options.tls.enabled);
+  EXPECT_EQ(r.options.tls.ca_file, "/ca.pem");
+  EXPECT_EQ(r.options.tls.cert_file, "/c.pem");
+  EXPECT_EQ(r.options.tls.key_file, "/k.pem");
+  EXPECT_EQ(r.options.tls.min_protocol, "TLSv1.3");
+  EXPECT_TRUE(r.options.tls.crl_check);
+  EXPECT_EQ(r.options.hosts.at(0).tls_name, "n.example");
+  EXPECT_NE(error_of({"--tls-enable"}).find("needs --hosts"), std::string::npos);
+  EXPECT_NE(error_of({"--hosts", "h", "--tls-protocols", "SSLv3"}).find("TLSv1.2"), std::string::npos);
+  EXPECT_NE(error_of({"--hosts", "h", "--tls-bogus", "x"}).find("unknown flag"), std::string::npos);
+  EXPECT_NE(error_of({"--hosts", "h", "--tls-enable=yes"}).find("takes no value"), std::string::npos);
 }
 
 TEST(Flags, ClearErrors) {

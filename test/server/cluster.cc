@@ -4,6 +4,7 @@
 
 #include "test/server/cluster_state.h"
 #include "test/server/partition_map.h"
+#include "test/server/tls.h"
 
 namespace aero::testserver {
 
@@ -26,6 +27,16 @@ bool validate(const ClusterOptions& o, std::string* error) {
   if (o.loops_per_node < 1 || o.loops_per_node > 64) return fail("loops_per_node 1..64");
   if (o.port != 0 && uint32_t(o.port) + uint32_t(o.nodes - 1) * o.port_step > 65535) {
     return fail("ports out of range");
+  }
+  if (o.tls_port != 0 && uint32_t(o.tls_port) + uint32_t(o.nodes - 1) * o.port_step > 65535) {
+    return fail("TLS ports out of range");
+  }
+  if (o.tls_cert.empty() != o.tls_key.empty()) return fail("TLS needs both tls_cert and tls_key");
+  if (o.tls_cert.empty() && (!o.tls_ca.empty() || o.tls_port != 0 || !o.tls_name.empty())) {
+    return fail("TLS options given without tls_cert and tls_key");
+  }
+  if (o.tls_name.find_first_of(",[]:;\t\n") != std::string::npos) {
+    return fail("tls_name has a separator character: " + o.tls_name);
   }
   return true;
 }
@@ -59,6 +70,11 @@ bool Cluster::start(std::string* error) {
     return true;
   }
   if (!validate(options_, error)) return false;
+  if (!options_.tls_cert.empty()) {
+    std::shared_ptr<TlsServerContext> tls = TlsServerContext::create(options_, error);
+    if (!tls) return false;
+    state_->set_tls(std::move(tls));
+  }
   std::vector<uint64_t> ids;
   std::vector<bool> live(size_t(options_.nodes), true);
   for (int i = 0; i < options_.nodes; ++i) {

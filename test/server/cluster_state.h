@@ -26,12 +26,14 @@ namespace udf {
 class UdfRegistry;
 }
 class BackgroundRunner;
+class TlsServerContext;
 
 // What one node advertises to clients and to its peers.
 struct NodeAdvert {
   uint64_t id = 0;
   std::string id_hex;  // "BB9000000000001": how `node` and peers lists print it
   std::atomic<uint16_t> port{0};
+  std::atomic<uint16_t> tls_port{0};  // 0 when TLS is off (or before the first start)
   std::atomic<bool> listed{true};  // part of the cluster (peers lists, partition balance)
   std::atomic<int64_t> partition_generation{0};
   std::atomic<uint32_t> rebalance_generation{1};
@@ -70,6 +72,11 @@ class ClusterState {
   // Runs background scans and queries asynchronously (background.h).
   BackgroundRunner& background() { return *background_; }
 
+  // The TLS context of the cluster's TLS listeners (null when TLS is off); set once by
+  // Cluster::start before any node starts.
+  void set_tls(std::shared_ptr<TlsServerContext> tls) { tls_ = std::move(tls); }
+  const TlsServerContext* tls() const { return tls_.get(); }
+
   // Seconds since the cluster object was created (the `uptime` statistic).
   int64_t uptime_seconds() const;
 
@@ -85,6 +92,7 @@ class ClusterState {
   std::atomic<uint64_t> map_version_{0};
   std::atomic<NotOwnerPolicy> policy_;
   const std::chrono::steady_clock::time_point created_;
+  std::shared_ptr<TlsServerContext> tls_;
   std::unique_ptr<udf::UdfRegistry> udfs_;
   std::unique_ptr<BackgroundRunner> background_;  // last: its thread stops first
 };

@@ -1,4 +1,5 @@
 #include "test/server/connection.h"
+#include "test/server/tls.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -40,7 +41,8 @@ void header_only_message(ResponseWriter& w, uint8_t result) {
 
 }  // namespace
 
-Connection::Connection(NodeLoop& loop, int fd, uint64_t key) : loop_(loop), fd_(fd), key_(key) {}
+Connection::Connection(NodeLoop& loop, int fd, uint64_t key, std::unique_ptr<TlsStream> tls)
+    : loop_(loop), fd_(fd), key_(key), tls_(std::move(tls)) {}
 
 Connection::~Connection() { close(); }
 
@@ -52,6 +54,10 @@ bool Connection::open() {
 void Connection::close() {
   if (fd_ < 0) return;
   loop_.events().remove(fd_);
+  if (tls_) {
+    tls_->shutdown();  // close_notify, best effort
+    tls_.reset();
+  }
   ::close(fd_);
   fd_ = -1;
   NodeCounters::bump(loop_.node().counters().connections_closed);
@@ -66,7 +72,8 @@ void Connection::on_event(uint32_t events) {
     close();
     return;
   }
-  if (events & (EPOLLIN | EPOLLHUP | EPOLLRDHUP)) {
+  // TLS: a handshake or record that waited for EPOLLOUT continues in recv() too.
+  if ((events & (EPOLLIN | EPOLLHUP | EPOLLRDHUP)) || (tls_ && tls_->wants_write())) {
     read_ready();
     if (closed()) return;
   }
@@ -102,13 +109,15 @@ void Connection::read_ready() {
       if (in_.size() - in_end_ < kReadChunk) in_.resize(in_end_ + kReadChunk);
     }
     const size_t room = in_.size() - in_end_;
-    const ssize_t n = ::recv(fd_, in_.data() + in_end_, room, 0);
+    const ssize_t n = tls_ ? tls_->recv(in_.data() + in_end_, room)
+                           : ::recv(fd_, in_.data() + in_end_, room, 0);
     if (n > 0) {
       in_end_ += size_t(n);
       if (hung_) in_start_ = in_end_ = 0;  // a hung connection reads and forgets
       // A short read drained the socket: skip the recv that would only say EAGAIN (the
       // level-triggered loop reports the socket again if more arrives).
-      if (size_t(n) < room) return;
+      // (TLS: OpenSSL may hold decrypted bytes the socket no longer shows: read on.)
+      if (size_t(n) < room && !tls_) return;
       continue;
     }
     if (n == 0) {  // the client closed its side: a real server closes too
@@ -415,8 +424,9 @@ void Connection::push_output(std::vector<uint8_t>& bytes, std::chrono::milliseco
 
 void Connection::flush() {
   while (out_sent_ < out_.size()) {
-    const ssize_t n = ::send(fd_, out_.data() + out_sent_, out_.size() - out_sent_,
-                             MSG_NOSIGNAL | MSG_DONTWAIT);
+    const ssize_t n = tls_ ? tls_->send(out_.data() + out_sent_, out_.size() - out_sent_)
+                           : ::send(fd_, out_.data() + out_sent_, out_.size() - out_sent_,
+                                    MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) {
       out_sent_ += size_t(n);
       continue;
@@ -441,7 +451,7 @@ void Connection::update_interest() {
   if (closed()) return;
   uint32_t want = EPOLLRDHUP;
   if (hung_ || pending_output() <= kHighWater) want |= EPOLLIN;
-  if (out_sent_ < out_.size()) want |= EPOLLOUT;
+  if (out_sent_ < out_.size() || (tls_ && tls_->wants_write())) want |= EPOLLOUT;
   if (want != interest_ && loop_.events().modify(fd_, want, key_)) interest_ = want;
 }
 

@@ -17,11 +17,14 @@
 
 namespace aero::testserver {
 
+class TlsStream;
+
 class Connection {
  public:
   using TimePoint = std::chrono::steady_clock::time_point;
 
-  Connection(NodeLoop& loop, int fd, uint64_t key);
+  // `tls`: the connection came in on a TLS listener; bytes pass through it (tls.h).
+  Connection(NodeLoop& loop, int fd, uint64_t key, std::unique_ptr<TlsStream> tls);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -62,6 +65,7 @@ class Connection {
   NodeLoop& loop_;
   int fd_;
   const uint64_t key_;
+  std::unique_ptr<TlsStream> tls_;  // null on a clear connection
 
   std::vector<uint8_t> in_;  // storage; the unread bytes are [in_start_, in_end_)
   size_t in_start_ = 0;

@@ -27,15 +27,20 @@ std::string advertised(const ClusterState& c, bool alternate) {
   return c.options().access_address.empty() ? c.options().host : c.options().access_address;
 }
 
-std::string host_port(const ClusterState& c, size_t node, bool alternate = false) {
+// `tls`: the node's TLS port (empty when TLS is off).
+std::string host_port(const ClusterState& c, size_t node, bool alternate = false, bool tls = false) {
   const std::string address = advertised(c, alternate);
   if (address.empty()) return std::string();
-  return address + ":" + std::to_string(c.advert(node).port.load());
+  const uint16_t port = tls ? c.advert(node).tls_port.load() : c.advert(node).port.load();
+  if (tls && (c.tls() == nullptr || port == 0)) return std::string();
+  return address + ":" + std::to_string(port);
 }
 
 // peers-clear-std / -alt: "<generation>,<default port>,[[<id>,<tls name>,[<host[:port]>]],...]";
-// `address` empty lists the peers without addresses (TLS, or no alternate configured).
-std::string peers_value(const InfoContext& ctx, const std::string& address) {
+// `address` empty lists the peers without addresses (no TLS, or no alternate configured).
+// `tls`: peers-tls-*: each peer's TLS port and the cluster's tls-name (as a real node, whose
+// tls-name is configured per node; here one for the cluster).
+std::string peers_value(const InfoContext& ctx, const std::string& address, bool tls = false) {
   ClusterState& c = ctx.cluster;
   const NodeAdvert& self = c.advert(size_t(ctx.node));
   std::string out = std::to_string(self.peers_generation.load()) + ",3000,[";
@@ -45,8 +50,9 @@ std::string peers_value(const InfoContext& ctx, const std::string& address) {
       if (int(i) == ctx.node || !c.advert(i).listed.load()) continue;
       if (!first) out += ',';
       first = false;
-      const uint16_t port = c.advert(i).port.load();
-      out += "[" + c.advert(i).id_hex + ",,[" + address;
+      const uint16_t port = tls ? c.advert(i).tls_port.load() : c.advert(i).port.load();
+      const std::string tls_name = tls ? c.options().tls_name : std::string();
+      out += "[" + c.advert(i).id_hex + "," + tls_name + ",[" + address;
       if (port != 3000) out += ":" + std::to_string(port);  // the server strips 3000
       out += "]]";
     }
@@ -175,10 +181,17 @@ std::string info_value(const InfoContext& ctx, std::string_view line) {
   if (name == "replicas-master") return replicas_value(ctx, false, true);
   if (name == "peers-clear-std") return peers_value(ctx, advertised(c, false));
   if (name == "peers-clear-alt") return peers_value(ctx, advertised(c, true));
-  if (name == "peers-tls-std" || name == "peers-tls-alt") return peers_value(ctx, "");  // no TLS
+  // Without TLS listeners a real node lists its peers without addresses.
+  if (name == "peers-tls-std") {
+    return peers_value(ctx, c.tls() ? advertised(c, false) : std::string(), true);
+  }
+  if (name == "peers-tls-alt") {
+    return peers_value(ctx, c.tls() ? advertised(c, true) : std::string(), true);
+  }
   if (name == "service-clear-std" || name == "service") return host_port(c, size_t(ctx.node));
   if (name == "service-clear-alt") return host_port(c, size_t(ctx.node), true);
-  if (name == "service-tls-std" || name == "service-tls-alt") return std::string();
+  if (name == "service-tls-std") return host_port(c, size_t(ctx.node), false, true);
+  if (name == "service-tls-alt") return host_port(c, size_t(ctx.node), true, true);
   if (name == "services" || name == "services-alumni") return services_value(ctx, false);
   if (name == "services-alternate") return services_value(ctx, true);
   if (name == "user-agent-set") return "ok";

@@ -3,7 +3,8 @@
 //   bazel run //test/server:aerospike_test_server -- --nodes 3 --port 3000
 //       --replication-factor 2 --namespaces test,bar   (one command line)
 //
-// Prints one line per node ("node <index> <id> <host>:<port>"), then the seed list for clients
+// Prints one line per node ("node <index> <id> <host>:<port>", plus " tls <port>" with TLS
+// listeners: --tls-cert and --tls-key, see --help), then the seed list for clients
 // ("hosts <host>:<port>,<host>:<port>...", the AEROSPIKE_TEST_HOSTS value), then "ready", on
 // stdout. With --hosts-file, also writes the seed list to that file (complete when it appears:
 // written aside and renamed). With --port 0 every node takes an ephemeral port.
@@ -41,6 +42,12 @@ void usage(FILE* out) {
                "  --security              security enabled: logins, users and roles; starts\n"
                "                          with user admin, password admin, role user-admin\n"
                "  --session-ttl SECONDS   login session lifetime (default 86400)\n"
+               "  --tls-port P            TLS listener of node 0 (needs --tls-cert/--tls-key);\n"
+               "                          node i uses P + i * step; 0 = ephemeral (default 0)\n"
+               "  --tls-cert FILE         PEM certificate (chain) of the TLS listeners\n"
+               "  --tls-key FILE          PEM private key of the TLS listeners\n"
+               "  --tls-ca FILE           require client certificates signed by this CA (mutual TLS)\n"
+               "  --tls-name NAME         the TLS name peers-tls-std / service-tls-std report\n"
                "  --hosts-file PATH       also write the hosts line's list to PATH when ready\n"
                "  --stop-on-eof           stop when stdin reaches end of file, too\n");
 }
@@ -118,6 +125,17 @@ int main(int argc, char** argv) {
     } else if (a == "--session-ttl") {
       ok = parse_int(v, 1, 864000, &n);
       o.session_ttl = uint32_t(n);
+    } else if (a == "--tls-port") {
+      ok = parse_int(v, 0, 65535, &n);
+      o.tls_port = uint16_t(n);
+    } else if (a == "--tls-cert") {
+      o.tls_cert = v;
+    } else if (a == "--tls-key") {
+      o.tls_key = v;
+    } else if (a == "--tls-ca") {
+      o.tls_ca = v;
+    } else if (a == "--tls-name") {
+      o.tls_name = v;
     } else if (a == "--cluster-name") {
       o.cluster_name = v;
     } else if (a == "--hosts-file") {
@@ -158,8 +176,9 @@ int main(int argc, char** argv) {
   }
   std::string hosts;
   for (size_t i = 0; i < cluster.size(); ++i) {
-    std::printf("node %zu %s %s\n", i, cluster.node(i).id().c_str(),
-                cluster.node(i).address().c_str());
+    std::printf("node %zu %s %s", i, cluster.node(i).id().c_str(), cluster.node(i).address().c_str());
+    if (cluster.node(i).tls_port() != 0) std::printf(" tls %u", unsigned(cluster.node(i).tls_port()));
+    std::printf("\n");
     hosts += (i == 0 ? "" : ",") + cluster.node(i).address();
   }
   std::printf("hosts %s\n", hosts.c_str());

@@ -20,6 +20,8 @@ const std::string& Node::id() const { return cluster_.advert(size_t(index_)).id_
 
 uint16_t Node::port() const { return cluster_.advert(size_t(index_)).port.load(); }
 
+uint16_t Node::tls_port() const { return cluster_.advert(size_t(index_)).tls_port.load(); }
+
 std::string Node::address() const {
   return cluster_.options().host + ":" + std::to_string(port());
 }
@@ -32,13 +34,14 @@ uint32_t Node::peers_generation() const {
   return cluster_.advert(size_t(index_)).peers_generation.load();
 }
 
-int Node::open_listener(std::string* error) {
+int Node::open_listener(bool tls, std::string* error) {
   const ClusterOptions& o = cluster_.options();
-  uint16_t port = this->port();
+  uint16_t port = tls ? tls_port() : this->port();
+  const uint16_t base = tls ? o.tls_port : o.port;
   if (new_port_) {
     port = 0;
-  } else if (port == 0 && o.port != 0) {
-    port = uint16_t(o.port + index_ * o.port_step);
+  } else if (port == 0 && base != 0) {
+    port = uint16_t(base + index_ * o.port_step);
   }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -63,27 +66,45 @@ int Node::open_listener(std::string* error) {
   }
   socklen_t len = sizeof addr;
   getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  cluster_.advert(size_t(index_)).port.store(ntohs(addr.sin_port));
+  (tls ? cluster_.advert(size_t(index_)).tls_port : cluster_.advert(size_t(index_)).port)
+      .store(ntohs(addr.sin_port));
   return fd;
+}
+
+bool Node::open_listeners(std::string* error) {
+  const int fd = open_listener(false, error);
+  if (fd < 0) return false;
+  int tls_fd = -1;
+  if (cluster_.tls() != nullptr) {
+    tls_fd = open_listener(true, error);
+    if (tls_fd < 0) {
+      ::close(fd);
+      return false;
+    }
+  }
+  loops_[0]->set_listener(fd);
+  if (tls_fd >= 0) loops_[0]->set_listener(tls_fd, true);
+  return true;
 }
 
 bool Node::start(std::string* error) {
   std::lock_guard<std::mutex> lock(control_mutex_);
   if (running()) return true;
-  const int fd = open_listener(error);
-  if (fd < 0) return false;
   const int n_loops = cluster_.options().loops_per_node < 1 ? 1 : cluster_.options().loops_per_node;
   for (int i = 0; i < n_loops; ++i) {
     auto loop = std::make_unique<NodeLoop>(*this, i);
     if (!loop->start(error)) {
-      ::close(fd);
       for (auto& l : loops_) l->shutdown();
       loops_.clear();
       return false;
     }
     loops_.push_back(std::move(loop));
   }
-  loops_[0]->set_listener(fd);
+  if (!open_listeners(error)) {
+    for (auto& l : loops_) l->shutdown();
+    loops_.clear();
+    return false;
+  }
   refusing_ = false;
   running_.store(true, std::memory_order_release);
   return true;
@@ -125,9 +146,7 @@ bool Node::refuse_connections(bool refuse, std::string* error) {
     refusing_ = true;
     return true;
   }
-  const int fd = open_listener(error);
-  if (fd < 0) return false;
-  loops_[0]->set_listener(fd);
+  if (!open_listeners(error)) return false;
   refusing_ = false;
   return true;
 }

@@ -30,6 +30,7 @@ class Node {
   int index() const { return index_; }
   const std::string& id() const;      // node name as `node` answers it
   uint16_t port() const;              // 0 before the first start
+  uint16_t tls_port() const;          // the TLS listener's port; 0 when TLS is off
   std::string address() const;        // "127.0.0.1:3000"
   bool running() const { return running_.load(std::memory_order_acquire); }
 
@@ -70,7 +71,10 @@ class Node {
   void unregister_task(uint64_t id);
 
  private:
-  int open_listener(std::string* error);
+  int open_listener(bool tls, std::string* error);
+  // Opens the clear listener and, when the cluster has TLS, the TLS one, and hands them to
+  // loop 0; false (both closed) on failure.
+  bool open_listeners(std::string* error);
 
   ClusterState& cluster_;
   const int index_;

@@ -10,6 +10,7 @@
 
 #include "test/server/connection.h"
 #include "test/server/node.h"
+#include "test/server/tls.h"
 
 namespace aero::testserver {
 
@@ -24,11 +25,7 @@ bool NodeLoop::start(std::string* error) {
 
 void NodeLoop::shutdown() {
   loop_.run_sync([this] {
-    if (listen_fd_ >= 0) {
-      loop_.remove(listen_fd_);
-      ::close(listen_fd_);
-      listen_fd_ = -1;
-    }
+    close_listeners();
     for (auto& [key, conn] : connections_) conn->close();
     connections_.clear();
     closed_.clear();
@@ -38,27 +35,31 @@ void NodeLoop::shutdown() {
   map_.reset();
 }
 
-void NodeLoop::adopt(int fd) {
-  if (!loop_.post([this, fd] { add_connection(fd); })) ::close(fd);
+void NodeLoop::adopt(int fd, bool tls) {
+  if (!loop_.post([this, fd, tls] { add_connection(fd, tls); })) ::close(fd);
 }
 
-bool NodeLoop::set_listener(int listen_fd) {
+bool NodeLoop::set_listener(int listen_fd, bool tls) {
   bool ok = false;
   const bool ran = loop_.run_sync([&] {
-    listen_fd_ = listen_fd;
-    ok = loop_.add(listen_fd, EPOLLIN, kListenerKey);
+    (tls ? tls_listen_fd_ : listen_fd_) = listen_fd;
+    ok = loop_.add(listen_fd, EPOLLIN, tls ? kTlsListenerKey : kListenerKey);
   });
   if (!ran) ::close(listen_fd);
   return ran && ok;
 }
 
+void NodeLoop::close_listeners() {
+  for (int* fd : {&listen_fd_, &tls_listen_fd_}) {
+    if (*fd < 0) continue;
+    loop_.remove(*fd);
+    ::close(*fd);
+    *fd = -1;
+  }
+}
+
 void NodeLoop::close_listener() {
-  loop_.run_sync([this] {
-    if (listen_fd_ < 0) return;
-    loop_.remove(listen_fd_);
-    ::close(listen_fd_);
-    listen_fd_ = -1;
-  });
+  loop_.run_sync([this] { close_listeners(); });
 }
 
 void NodeLoop::schedule(uint64_t key, TimePoint due) { timers_.emplace(due, key); }
@@ -72,9 +73,18 @@ const PartitionMap& NodeLoop::map() {
   return *map_;
 }
 
-void NodeLoop::add_connection(int fd) {
+void NodeLoop::add_connection(int fd, bool tls) {
   const uint64_t key = next_key_++;
-  auto conn = std::make_unique<Connection>(*this, fd, key);
+  std::unique_ptr<TlsStream> stream;
+  if (tls) {
+    const TlsServerContext* ctx = node_.cluster().tls();
+    if (ctx != nullptr) stream = std::make_unique<TlsStream>(*ctx, fd);
+    if (!stream || !stream->ok()) {
+      ::close(fd);
+      return;
+    }
+  }
+  auto conn = std::make_unique<Connection>(*this, fd, key, std::move(stream));
   NodeCounters::bump(node_.counters().connections_opened);
   if (!conn->open()) {
     conn->close();
@@ -83,9 +93,9 @@ void NodeLoop::add_connection(int fd) {
   connections_.emplace(key, std::move(conn));
 }
 
-void NodeLoop::accept_ready() {
+void NodeLoop::accept_ready(int listen_fd, bool tls) {
   for (;;) {
-    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
       return;  // EAGAIN, or out of descriptors: try again on the next event
@@ -94,16 +104,20 @@ void NodeLoop::accept_ready() {
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     const size_t target = next_target_++ % node_.loop_count();
     if (target == size_t(index_)) {
-      add_connection(fd);
+      add_connection(fd, tls);
     } else {
-      node_.loop(target).adopt(fd);
+      node_.loop(target).adopt(fd, tls);
     }
   }
 }
 
 void NodeLoop::on_event(uint64_t key, uint32_t events) {
   if (key == kListenerKey) {
-    if (listen_fd_ >= 0) accept_ready();
+    if (listen_fd_ >= 0) accept_ready(listen_fd_, false);
+    return;
+  }
+  if (key == kTlsListenerKey) {
+    if (tls_listen_fd_ >= 0) accept_ready(tls_listen_fd_, true);
     return;
   }
   auto it = connections_.find(key);

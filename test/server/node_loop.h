@@ -34,9 +34,10 @@ class NodeLoop : public EventLoop::Handler {
   void shutdown();
 
   // Control threads.
-  void adopt(int fd);                 // hands an accepted socket to this loop
-  bool set_listener(int listen_fd);   // loop 0: starts accepting on `listen_fd` (takes it)
-  void close_listener();              // loop 0: stops accepting and closes the socket
+  void adopt(int fd, bool tls = false);  // hands an accepted socket to this loop
+  // Loop 0: starts accepting on `listen_fd` (takes it); `tls`: the TLS listener.
+  bool set_listener(int listen_fd, bool tls = false);
+  void close_listener();              // loop 0: stops accepting and closes both listeners
 
   // Loop thread.
   Node& node() { return node_; }
@@ -50,15 +51,18 @@ class NodeLoop : public EventLoop::Handler {
 
  private:
   static constexpr uint64_t kListenerKey = 1;
+  static constexpr uint64_t kTlsListenerKey = 2;
 
-  void add_connection(int fd);
-  void accept_ready();
+  void add_connection(int fd, bool tls);
+  void accept_ready(int listen_fd, bool tls);
+  void close_listeners();
 
   Node& node_;
   const int index_;
   EventLoop loop_;
   int listen_fd_ = -1;
-  uint64_t next_key_ = 2;
+  int tls_listen_fd_ = -1;
+  uint64_t next_key_ = 3;
   size_t next_target_ = 0;  // round-robin over the node's loops
   std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
   std::vector<uint64_t> closed_;

@@ -49,6 +49,15 @@ struct ClusterOptions {
   // tokens; see security/security.h. admin_result is then unused.
   bool security = false;
   uint32_t session_ttl = 86400;  // seconds a login token stays valid (server session-ttl)
+  // TLS listeners beside the clear ones, as an Enterprise node's tls port (tls.h): enabled
+  // when tls_cert is set. Node i listens on tls_port + i * port_step (0: an ephemeral port per
+  // node; read them back with Node::tls_port()). With tls_ca, client certificates signed by
+  // it are required (mutual TLS). tls_name is what peers-tls-std / service-tls-std report.
+  uint16_t tls_port = 0;
+  std::string tls_cert{};  // PEM certificate (chain) file
+  std::string tls_key{};   // PEM private key file
+  std::string tls_ca{};    // PEM CA file for client certificates (empty: none asked)
+  std::string tls_name{};
   // First node id; node i gets node_id_base + i (printed as upper-case hex without zeros).
   uint64_t node_id_base = 0xBB9000000000001ull;
 };
