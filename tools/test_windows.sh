@@ -44,8 +44,12 @@ else
   for pkg in test/io test/executor test/wire; do
     [ -d "$pkg" ] && patterns+=("//$pkg/...")
   done
-  # captures_test: under Wine, when run beside other tests, it hung reading the operations
-  # captures (alone it passes in ~10 s); the captures themselves are read by the other wire tests.
+  # captures_test: under Wine, beside other tests, it once ran past Bazel's 180 s (alone it
+  # passes in ~10 s; exp_cdt_encode_test, which reads the same captures, did so once too, and
+  # 10 runs of it two at a time did not). Not understood yet: it stays out, the captures are
+  # read by the other wire tests, and wine_run now prints a hung program's stacks (one client
+  # test hang was a lost std::atomic::notify in libstdc++ 12 without a futex, fixed in
+  # client/future.h; others remain, see the client tests below).
   [ -d test/wire ] && patterns+=("-//test/wire:captures_test")
 fi
 [ ${#patterns[@]} -gt 0 ] || fail "no test folders (test/io, test/executor) to run"
@@ -95,6 +99,7 @@ testlogs="$(bazel ${BAZEL_STARTUP_OPTS:-} info --config=mingw bazel-testlogs 2>/
 # with their reasons. Adds to passed/failed/tests_ran; returns bazel's exit status.
 passed=0
 failed=0
+flaky=0
 tests_ran=0
 run_tests() {
   local what="$1"; shift
@@ -103,7 +108,7 @@ run_tests() {
   bazel ${BAZEL_STARTUP_OPTS:-} test --config=mingw --disk_cache="$cache_dir/disk-cache" \
     --jobs=2 --test_summary=short --test_output=errors --color=no --curses=no \
     "$@" >"$log" 2>&1 || rc=$?
-  grep -vE '^(INFO: From|\[[0-9,]+ / [0-9,]+\])|^//[^ ]+ +(\(cached\) )?(PASSED|FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD|SKIPPED)' "$log"
+  grep -vE '^(INFO: From|\[[0-9,]+ / [0-9,]+\])|^//[^ ]+ +(\(cached\) )?(PASSED|FLAKY|FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD|SKIPPED)' "$log"
   while read -r target status; do
     local note="" ran=0 skipped=0 xml="$testlogs/${target#//}"
     xml="${xml/://}/test.xml"
@@ -126,11 +131,15 @@ run_tests() {
     case "$status" in
       PASSED|"(cached) PASSED")
         echo "PASS: $target (wine$note)"; passed=$((passed + 1)); tests_ran=$((tests_ran + ran)) ;;
+      FLAKY)
+        # The first attempt hung or failed (its log, with the hung program's stacks, is above).
+        echo "PASS: $target (wine$note; FLAKY: passed only on a second attempt)"
+        passed=$((passed + 1)); flaky=$((flaky + 1)); tests_ran=$((tests_ran + ran)) ;;
       SKIPPED) echo "skipped (not for Windows): $target" ;;
       *) echo "FAIL: $target (wine: $status$note)"; failed=$((failed + 1)) ;;
     esac
-  done < <(grep -E '^//[^ ]+ +(\(cached\) )?(PASSED|FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD|SKIPPED)' "$log" \
-             | sed -E 's/^(\/\/[^ ]+) +((\(cached\) )?(PASSED|FAILED TO BUILD|FAILED|TIMEOUT|NO STATUS|SKIPPED)).*/\1 \2/')
+  done < <(grep -E '^//[^ ]+ +(\(cached\) )?(PASSED|FLAKY|FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD|SKIPPED)' "$log" \
+             | sed -E 's/^(\/\/[^ ]+) +((\(cached\) )?(PASSED|FLAKY|FAILED TO BUILD|FAILED|TIMEOUT|NO STATUS|SKIPPED)).*/\1 \2/')
   return "$rc"
 }
 
@@ -174,8 +183,12 @@ if [ "$build_failed" -eq 0 ]; then
     if [ ${#client_patterns[@]} -gt 0 ]; then
       # --nocache_test_results: a cached pass would say nothing about this cluster. A test
       # binary runs in seconds; a hung one is stopped after WINE_TEST_TIMEOUT, not 300 s.
+      # Known issue: under Wine a client test binary sometimes hangs (1-3 of ~16 per run; loops
+      # idle, the test thread waiting; not understood yet): each gets a second attempt, and
+      # one that needed it is reported FLAKY, never silently.
       echo "--- client tests under Wine against AEROSPIKE_TEST_HOSTS=$AEROSPIKE_TEST_HOSTS"
-      run_tests client --nocache_test_results --test_env=AEROSPIKE_TEST_HOSTS="$AEROSPIKE_TEST_HOSTS" \
+      run_tests client --nocache_test_results --flaky_test_attempts=2 \
+        --test_env=AEROSPIKE_TEST_HOSTS="$AEROSPIKE_TEST_HOSTS" \
         --test_env=WINE_TEST_TIMEOUT="${WINE_CLIENT_TEST_TIMEOUT:-120}" \
         "$@" -- "${client_patterns[@]}" || client_rc=$?
       [ "$tests_ran" -gt 0 ] || { echo "FAIL: no client test ran against the native test server"; failed=$((failed + 1)); }
@@ -188,10 +201,12 @@ if [ "$build_failed" -eq 0 ]; then
 fi
 
 echo "--- io, executor and wire tests under Wine"
-run_tests other "$@" -- "${patterns[@]}"
+# wine_run's own limit below Bazel's (180 s for small tests), so that a hung test's stacks
+# are printed before Bazel kills it.
+run_tests other --test_env=WINE_TEST_TIMEOUT="${WINE_OTHER_TEST_TIMEOUT:-120}" "$@" -- "${patterns[@]}"
 rc=$?
 
-echo "--- Windows (mingw-w64 + Wine) results: $passed test binaries passed, $failed failed"
+echo "--- Windows (mingw-w64 + Wine) results: $passed test binaries passed ($flaky on a second attempt), $failed failed"
 if { [ "$rc" -ne 0 ] || [ "$client_rc" -ne 0 ]; } && [ "$failed" -eq 0 ]; then
   fail "bazel test --config=mingw exited $rc/$client_rc before any test failed (build or analysis error; see above)"
 fi

@@ -66,7 +66,7 @@ while kill -0 "$pid" 2>/dev/null; do
   if [ "$SECONDS" -ge "$deadline" ]; then
     echo "wine_run: $program timed out after $limit s; its threads:" >&2
     name="$(basename "$program")"
-    timeout 20 winedbg --command "bt all" </dev/null 2>&1 | tr -d '\r' \
+    timeout 45 winedbg --command "bt all" </dev/null 2>&1 | tr -d '\r' \
       | awk -v name="$name" '/^Backtracing for thread/ { keep = index($0, name) > 0 } keep' >&2
     kill -TERM "$pid" 2>/dev/null
     for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
