@@ -17,6 +17,20 @@
 #include <optional>
 #include <utility>
 
+// libstdc++ 12 without a futex (mingw-w64: Windows) implements std::atomic::wait with a
+// condition variable that its notify signals without taking the waiter's mutex, after the
+// waiter compared the value outside it: a notify between the two is lost and the waiter
+// sleeps for ever (seen under Wine: Future::get() hung with the result already set). There,
+// FutureState waits on a mutex and condition variable of its own (AERO_FUTURE_CV_WAIT).
+#if defined(__GLIBCXX__) && !defined(_GLIBCXX_HAVE_PLATFORM_WAIT)
+#define AERO_FUTURE_CV_WAIT 1
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#else
+#define AERO_FUTURE_CV_WAIT 0
+#endif
+
 #include "client/status.h"
 #include "executor/unique_function.h"
 
@@ -27,6 +41,18 @@ namespace detail {
 // True on threads that run one of a client's loops (set by the client when it starts).
 bool on_loop_thread();
 void mark_loop_thread();
+
+#if AERO_FUTURE_CV_WAIT
+// Where a FutureState at `address` waits (a small table shared by all futures).
+struct FutureWaitSlot {
+  std::mutex mutex;
+  std::condition_variable cv;
+};
+inline FutureWaitSlot& future_wait_slot(const void* address) {
+  static FutureWaitSlot slots[16];
+  return slots[(reinterpret_cast<std::uintptr_t>(address) >> 6) % 16];
+}
+#endif
 
 template <class T>
 class FutureState {
@@ -48,7 +74,15 @@ class FutureState {
         c(std::move(*value_));
       }
     } else {
+#if AERO_FUTURE_CV_WAIT
+      // The state changed before the lock: a waiter either sees it under the lock or is
+      // already waiting on the condition variable when this notifies.
+      FutureWaitSlot& slot = future_wait_slot(this);
+      { std::lock_guard<std::mutex> lock(slot.mutex); }
+      slot.cv.notify_all();
+#else
       state_.notify_all();
+#endif
     }
   }
 
@@ -71,11 +105,17 @@ class FutureState {
   }
 
   void wait() {
+#if AERO_FUTURE_CV_WAIT
+    FutureWaitSlot& slot = future_wait_slot(this);
+    std::unique_lock<std::mutex> lock(slot.mutex);
+    slot.cv.wait(lock, [this] { return state_.load(std::memory_order_acquire) == kReady; });
+#else
     int s = state_.load(std::memory_order_acquire);
     while (s != kReady) {
       state_.wait(s, std::memory_order_acquire);
       s = state_.load(std::memory_order_acquire);
     }
+#endif
   }
 
   Result<T> take() { return std::move(*value_); }

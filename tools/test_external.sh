@@ -31,6 +31,7 @@ default_targets=(
   //test/client:exp_cdt_test
   //test/client:exp_test
   //test/client:info_admin_test
+  //test/client:late_answer_test
   //test/client:misc_test
   //test/client:scan_test
   //test/client:single_record_test

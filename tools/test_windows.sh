@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Windows tests on Linux: builds the client, executor, io and the examples for Windows with
-# mingw-w64 (one `PASS:`/`FAIL:` line for that build), runs the examples under Wine against
-# the Linux test server started natively (3 nodes), cross-compiles the io/ conformance suite
-# (IOCP backend), the executor tests and the wire codec tests (digests included) with
+# mingw-w64 (one `PASS:`/`FAIL:` line for that build), runs the examples and the client's
+# end-to-end GoogleTest targets under Wine against the Linux test server started natively
+# (3 nodes; the tests take it from AEROSPIKE_TEST_HOSTS and skip, with the reason printed,
+# what only the embedded cluster can do), cross-compiles the io/ conformance suite (IOCP
+# backend), the executor tests and the wire codec tests (digests included) with
 # `bazel test --config=mingw` (toolchain in toolchains/mingw) and runs every test binary under
 # Wine (toolchains/mingw/wine_run.sh, Bazel's --run_under).
 #
@@ -42,11 +44,29 @@ else
   for pkg in test/io test/executor test/wire; do
     [ -d "$pkg" ] && patterns+=("//$pkg/...")
   done
-  # captures_test: under Wine, when run beside other tests, it hung reading the operations
-  # captures (alone it passes in ~10 s); the captures themselves are read by the other wire tests.
+  # captures_test: under Wine, beside other tests, it once ran past Bazel's 180 s (alone it
+  # passes in ~10 s; exp_cdt_encode_test, which reads the same captures, did so once too, and
+  # 10 runs of it two at a time did not). Not understood yet: it stays out, the captures are
+  # read by the other wire tests, and wine_run now prints a hung program's stacks (one client
+  # test hang was a lost std::atomic::notify in libstdc++ 12 without a futex, fixed in
+  # client/future.h; others remain, see the client tests below).
   [ -d test/wire ] && patterns+=("-//test/wire:captures_test")
 fi
 [ ${#patterns[@]} -gt 0 ] || fail "no test folders (test/io, test/executor) to run"
+
+# The client's end-to-end tests, run against the native test server. In test/client, the
+# targets that need the embedded server throughout depend on //test/server and are skipped
+# here as incompatible (as are the oneTBB ones); the others build with a fixture that only
+# connects to AEROSPIKE_TEST_HOSTS. WINDOWS_CLIENT_TEST_PATTERNS overrides the list.
+client_patterns=()
+if [ -n "${WINDOWS_CLIENT_TEST_PATTERNS:-}" ]; then
+  read -r -a client_patterns <<<"$WINDOWS_CLIENT_TEST_PATTERNS"
+else
+  [ -d test/client ] && client_patterns+=("//test/client/...")
+  for t in bit hll list map select; do
+    [ -f "test/cdt/${t}_e2e_test.cc" ] && client_patterns+=("//test/cdt:${t}_e2e_test")
+  done
+fi
 
 # The libraries a Windows user links and the examples they copy from: built, not run (the
 # examples need a cluster; there is no embedded one on Windows).
@@ -67,12 +87,70 @@ rm -f "$build_log"
 # The Wine prefix is created once, here, rather than inside the first test (and its timeout).
 toolchains/mingw/wine_run.sh --prepare || fail "could not prepare the Wine prefix"
 
-# The Windows client end to end: the examples built above, run under Wine against the Linux
-# test server started natively as a 3-node cluster on loopback (tools/test_server.sh), so
-# seeding, tending, pools, puts, gets, batch, scans and queries run over IOCP. Each prints the
-# lines its Linux test checks (Windows line ends removed).
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+# shellcheck disable=SC2086  # BAZEL_STARTUP_OPTS is a list of words
+testlogs="$(bazel ${BAZEL_STARTUP_OPTS:-} info --config=mingw bazel-testlogs 2>/dev/null)"
+
+# run_tests WHAT [bazel test flags...] -- PATTERNS... : runs `bazel test --config=mingw` and turns
+# Bazel's per-target summary into PASS:/FAIL: lines (tools/test.sh counts those); everything
+# else is shown as it was, less the progress noise. With WHAT=client, a target also fails when
+# GoogleTest ran none of its tests (test.xml: all skipped), and the skipped ones are listed
+# with their reasons. Adds to passed/failed/tests_ran; returns bazel's exit status.
+passed=0
+failed=0
+flaky=0
+tests_ran=0
+run_tests() {
+  local what="$1"; shift
+  local rc=0 target status
+  # shellcheck disable=SC2086  # BAZEL_STARTUP_OPTS is a list of words
+  bazel ${BAZEL_STARTUP_OPTS:-} test --config=mingw --disk_cache="$cache_dir/disk-cache" \
+    --jobs=2 --test_summary=short --test_output=errors --color=no --curses=no \
+    "$@" >"$log" 2>&1 || rc=$?
+  grep -vE '^(INFO: From|\[[0-9,]+ / [0-9,]+\])|^//[^ ]+ +(\(cached\) )?(PASSED|FLAKY|FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD|SKIPPED)' "$log"
+  while read -r target status; do
+    local note="" ran=0 skipped=0 xml="$testlogs/${target#//}"
+    xml="${xml/://}/test.xml"
+    if [ "$what" = client ] && [ "$status" != SKIPPED ]; then
+      if [ -f "$xml" ]; then
+        ran=$(grep -c 'result="completed"' "$xml")
+        skipped=$(grep -c 'result="skipped"' "$xml")
+        # Each skipped test with its reason (GoogleTest's <skipped message="file:line&#x0A;why">).
+        awk '/<testcase /{ match($0, / name="[^"]*"/); n = substr($0, RSTART + 7, RLENGTH - 8);
+                           match($0, / classname="[^"]*"/); c = substr($0, RSTART + 12, RLENGTH - 13) }
+             /<skipped message="/{ match($0, /<skipped message="[^"]*"/);
+                                   m = substr($0, RSTART + 18, RLENGTH - 19); sub(/^[^&]*&#x0A;/, "", m);
+                                   gsub(/&apos;/, "'"'"'", m); gsub(/&quot;/, "\"", m); gsub(/&lt;/, "<", m);
+                                   gsub(/&gt;/, ">", m); gsub(/&amp;/, "\\&", m);
+                                   print "  skipped: " c "." n ": " m }' "$xml"
+      fi
+      note=", $ran ran, $skipped skipped"
+      if [ "$ran" -eq 0 ] && [[ "$status" == *PASSED ]]; then status="NOTHING RAN"; fi
+    fi
+    case "$status" in
+      PASSED|"(cached) PASSED")
+        echo "PASS: $target (wine$note)"; passed=$((passed + 1)); tests_ran=$((tests_ran + ran)) ;;
+      FLAKY)
+        # The first attempt hung or failed (its log, with the hung program's stacks, is above).
+        echo "PASS: $target (wine$note; FLAKY: passed only on a second attempt)"
+        passed=$((passed + 1)); flaky=$((flaky + 1)); tests_ran=$((tests_ran + ran)) ;;
+      SKIPPED) echo "skipped (not for Windows): $target" ;;
+      *) echo "FAIL: $target (wine: $status$note)"; failed=$((failed + 1)) ;;
+    esac
+  done < <(grep -E '^//[^ ]+ +(\(cached\) )?(PASSED|FLAKY|FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD|SKIPPED)' "$log" \
+             | sed -E 's/^(\/\/[^ ]+) +((\(cached\) )?(PASSED|FLAKY|FAILED TO BUILD|FAILED|TIMEOUT|NO STATUS|SKIPPED)).*/\1 \2/')
+  return "$rc"
+}
+
+# The Windows client end to end, run under Wine against the Linux test server started natively
+# as a 3-node cluster on loopback (tools/test_server.sh), so seeding, tending, pools, puts,
+# gets, batch, scans, queries and operations run over IOCP: first the examples built above
+# (each prints the lines its Linux test checks; Windows line ends removed), then the client's
+# GoogleTest targets with AEROSPIKE_TEST_HOSTS.
 e2e_failed=0
 e2e_passed=0
+client_rc=0
 if [ "$build_failed" -eq 0 ]; then
   # shellcheck source=tools/test_server.sh
   source tools/test_server.sh
@@ -100,40 +178,37 @@ if [ "$build_failed" -eq 0 ]; then
     run_example async_tutorial "Wrote 5000 records" "Found 5000/5000 records"
     run_example async_tutorial_coro "Wrote 5000 records" "Found 5000/5000 records"
     run_example scan_query "All checks passed: yes"
-    test_server_stop
     rm -rf "$scratch"
+
+    if [ ${#client_patterns[@]} -gt 0 ]; then
+      # --nocache_test_results: a cached pass would say nothing about this cluster. A test
+      # binary runs in seconds; a hung one is stopped after WINE_TEST_TIMEOUT, not 300 s.
+      # Known issue: under Wine a client test binary sometimes hangs (1-3 of ~16 per run; loops
+      # idle, the test thread waiting; not understood yet): each gets a second attempt, and
+      # one that needed it is reported FLAKY, never silently.
+      echo "--- client tests under Wine against AEROSPIKE_TEST_HOSTS=$AEROSPIKE_TEST_HOSTS"
+      run_tests client --nocache_test_results --flaky_test_attempts=2 \
+        --test_env=AEROSPIKE_TEST_HOSTS="$AEROSPIKE_TEST_HOSTS" \
+        --test_env=WINE_TEST_TIMEOUT="${WINE_CLIENT_TEST_TIMEOUT:-120}" \
+        "$@" -- "${client_patterns[@]}" || client_rc=$?
+      [ "$tests_ran" -gt 0 ] || { echo "FAIL: no client test ran against the native test server"; failed=$((failed + 1)); }
+    fi
+    test_server_stop || { echo "FAIL: the native test server did not stop cleanly"; e2e_failed=$((e2e_failed + 1)); }
   else
     echo "FAIL: the native test server for the Windows examples did not start"
     e2e_failed=$((e2e_failed + 1))
   fi
 fi
 
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
-
-# shellcheck disable=SC2086  # BAZEL_STARTUP_OPTS is a list of words
-bazel ${BAZEL_STARTUP_OPTS:-} test --config=mingw --disk_cache="$cache_dir/disk-cache" \
-  --jobs=2 --test_summary=short --test_output=errors --color=no --curses=no \
-  "$@" -- "${patterns[@]}" >"$log" 2>&1
+echo "--- io, executor and wire tests under Wine"
+# wine_run's own limit below Bazel's (180 s for small tests), so that a hung test's stacks
+# are printed before Bazel kills it.
+run_tests other --test_env=WINE_TEST_TIMEOUT="${WINE_OTHER_TEST_TIMEOUT:-120}" "$@" -- "${patterns[@]}"
 rc=$?
 
-# Bazel's own per-target summary lines become PASS:/FAIL: lines (tools/test.sh counts
-# those); everything else is shown as it was, less the progress noise.
-grep -vE '^(INFO: From|\[[0-9,]+ / [0-9,]+\])|^//[^ ]+ +(\(cached\) )?(PASSED|FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD|SKIPPED)' "$log"
-echo "--- Windows (mingw-w64 + Wine) results"
-passed=0
-failed=0
-while read -r target status; do
-  case "$status" in
-    PASSED|"(cached) PASSED") echo "PASS: $target (wine)"; passed=$((passed + 1)) ;;
-    SKIPPED) echo "skipped (not for Windows): $target" ;;
-    *) echo "FAIL: $target (wine: $status)"; failed=$((failed + 1)) ;;
-  esac
-done < <(grep -E '^//[^ ]+ +(\(cached\) )?(PASSED|FAILED|TIMEOUT|NO STATUS|FAILED TO BUILD|SKIPPED)' "$log" \
-           | sed -E 's/^(\/\/[^ ]+) +((\(cached\) )?(PASSED|FAILED TO BUILD|FAILED|TIMEOUT|NO STATUS|SKIPPED)).*/\1 \2/')
-
-if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
-  fail "bazel test --config=mingw exited $rc before any test failed (build or analysis error; see above)"
+echo "--- Windows (mingw-w64 + Wine) results: $passed test binaries passed ($flaky on a second attempt), $failed failed"
+if { [ "$rc" -ne 0 ] || [ "$client_rc" -ne 0 ]; } && [ "$failed" -eq 0 ]; then
+  fail "bazel test --config=mingw exited $rc/$client_rc before any test failed (build or analysis error; see above)"
 fi
 if [ "$failed" -ne 0 ]; then
   fail "$failed Windows test(s) failed under Wine"
@@ -141,5 +216,6 @@ fi
 [ "$build_failed" -eq 0 ] || fail "the Windows build of ${build_targets[*]} failed (see above)"
 [ "$e2e_failed" -eq 0 ] || fail "$e2e_failed Windows example(s) failed against the native test server"
 [ "$e2e_passed" -gt 0 ] || fail "no Windows example ran against the native test server"
+[ "$tests_ran" -gt 0 ] || fail "no Windows client test ran against the native test server"
 [ "$passed" -gt 0 ] || fail "no Windows test ran (expected the IOCP conformance suite)"
-echo "test_windows: $passed tests and $e2e_passed examples passed under Wine"
+echo "test_windows: $passed test binaries ($tests_ran client tests against the native server) and $e2e_passed examples passed under Wine"

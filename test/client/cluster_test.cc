@@ -24,15 +24,16 @@ TEST(ClusterTest, TendingFindsEveryNodeAndRoutesToTheMaster) {
     ASSERT_TRUE(cc.client->put(key(i), {{"v", i}}).get().ok()) << i;
   }
   // Each node served the writes of the partitions it masters (the embedded nodes' counters).
+#if AERO_EMBEDDED_CLUSTER
   if (cc.cluster) {
     int nodes_with_writes = 0;
     for (size_t n = 0; n < cc.cluster->size(); ++n) {
       if (cc.cluster->node(n).stats().record_requests > 0) ++nodes_with_writes;
     }
     EXPECT_EQ(nodes_with_writes, 3);
-  } else {
-    std::printf("external cluster: the per-node request counts are not checked\n");
   }
+#endif
+  if (!cc.cluster) std::printf("external cluster: the per-node request counts are not checked\n");
   for (int i = 0; i < 300; ++i) {
     Result<Record> r = cc.client->get(key(i)).get();
     ASSERT_TRUE(r.ok()) << i << " " << r.status().to_string();
@@ -85,9 +86,11 @@ TEST(ClusterTest, BatchOperateWritesEveryKey) {
     ASSERT_EQ(row.code, 0) << row.message;
     EXPECT_EQ(*row.record.find("n")->as_int(), 1);
   }
+#if AERO_EMBEDDED_CLUSTER
   if (cc.cluster) {
     EXPECT_EQ(cc.cluster->record_count("test"), 100u);
   }
+#endif
 }
 
 TEST(ClusterTest, NoSeedAnsweringIsAClearError) {

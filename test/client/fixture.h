@@ -1,5 +1,7 @@
 // Test fixture: a client connected to the test's cluster: the embedded test cluster
 // (test/server) it starts, or the external one named in AEROSPIKE_TEST_HOSTS (test_cluster.h).
+// Where there is no embedded cluster (AERO_EMBEDDED_CLUSTER is 0: Windows), only the external
+// one, and a run without AEROSPIKE_TEST_HOSTS fails saying so.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,7 +13,16 @@
 
 #include "client/aerospike.h"
 #include "test/client/test_cluster.h"
+#include "test/server/options.h"
+#if AERO_EMBEDDED_CLUSTER
 #include "test/server/cluster.h"
+#else
+namespace aero::testserver {
+// Not built here: never constructed, and it has no API, so code that would use the embedded
+// cluster fails to compile rather than to run; put it inside `#if AERO_EMBEDDED_CLUSTER`.
+class Cluster {};
+}  // namespace aero::testserver
+#endif
 
 namespace aero::testing {
 
@@ -26,11 +37,16 @@ struct ClusterClient {
     ClusterClient cc;
     if (external_cluster()) {
       cc.seeds = external_hosts();
+    } else if (!AERO_EMBEDDED_CLUSTER) {
+      ADD_FAILURE() << "no embedded test cluster on this platform: name a cluster in "
+                    << kTestHostsVariable << "=host:port[,host:port...]";
     } else {
+#if AERO_EMBEDDED_CLUSTER
       cc.cluster = std::make_unique<testserver::Cluster>(options);
       std::string error;
       EXPECT_TRUE(cc.cluster->start(&error)) << error;
       cc.seeds = {{"127.0.0.1", cc.cluster->seed_port()}};
+#endif
     }
     return cc;
   }

@@ -28,8 +28,10 @@ using testing::ClusterClient;
 using testing::key;
 using testing::Ledger;
 using testing::wait_until;
+#if AERO_EMBEDDED_CLUSTER
 using testserver::Fault;
 using testserver::FaultScope;
+#endif
 
 constexpr int kClosed = static_cast<int>(ClientCode::client_closed);
 
@@ -55,13 +57,16 @@ TEST(MiscTest, RemoveOfAMissingRecordIsFalseAndCompletesOnce) {
   EXPECT_EQ(values[1].load(), 1) << "an existing record: ok, true";
   EXPECT_FALSE(client.exists(key(501)).get().value());
   // The store holds nothing else (an external namespace may hold other tests' records).
+#if AERO_EMBEDDED_CLUSTER
   if (cc.cluster) {
     EXPECT_EQ(cc.cluster->record_count("test"), 0u);
   }
+#endif
 }
 
 TEST(MiscTest, BatchWithKeysOnAStoppedNodeFailsOnlyThoseRows) {
   AERO_EMBEDDED_ONLY("stops a node and reads the server's partition map");
+#if AERO_EMBEDDED_CLUSTER
   ClientConfig config = testing::patient({});
   config.tend_interval = 100ms;
   auto cc = ClusterClient::start({.nodes = 3, .replication_factor = 1}, config);
@@ -123,6 +128,7 @@ TEST(MiscTest, BatchWithKeysOnAStoppedNodeFailsOnlyThoseRows) {
     return true;
   }, 30s);
   EXPECT_TRUE(all_ok);
+#endif
 }
 
 TEST(MiscTest, CloseWaitsForEveryCommandInFlight) {
@@ -133,7 +139,9 @@ TEST(MiscTest, CloseWaitsForEveryCommandInFlight) {
   auto cc = ClusterClient::start({.nodes = 1}, config);
   ASSERT_NE(cc.client, nullptr);
   // Slow answers keep commands in flight at close (an external cluster answers at its pace).
+#if AERO_EMBEDDED_CLUSTER
   if (cc.cluster) cc.cluster->node(0).set_fault(Fault::delay_by(20ms).only(FaultScope::kDataRequests));
+#endif
   constexpr std::size_t kN = 600;
   Ledger ledger(kN);
   ReadPolicy p;

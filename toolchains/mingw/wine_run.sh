@@ -7,7 +7,7 @@
 # The Wine prefix lives outside the repository, under the project's cache directory, and is
 # created once (the first run takes ~10 s); WINEDEBUG=-all keeps Wine's own chatter out of
 # test logs; the run is bounded by WINE_TEST_TIMEOUT seconds (default 300) and a hung test
-# fails instead of blocking the build.
+# fails instead of blocking the build, its threads' stacks printed (winedbg) to show where.
 set -uo pipefail
 
 if [ $# -lt 1 ]; then
@@ -56,9 +56,24 @@ if [[ "${GTEST_OUTPUT:-}" == xml:/* ]]; then
 fi
 
 program="$1"; shift
-timeout -k 10 "${WINE_TEST_TIMEOUT:-300}" wine "$program" "$@"
-rc=$?
-if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-  echo "wine_run: $program timed out after ${WINE_TEST_TIMEOUT:-300} s" >&2
-fi
-exit "$rc"
+limit="${WINE_TEST_TIMEOUT:-300}"
+wine "$program" "$@" &
+pid=$!
+# Polls (0.1 s) rather than `timeout`, so that a hung program shows where it hung: every thread's
+# stack (winedbg "bt all", the program's own process only) before it is killed.
+deadline=$((SECONDS + limit))
+while kill -0 "$pid" 2>/dev/null; do
+  if [ "$SECONDS" -ge "$deadline" ]; then
+    echo "wine_run: $program timed out after $limit s; its threads:" >&2
+    name="$(basename "$program")"
+    timeout 45 winedbg --command "bt all" </dev/null 2>&1 | tr -d '\r' \
+      | awk -v name="$name" '/^Backtracing for thread/ { keep = index($0, name) > 0 } keep' >&2
+    kill -TERM "$pid" 2>/dev/null
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    exit 124
+  fi
+  sleep 0.1
+done
+wait "$pid"
