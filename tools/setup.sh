@@ -13,7 +13,7 @@ packages=(
   googletest                 # GoogleTest sources, for the mingw-w64 (IOCP) cross build
   libbenchmark-dev           # Google Benchmark
   libtbb-dev                 # oneTBB, the "bring your own thread pool" executor
-  libssl-dev                 # libcrypto: tests compare the client's RIPEMD-160 with OpenSSL's
+  libssl-dev                 # TLS (client and test server); tests compare RIPEMD-160 with OpenSSL's
   zlib1g-dev                 # compressed Aerospike frames
   libcrypt-dev               # libxcrypt: bcrypt of passwords for Aerospike security
   g++-mingw-w64-x86-64-posix # Windows cross compiler for the IOCP backend

@@ -46,7 +46,7 @@ step() {  # step NAME COMMAND...
 }
 
 sanitizer_targets=(//test/executor/... //test/io/...)
-for extra in //test/wire/... //test/server/... //test/client/... //test/cdt/...; do
+for extra in //test/wire/... //test/server/... //test/client/... //test/cdt/... //test/tls/...; do
   pkg="${extra#//}"; pkg="${pkg%/...}"
   [ -d "$pkg" ] && sanitizer_targets+=("$extra")
 done
@@ -67,12 +67,13 @@ sanitizer_flags=(--flaky_test_attempts=2)
 
 if [ "${1:-}" != "--quick" ]; then
   step "asan" bazel test "${bazel_flags[@]}" "${sanitizer_flags[@]}" --config=asan "${sanitizer_targets[@]}"
-  # Cross-thread state in the test server (job table, background runner, UDF modules) runs
-  # under TSan too.
+  # Cross-thread state in the test server (job table, background runner, UDF modules, the
+  # security mode's users and sessions) and the TLS loops run under TSan too. The CDT
+  # end-to-end tests (one thread's encodings; under ASan above) are left out to keep CI's time.
   step "tsan" bazel test "${bazel_flags[@]}" "${sanitizer_flags[@]}" --config=tsan //test/executor/... //test/io/... \
-    //test/client/... //test/cdt/... \
+    //test/client/... //test/tls/... \
     //test/server:jobs_test //test/server:udf_test //test/server:scan_test //test/server:info_test \
-    //test/server:aggregate_test
+    //test/server:aggregate_test //test/server:security_test
   # The library code only: tests and benchmarks are plain GoogleTest/Benchmark users, and a
   # full second build would double CI's time on 2 cores. The fuzz step builds client/wire
   # with clang too.
