@@ -1,7 +1,9 @@
 #include "test/server/tls.h"
 
 #include <openssl/err.h>
+#include <openssl/objects.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <sys/socket.h>
 
@@ -150,6 +152,18 @@ ssize_t TlsStream::send(const void* data, size_t size) {
   wants_write_ = false;
   ERR_clear_error();
   return result(SSL_write(ssl_, data, int(size > 1 << 30 ? 1 << 30 : size)));
+}
+
+std::string TlsStream::peer_common_name() const {
+  if (ssl_ == nullptr || !SSL_is_init_finished(ssl_)) return {};
+  // Only a certificate the handshake verified against the CA names a user.
+  if (SSL_get_verify_result(ssl_) != X509_V_OK) return {};
+  X509* cert = SSL_get0_peer_certificate(ssl_);
+  if (cert == nullptr) return {};
+  char name[256];
+  const int n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, name,
+                                          int(sizeof name));
+  return n > 0 ? std::string(name, size_t(n)) : std::string();
 }
 
 void TlsStream::shutdown() {

@@ -57,6 +57,10 @@ class TlsStream {
   bool wants_write() const { return wants_write_; }
   // Sends close_notify, best effort (never blocks).
   void shutdown();
+  // The Common Name of the client certificate the handshake verified (mutual TLS), empty
+  // when there is none or the handshake has not finished. A real server takes a PKI login's
+  // user name from there.
+  std::string peer_common_name() const;
 
  private:
   ssize_t result(int n);
