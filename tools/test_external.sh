@@ -35,6 +35,7 @@ default_targets=(
   //test/client:misc_test
   //test/client:scan_test
   //test/client:single_record_test
+  //test/client:tls_hosts_test
   //test/client:udf_jobs_test
   //test/client:udf_test
   //test/cdt:bit_e2e_test
@@ -58,13 +59,19 @@ fi
 [ ${#targets[@]} -gt 0 ] || fail "no targets"
 
 test_server_build || fail "cannot build the test server"
-test_server_start || fail "cannot start the test server"
-trap test_server_stop EXIT
+# The nodes listen on TLS ports too (certificates made now): tls_hosts_test uses them.
+certs_dir="$(mktemp -d "${TMPDIR:-/tmp}/aerospike-test-certs.XXXXXX")"
+test_server_tls_certs "$certs_dir" cluster.test || fail "cannot make test certificates"
+test_server_start "${TEST_SERVER_TLS_ARGS[@]}" || fail "cannot start the test server"
+trap 'test_server_stop; rm -rf "$certs_dir"' EXIT
+test_server_export_tls || fail "no TLS listeners"
 
 # --nocache_test_results: a cached pass would say nothing about this cluster.
 # shellcheck disable=SC2086
 bazel ${BAZEL_STARTUP_OPTS:-} test --config=werror --nocache_test_results \
-  --test_env=AEROSPIKE_TEST_HOSTS="$AEROSPIKE_TEST_HOSTS" "$@" "${targets[@]}"
+  --test_env=AEROSPIKE_TEST_HOSTS="$AEROSPIKE_TEST_HOSTS" \
+  --test_env=AEROSPIKE_TEST_TLS_HOSTS="$AEROSPIKE_TEST_TLS_HOSTS" \
+  --test_env=AEROSPIKE_TEST_TLS_CA="$AEROSPIKE_TEST_TLS_CA" "$@" "${targets[@]}"
 rc=$?
 
 # What really ran: GoogleTest's XML marks each test case result="completed" or "skipped";
@@ -102,6 +109,7 @@ done
 
 test_server_stop || { echo "test_external: the test server did not stop cleanly" >&2; problems=$((problems + 1)); }
 trap - EXIT
+rm -rf "$certs_dir"
 [ "$total_ran" -gt 0 ] || fail "nothing ran against the external cluster"
 [ "$rc" -eq 0 ] || fail "bazel test failed (exit $rc)"
 [ "$problems" -eq 0 ] || fail "$problems target(s) did not really run against the external cluster"

@@ -96,3 +96,44 @@ test_server_stop() {
   TEST_SERVER_DIR=""
   return $rc
 }
+
+# TLS listeners for the cluster: `test_server_tls_certs DIR NAME` makes a CA and a server
+# certificate for NAME (SAN DNS:NAME and IP:127.0.0.1) with the `openssl` command into DIR and
+# sets TEST_SERVER_TLS_ARGS (pass them to test_server_start) and AEROSPIKE_TEST_TLS_CA; after
+# the start, `test_server_export_tls` exports AEROSPIKE_TEST_TLS_HOSTS=127.0.0.1:NAME:port,...
+# (one per node, read from the server's "node ... tls <port>" lines).
+TEST_SERVER_TLS_ARGS=()
+TEST_SERVER_TLS_NAME=""
+test_server_tls_certs() {
+  local dir="$1" name="$2"
+  command -v openssl >/dev/null || { test_server_log "missing the openssl command (Debian package openssl)"; return 1; }
+  mkdir -p "$dir" || return 1
+  (
+    cd "$dir" || exit 1
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+      -subj "/CN=test CA" -keyout ca.key -out ca.pem 2>/dev/null || exit 1
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$name" \
+      -keyout server.key -out server.csr 2>/dev/null || exit 1
+    printf 'subjectAltName=DNS:%s,IP:127.0.0.1\n' "$name" >server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+      -extfile server.ext -out server.pem 2>/dev/null || exit 1
+  ) || { test_server_log "cannot make test certificates in $dir"; return 1; }
+  TEST_SERVER_TLS_NAME="$name"
+  TEST_SERVER_TLS_ARGS=(--tls-port 0 --tls-cert "$dir/server.pem" --tls-key "$dir/server.key" --tls-name "$name")
+  AEROSPIKE_TEST_TLS_CA="$dir/ca.pem"
+  export AEROSPIKE_TEST_TLS_CA
+}
+
+test_server_export_tls() {
+  local i
+  for ((i = 0; i < 100; ++i)); do
+    grep -qx ready "$TEST_SERVER_DIR/stdout" 2>/dev/null && break
+    sleep 0.1
+  done
+  AEROSPIKE_TEST_TLS_HOSTS="$(awk -v name="$TEST_SERVER_TLS_NAME" \
+    '$1 == "node" && $5 == "tls" { split($4, hp, ":"); printf "%s%s:%s:%s", sep, hp[1], name, $6; sep = "," }' \
+    "$TEST_SERVER_DIR/stdout")"
+  [ -n "$AEROSPIKE_TEST_TLS_HOSTS" ] || { test_server_log "the server reported no TLS listener"; return 1; }
+  export AEROSPIKE_TEST_TLS_HOSTS
+  test_server_log "TLS: AEROSPIKE_TEST_TLS_HOSTS=$AEROSPIKE_TEST_TLS_HOSTS"
+}
