@@ -8,7 +8,8 @@
 #
 # Does nothing when the build is already there. Takes a few minutes once (two cores); only
 # what a TLS client needs is built (no apps, tests, engines, legacy or rarely used ciphers).
-# Called by tools/setup.sh. Exits non-zero, with the reason, when the download or the build fails.
+# Called by tools/test_windows.sh. Prints the install prefix (for OPENSSL_MINGW_ROOT) on
+# stdout; exits non-zero, with the reason, when the download or the build fails.
 set -euo pipefail
 
 version=3.0.19
@@ -19,14 +20,15 @@ urls=(
 )
 cache_dir="${AEROSPIKE_ASYNC_CACHE:-$HOME/.cache/aerospike-async}"
 prefix="$cache_dir/openssl-mingw-$version"
-[ -f "$prefix/.complete" ] && exit 0
+finished() { echo "$prefix"; exit 0; }
+[ -f "$prefix/.complete" ] && finished
 
 cross=x86_64-w64-mingw32-
 command -v "${cross}gcc" >/dev/null || { echo "build_openssl_mingw: missing ${cross}gcc" >&2; exit 1; }
 mkdir -p "$cache_dir"
 exec 9>"$prefix.lock"
 flock 9
-[ -f "$prefix/.complete" ] && exit 0
+[ -f "$prefix/.complete" ] && finished
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -55,3 +57,4 @@ start=$SECONDS
 )
 touch "$prefix/.complete"
 echo "build_openssl_mingw: done in $((SECONDS - start)) s" >&2
+finished

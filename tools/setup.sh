@@ -20,6 +20,7 @@ packages=(
   g++-mingw-w64-x86-64-posix # Windows cross compiler for the IOCP backend
   libz-mingw-w64-dev         # zlib for the Windows (mingw-w64) build of the client
   wine64 wine                # runs the IOCP tests on Linux
+  curl                       # fetches Debian's openssl source for the mingw-w64 build (tools/build_openssl_mingw.sh)
   python3                    # small build and CI scripts
   liblua5.4-dev              # Lua 5.4: UDFs in the test server, client-side aggregation
 )

@@ -13,8 +13,9 @@
 # toolchain or Wine is missing, when anything fails, or when no test ran at all.
 #
 # Targets that cannot exist on Windows are skipped by Bazel, not failed: the epoll backend
-# and its tests (Linux only), everything that needs oneTBB or OpenSSL (neither is built for
-# mingw by Debian; the client needs neither).
+# and its tests (Linux only), everything that needs oneTBB (Debian builds none for mingw) or the
+# embedded test server. OpenSSL for the client's TLS is built from Debian's source by
+# tools/build_openssl_mingw.sh (once; cached).
 # Built artefacts live in Bazel's output base and in the disk cache under
 # ~/.cache/aerospike-async (AEROSPIKE_ASYNC_CACHE), the Wine prefix beside them, so reruns
 # only rebuild what changed. BAZEL_STARTUP_OPTS (e.g. --output_base=...) is passed to bazel;
@@ -34,6 +35,14 @@ command -v wine >/dev/null || fail "missing wine (Debian packages wine64 wine; t
 
 cache_dir="${AEROSPIKE_ASYNC_CACHE:-$HOME/.cache/aerospike-async}"
 mkdir -p "$cache_dir/disk-cache"
+
+# OpenSSL for mingw-w64 (the client's TLS on Windows), built once from Debian's openssl source
+# into the cache; a user's own build in OPENSSL_MINGW_ROOT is taken as it is. Exported so that
+# @openssl_mingw (tools/openssl_mingw.bzl) sees it.
+if [ -z "${OPENSSL_MINGW_ROOT:-}" ]; then
+  OPENSSL_MINGW_ROOT="$(tools/build_openssl_mingw.sh)" || fail "cannot build OpenSSL for mingw-w64 (see above)"
+fi
+export OPENSSL_MINGW_ROOT
 
 # Test folders that hold code meant to build for Windows; Bazel skips incompatible targets.
 # WINDOWS_TEST_PATTERNS (space-separated Bazel patterns) overrides the list.
@@ -167,7 +176,14 @@ if [ "$build_failed" -eq 0 ]; then
   source tools/test_server.sh
   # shellcheck disable=SC2086
   windows_bin="$(bazel ${BAZEL_STARTUP_OPTS:-} info --config=mingw bazel-bin 2>/dev/null)"
-  if test_server_build && test_server_start; then
+  # TLS listeners too (certificates made now by the openssl command): the client's TLS over
+  # IOCP, tls_hosts_test, when the Windows build has OpenSSL (tools/build_openssl_mingw.sh).
+  certs_dir="$(mktemp -d "${TMPDIR:-/tmp}/aerospike-test-certs.XXXXXX")"
+  if test_server_build && test_server_tls_certs "$certs_dir" cluster.test \
+     && test_server_start "${TEST_SERVER_TLS_ARGS[@]}" && test_server_export_tls; then
+    # Wine opens a Unix path through its Z: drive.
+    tls_env=(--test_env=AEROSPIKE_TEST_TLS_HOSTS="$AEROSPIKE_TEST_TLS_HOSTS"
+             --test_env=AEROSPIKE_TEST_TLS_CA="Z:$AEROSPIKE_TEST_TLS_CA")
     scratch="$(mktemp -d)"
     # run_example NAME EXPECTED_LINE... : runs examples/NAME.exe, checks each expected line.
     run_example() {
@@ -199,13 +215,13 @@ if [ "$build_failed" -eq 0 ]; then
       # one that needed it is reported FLAKY, never silently.
       echo "--- client tests under Wine against AEROSPIKE_TEST_HOSTS=$AEROSPIKE_TEST_HOSTS"
       run_tests client --nocache_test_results --flaky_test_attempts=2 \
-        --test_env=AEROSPIKE_TEST_HOSTS="$AEROSPIKE_TEST_HOSTS" \
+        --test_env=AEROSPIKE_TEST_HOSTS="$AEROSPIKE_TEST_HOSTS" "${tls_env[@]}" \
         --test_env=WINE_TEST_TIMEOUT="${WINE_CLIENT_TEST_TIMEOUT:-120}" \
         "$@" -- "${client_patterns[@]}" || client_rc=$?
       if [ ${#rerun[@]} -gt 0 ]; then
         second_try=1
         run_tests client --nocache_test_results \
-          --test_env=AEROSPIKE_TEST_HOSTS="$AEROSPIKE_TEST_HOSTS" \
+          --test_env=AEROSPIKE_TEST_HOSTS="$AEROSPIKE_TEST_HOSTS" "${tls_env[@]}" \
           --test_env=WINE_TEST_TIMEOUT="${WINE_CLIENT_TEST_TIMEOUT:-120}" \
           "$@" -- "${rerun[@]}" || client_rc=$?
         second_try=0
@@ -213,6 +229,7 @@ if [ "$build_failed" -eq 0 ]; then
       [ "$tests_ran" -gt 0 ] || { echo "FAIL: no client test ran against the native test server"; failed=$((failed + 1)); }
     fi
     test_server_stop || { echo "FAIL: the native test server did not stop cleanly"; e2e_failed=$((e2e_failed + 1)); }
+    rm -rf "$certs_dir"
   else
     echo "FAIL: the native test server for the Windows examples did not start"
     e2e_failed=$((e2e_failed + 1))
