@@ -430,6 +430,31 @@ uint8_t Security::manage(uint8_t command, const Fields& f, const ConnectionAuth&
   }
 }
 
+namespace {
+
+// One row of a query-users/query-roles answer: an admin header for `command` with two fields,
+// the name and its list (roles, or privileges), appended to `frame`.
+void append_row(std::vector<uint8_t>& frame, uint8_t command, uint8_t name_field,
+                const std::string& name, uint8_t list_field, const std::vector<uint8_t>& list) {
+  uint8_t h[kAdminHeader] = {};
+  h[2] = command;
+  h[3] = 2;
+  frame.insert(frame.end(), h, h + kAdminHeader);
+  put_field(frame, name_field, name.data(), name.size());
+  put_field(frame, list_field, list.data(), list.size());
+}
+
+// The rows as one admin frame, then the frame that ends the query (as a real server answers).
+void finish_rows(std::vector<uint8_t>& sink, const std::vector<uint8_t>& frame, uint8_t command) {
+  uint8_t ph[wire::kProtoHeaderSize];
+  wire::encode_proto_header(ph, wire::kTypeAdmin, frame.size());
+  sink.insert(sink.end(), ph, ph + sizeof ph);
+  sink.insert(sink.end(), frame.begin(), frame.end());
+  answer(sink, kQueryEnd, command);
+}
+
+}  // namespace
+
 void Security::query_users(const Fields& f, const ConnectionAuth& conn, std::vector<uint8_t>& sink) {
   std::lock_guard<std::mutex> g(mutex_);
   auto self = users_.find(conn.user);
@@ -451,23 +476,12 @@ void Security::query_users(const Fields& f, const ConnectionAuth& conn, std::vec
   std::vector<uint8_t> frame;
   for (const auto& [name, u] : users_) {
     if (!one.empty() && name != one) continue;
-    std::vector<uint8_t> fields;
-    put_field(fields, kFieldUser, name.data(), name.size());
     std::vector<uint8_t> roles;
     roles.push_back(uint8_t(u.roles.size()));
     for (const std::string& r : u.roles) put_short_string(roles, r);
-    put_field(fields, kFieldRoles, roles.data(), roles.size());
-    uint8_t h[kAdminHeader] = {};
-    h[2] = kQueryUsers;
-    h[3] = 2;
-    frame.insert(frame.end(), h, h + kAdminHeader);
-    frame.insert(frame.end(), fields.begin(), fields.end());
+    append_row(frame, kQueryUsers, kFieldUser, name, kFieldRoles, roles);
   }
-  uint8_t ph[wire::kProtoHeaderSize];
-  wire::encode_proto_header(ph, wire::kTypeAdmin, frame.size());
-  sink.insert(sink.end(), ph, ph + sizeof ph);
-  sink.insert(sink.end(), frame.begin(), frame.end());
-  answer(sink, kQueryEnd, kQueryUsers);
+  finish_rows(sink, frame, kQueryUsers);
 }
 
 void Security::query_roles(const Fields& f, const ConnectionAuth& conn, std::vector<uint8_t>& sink) {
@@ -485,8 +499,6 @@ void Security::query_roles(const Fields& f, const ConnectionAuth& conn, std::vec
   std::vector<uint8_t> frame;
   for (const auto& [name, privileges] : roles_) {
     if (!one.empty() && name != one) continue;
-    std::vector<uint8_t> fields;
-    put_field(fields, kFieldRole, name.data(), name.size());
     std::vector<uint8_t> p;
     p.push_back(uint8_t(privileges.size()));
     for (const PrivilegeGrant& g2 : privileges) {
@@ -496,18 +508,9 @@ void Security::query_roles(const Fields& f, const ConnectionAuth& conn, std::vec
         put_short_string(p, g2.set);
       }
     }
-    put_field(fields, kFieldPrivileges, p.data(), p.size());
-    uint8_t h[kAdminHeader] = {};
-    h[2] = kQueryRoles;
-    h[3] = 2;
-    frame.insert(frame.end(), h, h + kAdminHeader);
-    frame.insert(frame.end(), fields.begin(), fields.end());
+    append_row(frame, kQueryRoles, kFieldRole, name, kFieldPrivileges, p);
   }
-  uint8_t ph[wire::kProtoHeaderSize];
-  wire::encode_proto_header(ph, wire::kTypeAdmin, frame.size());
-  sink.insert(sink.end(), ph, ph + sizeof ph);
-  sink.insert(sink.end(), frame.begin(), frame.end());
-  answer(sink, kQueryEnd, kQueryRoles);
+  finish_rows(sink, frame, kQueryRoles);
 }
 
 bool Security::allows(const User& u, Permission what, std::string_view ns,
