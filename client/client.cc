@@ -1,6 +1,7 @@
 #include "client/client.h"
 
 #include "client/auth/auth_loop.h"
+#include "client/metrics/reporter.h"
 #include <chrono>
 #include <thread>
 
@@ -170,6 +171,7 @@ Status Client::start() {
   Status st = tender_->connect();
   if (!st.ok()) return st;
   tender_->start();
+  start_reporter();
   return Status();
 }
 
@@ -177,6 +179,7 @@ Client::~Client() { close(); }
 
 void Client::close() {
   if (closed_.exchange(true)) return;
+  if (reporter_) reporter_->stop();  // no listener call after close() returns
   if (tender_) tender_->stop();
   // Quiescence: every command taken from a pool comes back once its completion ran and
   // its loop is done with it; each is bounded by its own deadline.
