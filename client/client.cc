@@ -237,25 +237,7 @@ ClientStats Client::stats() const {
 
 metrics::MetricsSnapshot Client::metrics() const {
   metrics::MetricsSnapshot m;
-  if (cluster_) {
-    auto snap = cluster_->snapshot();
-    for (const auto& n : snap->nodes) {
-      metrics::NodeMetrics nm;
-      nm.name = n->name();
-      nm.address = n->address().to_string();
-      for (std::size_t i = 0; i < n->pool_count(); ++i) {
-        n->recorder(i).add_to(nm);
-        const metrics::ConnectionMetrics c = n->pool(i).metrics();
-        nm.connections.open += c.open;
-        nm.connections.opened += c.opened;
-        nm.connections.closed += c.closed;
-        nm.connections.reused += c.reused;
-      }
-      nm.errors = n->errors_total();
-      nm.error_rate_rejections = n->rejections_total();
-      m.nodes.push_back(std::move(nm));
-    }
-  }
+  add_node_metrics(m);
   for (const auto& pl : per_loop_) m.loops.push_back(pl->ctx.metrics());
   if (tender_) m.cluster = tender_->metrics();
   return m;

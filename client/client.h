@@ -364,6 +364,7 @@ class Client {
   Status start_security(const std::vector<io::Loop*>& io_loops);
   void add_security_stats(ClientStats& s) const;
   void start_reporter();  // client_metrics.cc
+  void add_node_metrics(metrics::MetricsSnapshot& m) const;  // client_metrics.cc
 
   ClientConfig config_;
   std::vector<std::unique_ptr<io::LoopThread>> owned_loops_;
