@@ -1,6 +1,7 @@
 #include "client/client.h"
 
 #include "client/auth/auth_loop.h"
+#include "client/metrics/reporter.h"
 #include <chrono>
 #include <thread>
 
@@ -170,6 +171,7 @@ Status Client::start() {
   Status st = tender_->connect();
   if (!st.ok()) return st;
   tender_->start();
+  start_reporter();
   return Status();
 }
 
@@ -177,6 +179,7 @@ Client::~Client() { close(); }
 
 void Client::close() {
   if (closed_.exchange(true)) return;
+  if (reporter_) reporter_->stop();  // no listener call after close() returns
   if (tender_) tender_->stop();
   // Quiescence: every command taken from a pool comes back once its completion ran and
   // its loop is done with it; each is bounded by its own deadline.
@@ -234,25 +237,7 @@ ClientStats Client::stats() const {
 
 metrics::MetricsSnapshot Client::metrics() const {
   metrics::MetricsSnapshot m;
-  if (cluster_) {
-    auto snap = cluster_->snapshot();
-    for (const auto& n : snap->nodes) {
-      metrics::NodeMetrics nm;
-      nm.name = n->name();
-      nm.address = n->address().to_string();
-      for (std::size_t i = 0; i < n->pool_count(); ++i) {
-        n->recorder(i).add_to(nm);
-        const metrics::ConnectionMetrics c = n->pool(i).metrics();
-        nm.connections.open += c.open;
-        nm.connections.opened += c.opened;
-        nm.connections.closed += c.closed;
-        nm.connections.reused += c.reused;
-      }
-      nm.errors = n->errors_total();
-      nm.error_rate_rejections = n->rejections_total();
-      m.nodes.push_back(std::move(nm));
-    }
-  }
+  add_node_metrics(m);
   for (const auto& pl : per_loop_) m.loops.push_back(pl->ctx.metrics());
   if (tender_) m.cluster = tender_->metrics();
   return m;

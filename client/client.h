@@ -66,6 +66,9 @@ class Tender;
 namespace io {
 class LoopThread;
 }
+namespace metrics {
+class MetricsReporter;
+}
 namespace tls {
 class ClientTls;
 }
@@ -360,6 +363,8 @@ class Client {
   // user command_loops_ = io_loops.
   Status start_security(const std::vector<io::Loop*>& io_loops);
   void add_security_stats(ClientStats& s) const;
+  void start_reporter();  // client_metrics.cc
+  void add_node_metrics(metrics::MetricsSnapshot& m) const;  // client_metrics.cc
 
   ClientConfig config_;
   std::vector<std::unique_ptr<io::LoopThread>> owned_loops_;
@@ -375,6 +380,7 @@ class Client {
   std::unique_ptr<cluster::Cluster> cluster_;
   std::vector<std::unique_ptr<PerLoop>> per_loop_;
   std::unique_ptr<cluster::Tender> tender_;
+  std::unique_ptr<metrics::MetricsReporter> reporter_;  // ClientConfig::metrics_listener
   std::atomic<std::uint64_t> round_robin_{0};
   std::atomic<bool> closed_{false};
   std::atomic<std::int64_t> outstanding_{0};

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <stop_token>
 #include <string>
@@ -14,6 +15,10 @@
 
 #include "client/exp/expression.h"
 #include "client/log.h"
+
+namespace aero::metrics {
+struct MetricsSnapshot;  // client/metrics/metrics.h
+}  // namespace aero::metrics
 
 namespace aero {
 
@@ -224,6 +229,15 @@ struct ClientConfig {
   // (client/metrics/metrics.h). Off by default, as in the official clients; counters of
   // loops, connections and the cluster are kept either way.
   bool enable_metrics = false;
+  // Periodic metrics listener (client/metrics/reporter.h): with an interval > 0 and a
+  // listener, the listener is called every `metrics_interval` with what happened since its
+  // previous call (MetricsSnapshot::since; the first call: since connect). It runs on
+  // `metrics_executor`, or when that is null on `completion_executor`, or when that is null
+  // too on the first loop's executor. Calls never overlap; none starts after close()
+  // returns (close waits for one in progress: do not call close() from the listener).
+  Millis metrics_interval{0};
+  std::function<void(const metrics::MetricsSnapshot&)> metrics_listener;
+  Executor* metrics_executor = nullptr;
   // Logging (client/log.h): nothing is logged without a sink.
   LogSink log;
   LogLevel log_level = LogLevel::info;

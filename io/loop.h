@@ -11,7 +11,7 @@
 // stats() may be called from any thread; everything else only on the loop thread (checked
 // by assert in debug builds).
 //
-// Completions: every started operation (connect, write, read) completes exactly once: done,
+// Completions: every started operation (connect, accept, write, read) completes exactly once: done,
 // failed with an error code, or cancelled (std::errc::operation_canceled); an armed timer
 // either fires once or is cancelled/disarmed. Handlers run on the loop thread, never inside
 // the call that started the operation: a result known at once (a write that went out
@@ -88,6 +88,10 @@ struct MutableBuffer {
 
 // Connect completion: the new socket on success (owned by the loop until close()).
 using ConnectHandler = UniqueFunction<void(std::error_code, SocketId)>;
+// Accept completion: the accepted connection (a new socket, TCP_NODELAY set, owned by the loop
+// until close(), used with read/write/cancel/close like a connected one) on success; an empty
+// id on failure or cancellation.
+using AcceptHandler = UniqueFunction<void(std::error_code, SocketId)>;
 // Read and write completions: bytes transferred (all of them, for a successful write).
 using IoHandler = UniqueFunction<void(std::error_code, std::size_t)>;
 
@@ -115,6 +119,14 @@ class Timer {
   TimePoint deadline_{};
   std::uint64_t sequence_ = 0;  // start order, breaks ties between equal deadlines
   std::size_t heap_index_ = kNotArmed;
+};
+
+// listen()'s result: the listening socket and the address it is bound to (the port the system
+// chose when the requested port was 0), or the error that prevented it.
+struct ListenResult {
+  std::error_code error;
+  SocketId socket;  // empty on error
+  Endpoint local;
 };
 
 // Counters for tests and benchmarks. Read from any thread (relaxed: a snapshot, not a sync).
@@ -180,8 +192,30 @@ class Loop {
   virtual void read(SocketId socket, MutableBuffer buffer, std::size_t min_bytes,
                     IoHandler handler) = 0;
 
-  // Completes the socket's pending connect/read/write with operation_canceled. The socket
-  // stays open, except after a cancelled connect (see connect()). Returns true if anything
+  // Server side (tests, examples, small embedded servers; the client never listens).
+  //
+  // listen(): a non-blocking TCP socket bound to `at` (port 0: the system picks one, see
+  // ListenResult::local; SO_REUSEADDR on POSIX, SO_EXCLUSIVEADDRUSE on Windows), listening
+  // with `backlog` (<= 0: the system's default). The result is known at once (no handler);
+  // the listener counts as a socket (stats) and is closed with close(). Backends and
+  // decorators that cannot listen return std::errc::operation_not_supported (the default
+  // below; the TLS decorator has no server side).
+  virtual ListenResult listen(const Endpoint& at, int backlog);
+
+  // accept(): completes once with the next connection on `listener` (a connection already
+  // waiting is taken at once, the handler still runs later). At most one accept pending per
+  // listener (a second one fails with Errc::busy); accept again from the handler for the
+  // next connection. cancel(listener) or close(listener) completes a pending accept with
+  // operation_canceled. An unknown or closed listener fails with Errc::bad_socket; a socket
+  // that is not a listener with std::errc::invalid_argument; reads and writes on a listener
+  // with std::errc::not_connected. Transient per-connection failures (a client that reset
+  // before it was accepted) are skipped, not reported; other errors (e.g. out of
+  // descriptors) complete the accept with that error. The default implementation completes
+  // with Errc::bad_socket (no listener can exist).
+  virtual void accept(SocketId listener, AcceptHandler handler);
+
+  // Completes the socket's pending connect/accept/read/write with operation_canceled. The
+  // socket stays open, except after a cancelled connect (see connect()). Returns true if anything
   // was pending; false for an idle socket or an unknown id. Cancellation races honestly: an
   // operation whose result is already decided (waiting on the ready list) is not pending
   // any more and is delivered with that result. A cancelled write may have sent part of its

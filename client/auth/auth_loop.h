@@ -50,6 +50,11 @@ class AuthLoop final : public io::Loop {
   void read(io::SocketId s, io::MutableBuffer b, std::size_t min, io::IoHandler h) override {
     inner_.read(s, b, min, std::move(h));
   }
+  // Accepted connections are not authenticated (the server side has no login): forwarded.
+  io::ListenResult listen(const io::Endpoint& at, int backlog) override {
+    return inner_.listen(at, backlog);
+  }
+  void accept(io::SocketId l, io::AcceptHandler h) override { inner_.accept(l, std::move(h)); }
   bool cancel(io::SocketId s) override { return inner_.cancel(s); }
   void close(io::SocketId s) override { inner_.close(s); }
   void start_timer(io::Timer& t, io::TimePoint d) override { inner_.start_timer(t, d); }

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "client/cluster/partition_map.h"
 
@@ -26,6 +27,19 @@ class Cluster {
   }
   std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
 
+  // Nodes that left the view (or moved), kept for Client::metrics(): their counters stay
+  // readable. Bounded: the oldest of more than kMaxRetired is dropped.
+  static constexpr std::size_t kMaxRetired = 64;
+  void retire(std::shared_ptr<Node> node) {
+    std::lock_guard<std::mutex> g(mutex_);
+    if (retired_.size() == kMaxRetired) retired_.erase(retired_.begin());
+    retired_.push_back(std::move(node));
+  }
+  std::vector<std::shared_ptr<Node>> retired() const {
+    std::lock_guard<std::mutex> g(mutex_);
+    return retired_;
+  }
+
   // Publishes `next` (its version is set here).
   void publish(std::shared_ptr<ClusterSnapshot> next) {
     std::lock_guard<std::mutex> g(mutex_);
@@ -38,6 +52,7 @@ class Cluster {
   mutable std::mutex mutex_;
   std::shared_ptr<const ClusterSnapshot> current_;
   std::atomic<std::uint64_t> version_{0};
+  std::vector<std::shared_ptr<Node>> retired_;  // guarded by mutex_
 };
 
 }  // namespace aero::cluster

@@ -183,6 +183,7 @@ void Tender::retire(NodeInfo& info) {
   info.node->deactivate();
   info_.close(info.conn);
   NodePtr gone = info.node;
+  cluster_.retire(gone);
   for (std::size_t i = 0; i < loops_.size(); ++i) {
     io::Loop* loop = loops_[i];
     loop->post([gone, i, loop] { gone->pool(i).close_all(*loop); });

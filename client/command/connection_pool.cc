@@ -44,6 +44,9 @@ void ConnectionPool::discard(io::Loop& loop, io::SocketId socket) {
   if (socket) {
     loop.close(socket);
     closed_.add();
+    broken_.add();
+  } else {
+    connect_failures_.add();  // the reserved slot's connect (or its login) failed
   }
   --total_;
   if (!closing_) {
@@ -116,7 +119,10 @@ metrics::ConnectionMetrics ConnectionPool::metrics() const {
   m.opened = opened_.get();
   m.closed = closed_.get();
   m.reused = reused_.get();
-  m.open = static_cast<std::int64_t>(m.opened) - static_cast<std::int64_t>(m.closed);
+  m.broken = broken_.get();
+  m.connect_failures = connect_failures_.get();
+  m.open = static_cast<std::int64_t>(m.opened) - static_cast<std::int64_t>(m.closed) -
+           static_cast<std::int64_t>(m.connect_failures);
   return m;
 }
 

@@ -65,8 +65,8 @@ class ConnectionPool {
   // the idle list. When the pool is closing, the connection is closed instead.
   void put_back(io::Loop& loop, io::SocketId socket, io::TimePoint now);
 
-  // Closes a broken connection (or releases a reserved slot when `socket` is empty); a
-  // waiter then gets the freed slot.
+  // Closes a broken connection (or releases a reserved slot whose connect failed when
+  // `socket` is empty: counted as a connect failure); a waiter then gets the freed slot.
   void discard(io::Loop& loop, io::SocketId socket);
 
   // Waiting for a connection or a slot.
@@ -101,7 +101,7 @@ class ConnectionPool {
   std::vector<Idle> idle_;  // back = newest
   PoolWaiter* head_ = nullptr;
   PoolWaiter* tail_ = nullptr;
-  metrics::Counter opened_, closed_, reused_;  // written on the loop thread, read anywhere
+  metrics::Counter opened_, closed_, reused_, broken_, connect_failures_;  // written on the loop thread, read anywhere
 };
 
 }  // namespace aero::command

@@ -76,6 +76,9 @@ void MetricsSnapshot::merge(const MetricsSnapshot& other) {
     mine->connections.opened += o.connections.opened;
     mine->connections.closed += o.connections.closed;
     mine->connections.reused += o.connections.reused;
+    mine->connections.broken += o.connections.broken;
+    mine->connections.connect_failures += o.connections.connect_failures;
+    mine->active = mine->active || o.active;
     mine->errors += o.errors;
     mine->error_rate_rejections += o.error_rate_rejections;
   }
@@ -96,6 +99,9 @@ MetricsSnapshot MetricsSnapshot::since(const MetricsSnapshot& e) const {
     n.connections.opened = minus(n.connections.opened, before->connections.opened);
     n.connections.closed = minus(n.connections.closed, before->connections.closed);
     n.connections.reused = minus(n.connections.reused, before->connections.reused);
+    n.connections.broken = minus(n.connections.broken, before->connections.broken);
+    n.connections.connect_failures =
+        minus(n.connections.connect_failures, before->connections.connect_failures);
     n.errors = minus(n.errors, before->errors);
     n.error_rate_rejections = minus(n.error_rate_rejections, before->error_rate_rejections);
   }

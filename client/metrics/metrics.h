@@ -44,14 +44,22 @@ struct KindMetrics {
 // One node's connections (summed over loops). `open` is a gauge; the rest count.
 struct ConnectionMetrics {
   std::int64_t open = 0;        // idle + in use + connecting, now
-  std::uint64_t opened = 0;
+  std::uint64_t opened = 0;     // connects started (open = opened - closed - connect_failures)
   std::uint64_t closed = 0;     // broken, idle too long, or the node left
   std::uint64_t reused = 0;     // commands that took a pooled connection
+  std::uint64_t broken = 0;     // of `closed`: an exchange failed on it (socket error,
+                                // timeout, bad answer, failed drain)
+  std::uint64_t connect_failures = 0;  // connects (or their login) that failed
 };
 
+// A node that left the cluster view (or moved to another address) stays in the snapshots of
+// its client with active = false and its final counts, so intervals and totals still add
+// up; a node that comes back under the same name is one entry again (its counts summed).
+// The client keeps the last 64 retired node objects (client/cluster/cluster.h).
 struct NodeMetrics {
   std::string name;
   std::string address;
+  bool active = true;
   std::array<KindMetrics, kCommandKinds> kinds;
   ConnectionMetrics connections;
   std::uint64_t errors = 0;                 // counted by the circuit breaker

@@ -17,6 +17,7 @@
 // - A write completes once all its ciphertext has been handed to the inner loop's write
 //   (so its errors are reported); on failure it reports 0 bytes written.
 // - executor, post, stop, stats, run, in_loop_thread, timers and now are the inner loop's.
+// - No server side: listen() and accept() are io::Loop's defaults (operation_not_supported).
 //
 // Threads: as io::Loop. TLS state is per socket and touched on the loop thread only.
 // Lifetime: destroy a TlsLoop after its inner loop has stopped (or before it ever ran).

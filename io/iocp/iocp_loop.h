@@ -71,6 +71,8 @@ class IocpLoop final : public Loop {
   void write(SocketId socket, std::span<const ConstBuffer> buffers, IoHandler handler) override;
   void read(SocketId socket, MutableBuffer buffer, std::size_t min_bytes,
             IoHandler handler) override;
+  ListenResult listen(const Endpoint& at, int backlog) override;
+  void accept(SocketId listener, AcceptHandler handler) override;
   bool cancel(SocketId socket) override;
   void close(SocketId socket) override;
 
@@ -83,14 +85,14 @@ class IocpLoop final : public Loop {
 
   // One started operation. Owned by the loop (ops_), handed to the kernel while issued.
   struct Op : OVERLAPPED {
-    enum class Kind : std::uint8_t { connect, read, write };
+    enum class Kind : std::uint8_t { connect, read, write, accept };
     Kind kind = Kind::read;
     bool issued = false;          // the kernel holds it: a packet will come
     std::uint64_t socket = 0;     // id of the socket it belongs to
     std::error_code cancel_error; // set when cancelled/timed out: what the handler gets
     std::size_t done = 0;         // bytes transferred so far
 
-    ConnectHandler on_connect;
+    ConnectHandler on_connect;  // connect and accept (the same handler type)
     Timer connect_timer;  // the connect deadline; its handler is set once, at creation
 
     IoHandler on_io;
@@ -102,6 +104,10 @@ class IocpLoop final : public Loop {
     std::size_t write_index = 0;   // first buffer not completely written
     std::size_t write_offset = 0;  // bytes of it already written
     WSABUF wsabufs[kMaxWsaBufs];
+
+    // accept: the socket AcceptEx fills, and the room it writes both addresses into.
+    SOCKET accept_handle = INVALID_SOCKET;
+    char accept_addresses[2 * (sizeof(sockaddr_storage) + 16)];
 
     Op* next_free = nullptr;
   };
@@ -115,6 +121,9 @@ class IocpLoop final : public Loop {
     Op* connecting = nullptr;  // the pending connect, read and write (null when none)
     Op* reading = nullptr;
     Op* writing = nullptr;
+    Op* accepting = nullptr;  // listeners only
+    bool listening = false;   // made by listen(): accept only
+    int family = 0;           // listeners: the family of the sockets AcceptEx is given
   };
 
   // A finished operation waiting on the ready list. Exactly one handler is set.
@@ -154,6 +163,9 @@ class IocpLoop final : public Loop {
   void on_packet(Op* op, DWORD bytes);
   void on_connected(Op* op, std::error_code error);
   void on_connect_deadline(Op* op);
+  // Accept (iocp_accept.cc): opens the socket for the next connection and issues AcceptEx.
+  void start_accept(Socket& listener, Op* op);
+  void on_accepted(Op* op, std::error_code error);
   // Reads or writes until the operation is done or waits in the kernel. `transferred`: a
   // transfer just finished and moved `bytes` (false when starting).
   void progress(Op* op, Socket& s, DWORD bytes, bool transferred);
@@ -166,6 +178,7 @@ class IocpLoop final : public Loop {
 
   HANDLE port_ = nullptr;
   LPFN_CONNECTEX connect_ex_ = nullptr;  // loaded once, on the first connect
+  LPFN_ACCEPTEX accept_ex_ = nullptr;    // loaded once, on the first listen
   bool can_skip_port_ = false;  // every TCP provider is IFS: see the design note above
   std::atomic<std::thread::id> owner_;           // the loop thread (asserts, in_loop_thread)
   std::atomic<std::thread::id> running_thread_;  // the thread inside run(), else none

@@ -50,6 +50,8 @@ IocpLoop::Socket* IocpLoop::allocate_socket(SOCKET handle) {
   Socket& s = *slots_[slot];
   s.id = s.generation << kSlotBits | slot;
   s.handle = handle;
+  s.listening = false;
+  s.family = 0;
   bump(sockets_opened_);
   return &s;
 }
@@ -58,6 +60,7 @@ void IocpLoop::destroy_socket(Socket& s) {
   abort(s, s.connecting, canceled());
   abort(s, s.reading, canceled());
   abort(s, s.writing, canceled());
+  abort(s, s.accepting, canceled());
   // Closing aborts whatever the kernel still holds; those packets still arrive, find no
   // socket, and complete their (already cancelled) Ops.
   ::closesocket(s.handle);
@@ -87,7 +90,8 @@ bool IocpLoop::cancel_operations(Socket& s, std::error_code error) {
     destroy_socket(s);
     return true;
   }
-  const bool any = s.reading != nullptr || s.writing != nullptr;
+  const bool any = s.reading != nullptr || s.writing != nullptr || s.accepting != nullptr;
+  abort(s, s.accepting, error);
   abort(s, s.reading, error);
   abort(s, s.writing, error);
   return any;
@@ -153,6 +157,7 @@ void IocpLoop::on_packet(Op* op, DWORD bytes) {
     }
   }
   if (op->kind == Op::Kind::connect) return on_connected(op, error);
+  if (op->kind == Op::Kind::accept) return on_accepted(op, error);
   if (error) {
     op->done += bytes;  // a cancelled transfer may still have moved some bytes
     return finish_io(op, error);
@@ -363,7 +368,7 @@ void IocpLoop::read(SocketId socket, MutableBuffer buffer, std::size_t min_bytes
     return complete(handler, std::make_error_code(std::errc::invalid_argument), 0);
   }
   if (s->reading != nullptr) return complete(handler, make_error_code(Errc::busy), 0);
-  if (s->connecting != nullptr) {
+  if (s->connecting != nullptr || s->listening) {
     return complete(handler, std::make_error_code(std::errc::not_connected), 0);
   }
   Op* op = acquire_op(Op::Kind::read, s->id);
@@ -381,7 +386,7 @@ void IocpLoop::write(SocketId socket, std::span<const ConstBuffer> buffers,
   if (s == nullptr) return complete(handler, make_error_code(Errc::bad_socket), 0);
   if (stopping_) return complete(handler, canceled(), 0);
   if (s->writing != nullptr) return complete(handler, make_error_code(Errc::busy), 0);
-  if (s->connecting != nullptr) {
+  if (s->connecting != nullptr || s->listening) {
     return complete(handler, std::make_error_code(std::errc::not_connected), 0);
   }
   Op* op = acquire_op(Op::Kind::write, s->id);

@@ -111,6 +111,10 @@ void ReactorLoop::dispatch(const ReadinessEvent& event) {
     if (event.writable) finish_connect(*s);
     return;
   }
+  if (s->listening) {
+    if (s->on_accept && s->readable) try_accept(*s);
+    return;
+  }
   if (s->on_read && s->readable) try_read(*s);
   if (s->on_write && s->writable) try_write(*s);
 }

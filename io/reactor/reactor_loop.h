@@ -66,6 +66,8 @@ class ReactorLoop final : public Loop {
   void write(SocketId socket, std::span<const ConstBuffer> buffers, IoHandler handler) override;
   void read(SocketId socket, MutableBuffer buffer, std::size_t min_bytes,
             IoHandler handler) override;
+  ListenResult listen(const Endpoint& at, int backlog) override;
+  void accept(SocketId listener, AcceptHandler handler) override;
   bool cancel(SocketId socket) override;
   void close(SocketId socket) override;
 
@@ -83,6 +85,9 @@ class ReactorLoop final : public Loop {
     bool peer_closed = false;  // EPOLLRDHUP/HUP/ERR seen: recv() will not block any more
     bool writable = false;
     bool connecting = false;
+    bool listening = false;  // a listen() socket: accept only, readable = a connection waits
+
+    AcceptHandler on_accept;  // non-empty while an accept is pending
 
     ConnectHandler on_connect;
     Timer connect_timer;  // its handler is set once, when the slot is created
@@ -127,6 +132,7 @@ class ReactorLoop final : public Loop {
   void assert_loop_thread() const { assert(in_loop_thread() && "io::Loop: wrong thread"); }
 
   // Sockets (reactor_sockets.cc).
+  static int open_stream_socket(int family);
   Socket* find(SocketId id);
   Socket* allocate_socket(int fd);
   void destroy_socket(Socket& s);  // deregisters, closes, frees the slot
@@ -135,6 +141,7 @@ class ReactorLoop final : public Loop {
   void fail_connect(Socket& s, std::error_code error);
   void try_read(Socket& s);
   void try_write(Socket& s);
+  void try_accept(Socket& s);  // reactor_accept.cc
   void complete(IoHandler& handler, std::error_code error, std::size_t bytes);
   void complete(ConnectHandler& handler, std::error_code error, SocketId socket);
 

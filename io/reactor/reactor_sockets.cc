@@ -32,8 +32,10 @@ constexpr int kSendFlags = MSG_NOSIGNAL;
 constexpr int kSendFlags = 0;
 #endif
 
+}  // namespace
+
 // A non-blocking, close-on-exec TCP socket; -1 with errno set on failure.
-int open_stream_socket(int family) {
+int ReactorLoop::open_stream_socket(int family) {
 #ifdef SOCK_NONBLOCK
   return ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
 #else
@@ -53,8 +55,6 @@ int open_stream_socket(int family) {
   return fd;
 #endif
 }
-
-}  // namespace
 
 // ---- the socket table ----
 
@@ -83,7 +83,7 @@ ReactorLoop::Socket* ReactorLoop::allocate_socket(int fd) {
   Socket& s = *slots_[slot];
   s.id = s.generation << kSlotBits | slot;
   s.fd = fd;
-  s.readable = s.writable = s.peer_closed = s.connecting = false;
+  s.readable = s.writable = s.peer_closed = s.connecting = s.listening = false;
   bump(sockets_opened_);
   return &s;
 }
@@ -100,6 +100,7 @@ void ReactorLoop::destroy_socket(Socket& s) {
   s.id = 0;
   s.fd = -1;
   s.connecting = false;
+  s.listening = false;
   s.read_data = nullptr;
   s.write_buffers = nullptr;
   // A slot whose generation would wrap is retired instead of reused: ids stay unique.
@@ -126,6 +127,10 @@ bool ReactorLoop::fail_operations(Socket& s, std::error_code error) {
     return true;
   }
   bool any = false;
+  if (s.on_accept) {
+    complete(s.on_accept, error, SocketId{});
+    any = true;
+  }
   if (s.on_read) {
     complete(s.on_read, error, s.read_done);
     any = true;
@@ -222,7 +227,7 @@ void ReactorLoop::read(SocketId socket, MutableBuffer buffer, std::size_t min_by
     return complete(handler, std::make_error_code(std::errc::invalid_argument), 0);
   }
   if (s->on_read) return complete(handler, make_error_code(Errc::busy), 0);
-  if (s->connecting) return complete(handler, std::make_error_code(std::errc::not_connected), 0);
+  if (s->connecting || s->listening) return complete(handler, std::make_error_code(std::errc::not_connected), 0);
   s->on_read = std::move(handler);
   s->read_data = static_cast<std::byte*>(buffer.data);
   s->read_size = buffer.size;
@@ -264,7 +269,7 @@ void ReactorLoop::write(SocketId socket, std::span<const ConstBuffer> buffers,
   if (s == nullptr) return complete(handler, make_error_code(Errc::bad_socket), 0);
   if (stopping_) return complete(handler, canceled(), 0);
   if (s->on_write) return complete(handler, make_error_code(Errc::busy), 0);
-  if (s->connecting) return complete(handler, std::make_error_code(std::errc::not_connected), 0);
+  if (s->connecting || s->listening) return complete(handler, std::make_error_code(std::errc::not_connected), 0);
   s->on_write = std::move(handler);
   s->write_buffers = buffers.data();
   s->write_count = buffers.size();

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "client/metrics/export.h"
 #include "test/client/fixture.h"
@@ -217,6 +218,78 @@ TEST_F(MetricsTest, ReadingWhileTheLoopsRecordIsRaceFree) {
   reader.join();
   EXPECT_GT(reads.load(), 0u);
   EXPECT_EQ(client().metrics().total(CommandKind::write).commands, static_cast<std::uint64_t>(kCommands));
+}
+
+// A killed node: its idle connection breaks on the next command, later connects are refused;
+// the counters say exactly that. Once the cluster drops the node, the client keeps its counts
+// (active = false), so totals and intervals still add up.
+TEST(MetricsKilledNodeTest, BrokenConnectionsAndConnectFailuresCountedExactly) {
+  AERO_EMBEDDED_ONLY("stops a node of the embedded cluster");
+  ClientConfig config = testing::patient({});
+  config.enable_metrics = true;
+  config.max_error_rate = 0;
+  config.tend_interval = std::chrono::milliseconds(100);
+  testing::ClusterClient cc = testing::ClusterClient::start({.nodes = 2}, config);
+  ASSERT_NE(cc.client, nullptr);
+  Client& client = *cc.client;
+  // Keys whose master is node 1, each written once, one at a time: one connection to node 1.
+  std::vector<Key> on_node1;
+  for (int i = 0; on_node1.size() < 6 && i < 1000; ++i) {
+    if (cc.cluster->replicas("test", key(i).partition_id()).at(0) == 1) on_node1.push_back(key(i));
+  }
+  ASSERT_EQ(on_node1.size(), 6u);
+  for (const Key& k : on_node1) ASSERT_TRUE(client.put(k, {{"v", 1}}).get().ok());
+  const std::string name = cc.cluster->node(1).id();
+  const metrics::MetricsSnapshot before = client.metrics();
+  ASSERT_NE(before.node(name), nullptr);
+  ASSERT_EQ(before.node(name)->connections.open, 1);
+  ASSERT_EQ(before.node(name)->connections.broken, 0u);
+
+  cc.cluster->node(1).stop();
+  ReadPolicy once;
+  testing::patient(once);
+  once.max_retries = 0;
+  const int kGets = static_cast<int>(on_node1.size());
+  for (const Key& k : on_node1) EXPECT_FALSE(client.get(k, once).get().ok());
+
+  const metrics::MetricsSnapshot after = client.metrics().since(before);
+  const metrics::NodeMetrics* n = after.node(name);
+  ASSERT_NE(n, nullptr);
+  // The first get took the pooled connection (the peer had closed it): broken. The others
+  // had to connect, and were refused.
+  EXPECT_EQ(n->connections.broken, 1u);
+  EXPECT_EQ(n->connections.closed, 1u);
+  EXPECT_EQ(n->connections.connect_failures, static_cast<std::uint64_t>(kGets - 1));
+  EXPECT_EQ(n->connections.opened, static_cast<std::uint64_t>(kGets - 1));
+  EXPECT_EQ(n->connections.open, 0);
+  const metrics::KindMetrics& r = n->kind(CommandKind::read);
+  EXPECT_EQ(r.commands, static_cast<std::uint64_t>(kGets));
+  EXPECT_EQ(r.ok, 0u);
+  std::uint64_t errors = 0;
+  for (const auto& [code, count] : r.errors) errors += count;
+  EXPECT_EQ(errors, static_cast<std::uint64_t>(kGets));
+  EXPECT_TRUE(n->active);
+
+  // The cluster drops the node; its counts stay in the client's snapshots.
+  cc.cluster->rebalance();
+  metrics::MetricsSnapshot later;
+  for (int i = 0; i < 400; ++i) {
+    later = client.metrics();
+    if (later.cluster.nodes_removed > 0) break;
+    std::this_thread::sleep_for(25ms);
+  }
+  ASSERT_EQ(later.cluster.nodes_removed, 1u);
+  const metrics::NodeMetrics* gone = later.node(name);
+  ASSERT_NE(gone, nullptr) << "a removed node's counts are kept";
+  EXPECT_FALSE(gone->active);
+  EXPECT_EQ(gone->connections.broken, 1u);
+  EXPECT_EQ(gone->connections.connect_failures, static_cast<std::uint64_t>(kGets - 1));
+  EXPECT_EQ(gone->kind(CommandKind::read).commands, static_cast<std::uint64_t>(kGets));
+  EXPECT_EQ(gone->kind(CommandKind::write).commands, static_cast<std::uint64_t>(kGets));
+  EXPECT_EQ(gone->connections.open, 0);
+  const std::string text = metrics::to_prometheus(later);
+  EXPECT_NE(text.find("aerospike_client_node_active{node=\"" + name), std::string::npos);
+  EXPECT_NE(text.find("aerospike_client_connections_broken_total{node=\"" + name), std::string::npos);
 }
 
 }  // namespace
