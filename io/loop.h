@@ -205,7 +205,16 @@ class Loop {
 };
 
 // The backend for this platform: epoll on Linux, kqueue on BSD/macOS, IOCP on Windows.
+// On Linux the environment variable AERO_IO_BACKEND=uring selects io_uring instead (as
+// make_loop(LoopKind::io_uring) does).
 std::unique_ptr<Loop> make_loop();
+
+// Which backend make_loop(LoopKind) builds. automatic: as make_loop(). io_uring (Linux):
+// where the kernel refuses it (ENOSYS, or EPERM when disabled by policy or a seccomp filter),
+// the loop is epoll instead and one line says so on stderr (once per process). On other
+// platforms every kind gives the platform's backend.
+enum class LoopKind : std::uint8_t { automatic, epoll, io_uring };
+std::unique_ptr<Loop> make_loop(LoopKind kind);
 
 }  // namespace aero::io
 
