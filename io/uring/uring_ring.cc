@@ -69,6 +69,7 @@ std::unique_ptr<UringRing> UringRing::open(unsigned sq_entries, unsigned cq_entr
   }
   std::unique_ptr<UringRing> ring(new UringRing);
   ring->fd_ = fd;
+  ring->features_ = params.features;
   constexpr unsigned kNeeded = IORING_FEAT_NODROP | IORING_FEAT_EXT_ARG;
   if ((params.features & kNeeded) != kNeeded) {
     error = std::make_error_code(std::errc::not_supported);

@@ -86,6 +86,8 @@ class UringRing {
   void note_overflow() { bump(cq_overflows_); }
 
   Counters counters() const;
+  // IORING_FEAT_* of this kernel (io_uring_params::features).
+  std::uint32_t features() const { return features_; }
 
  private:
   UringRing() = default;
@@ -101,6 +103,7 @@ class UringRing {
   }
 
   int fd_ = -1;
+  std::uint32_t features_ = 0;
   void* sq_map_ = nullptr;
   std::size_t sq_map_size_ = 0;
   void* cq_map_ = nullptr;  // == sq_map_ with IORING_FEAT_SINGLE_MMAP
