@@ -120,7 +120,8 @@ class Timer {
 // Counters for tests and benchmarks. Read from any thread (relaxed: a snapshot, not a sync).
 struct LoopStats {
   std::uint64_t wakeups = 0;  // cross-thread wake-ups sent (eventfd writes, posted packets)
-  std::uint64_t polls = 0;    // calls into the kernel's wait (epoll_wait, GetQueued..., kevent)
+  std::uint64_t polls = 0;    // calls into the kernel's wait (epoll_wait, GetQueued..., kevent,
+                              // the io_uring_enter that ends an iteration)
   std::uint64_t sockets_opened = 0;
   std::uint64_t sockets_closed = 0;
 };
