@@ -129,7 +129,7 @@ Result<std::unique_ptr<Client>> Client::connect(ClientConfig config) {
 Status Client::start() {
   if (config_.user_loops.empty()) {
     for (int i = 0; i < config_.loops; ++i) {
-      owned_loops_.push_back(std::make_unique<io::LoopThread>());
+      owned_loops_.push_back(std::make_unique<io::LoopThread>(io::make_loop(config_.io_backend)));
       loops_.push_back(&owned_loops_.back()->loop());
     }
   } else {
@@ -152,7 +152,7 @@ Status Client::start() {
     tls_hooks.set_name = [t = tls_.get()](const io::Endpoint& address, const std::string& name) {
       t->set_name(address, name);
     };
-    tls_hooks.info_loop = tls_->wrap(io::make_loop());
+    tls_hooks.info_loop = tls_->wrap(io::make_loop(config_.io_backend));
   }
   if (Status st = start_security(io_loops); !st.ok()) return st;
   cluster_ = std::make_unique<cluster::Cluster>();

@@ -25,6 +25,7 @@ namespace aero {
 class Executor;
 namespace io {
 class Loop;
+enum class LoopKind : std::uint8_t;  // io/loop.h
 }
 
 using Millis = std::chrono::milliseconds;
@@ -192,6 +193,10 @@ struct ClientConfig {
   // caller runs and keeps alive longer than the client).
   int loops = 1;
   std::vector<io::Loop*> user_loops;
+  // The backend of the loops the client creates (io::LoopKind, io/loop.h); {} is automatic:
+  // epoll on Linux, or what AERO_IO_BACKEND names. io_uring falls back to epoll where the
+  // kernel refuses it.
+  io::LoopKind io_backend{};
 
   // Where completions run: nullptr = the serial executor of the command's loop (callbacks
   // for one loop never overlap); otherwise any executor, e.g. a TbbExecutor.

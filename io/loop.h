@@ -132,7 +132,8 @@ struct ListenResult {
 // Counters for tests and benchmarks. Read from any thread (relaxed: a snapshot, not a sync).
 struct LoopStats {
   std::uint64_t wakeups = 0;  // cross-thread wake-ups sent (eventfd writes, posted packets)
-  std::uint64_t polls = 0;    // calls into the kernel's wait (epoll_wait, GetQueued..., kevent)
+  std::uint64_t polls = 0;    // calls into the kernel's wait (epoll_wait, GetQueued..., kevent,
+                              // the io_uring_enter that ends an iteration)
   std::uint64_t sockets_opened = 0;
   std::uint64_t sockets_closed = 0;
 };
@@ -239,7 +240,16 @@ class Loop {
 };
 
 // The backend for this platform: epoll on Linux, kqueue on BSD/macOS, IOCP on Windows.
+// On Linux the environment variable AERO_IO_BACKEND=uring selects io_uring instead (as
+// make_loop(LoopKind::io_uring) does).
 std::unique_ptr<Loop> make_loop();
+
+// Which backend make_loop(LoopKind) builds. automatic: as make_loop(). io_uring (Linux):
+// where the kernel refuses it (ENOSYS, or EPERM when disabled by policy or a seccomp filter),
+// the loop is epoll instead and one line says so on stderr (once per process). On other
+// platforms every kind gives the platform's backend.
+enum class LoopKind : std::uint8_t { automatic, epoll, io_uring };
+std::unique_ptr<Loop> make_loop(LoopKind kind);
 
 }  // namespace aero::io
 

@@ -7,8 +7,9 @@
 //    child process of its own, so that no server work lands in a client's CPU time.
 // 2. Prefill: aerobench inserts the key space (workload I), so gets find their records.
 // 3. Rounds: the limit (bench/limit:aerospike_limit), aerobench with serial completions and
-//    aerobench with completions on a oneTBB pool, one after the other (the order rotates from
-//    round to round), each a fresh process
+//    aerobench with completions on a oneTBB pool, and (unless --uring no) the io_uring limit
+//    (aerospike_limit --io uring) and the serial client on io_uring (aerobench --io uring),
+//    one after the other (the order rotates from round to round), each a fresh process
 //    with the same workload: --in-flight commands (default 100), 1 loop, 50% gets and 50%
 //    puts of one 100-byte string bin, --duration seconds each.
 // 4. Report: per run, throughput and CPU time per command (user + sys of that process over
@@ -40,6 +41,7 @@ struct Args {
   double duration_s = 10;
   int rounds = 1;
   bool metrics_variant = false;  // also run the serial client with --metrics
+  bool uring = true;  // also the io_uring limit and the serial client on io_uring
   int in_flight = 100;
   long keys = 100000;
   std::string object = "S100";
@@ -54,6 +56,7 @@ void usage(std::FILE* out) {
                "usage: compare [--hosts HOST:PORT] [--duration S] [--rounds N] [--in-flight N]\n"
                "               [--keys N] [-o SPEC] [--json FILE] [--keep DIR]\n"
                "               [--aerobench PATH] [--limit PATH] [--metrics-variant]\n"
+               "               [--uring yes|no]\n"
                "Runs bench/limit and aerobench (serial, tbb) against the same server, each in its\n"
                "own process, and prints CPU per command and throughput with their ratios.\n");
 }
@@ -213,6 +216,7 @@ int main(int argc, char** argv) {
     else if (f == "--rounds") a.rounds = std::atoi(v.c_str());
     else if (f == "--in-flight") a.in_flight = std::atoi(v.c_str());
     else if (f == "--keys") a.keys = std::atol(v.c_str());
+    else if (f == "--uring") a.uring = v != "no";
     else if (f == "-o") a.object = v;
     else if (f == "--aerobench") a.aerobench = v;
     else if (f == "--limit") a.limit = v;
@@ -277,16 +281,22 @@ int main(int argc, char** argv) {
     std::string name;
     std::string executor;
     bool metrics;
+    bool uring = false;
     std::vector<double> cpu, tput;
   };
-  std::vector<Variant> variants = {{"serial", "serial", false, {}, {}}, {"tbb", "tbb", false, {}, {}}};
-  if (a.metrics_variant) variants.push_back({"serial+metrics", "serial", true, {}, {}});
-  const int runs = static_cast<int>(variants.size()) + 1;
+  std::vector<Variant> variants = {{"serial", "serial", false, false, {}, {}},
+                                   {"tbb", "tbb", false, false, {}, {}}};
+  if (a.metrics_variant) variants.push_back({"serial+metrics", "serial", true, false, {}, {}});
+  if (a.uring) variants.push_back({"serial-uring", "serial", false, true, {}, {}});
+  // The limits: epoll (every ratio is against it), and io_uring.
+  const int limits = a.uring ? 2 : 1;
+  std::vector<double> uring_limit_cpu, uring_limit_tput;
+  const int runs = static_cast<int>(variants.size()) + limits;
   for (int round = 1; round <= a.rounds && status == 0; ++round) {
     std::printf("round %d:\n", round);
     const std::string tag = dir + "/r" + std::to_string(round) + "-";
     // The runs in a rotating order, so that no variant always runs first or last.
-    Run lim;
+    Run lim, lim_uring;
     std::vector<Run> clients(variants.size());
     for (int step = 0; step < runs; ++step) {
       const int which = (step + round - 1) % runs;
@@ -297,7 +307,15 @@ int main(int argc, char** argv) {
                         tag + "limit.json", tag + "limit.log");
         continue;
       }
-      const Variant& v = variants[static_cast<std::size_t>(which - 1)];
+      if (which == 1 && a.uring) {
+        lim_uring = run_child("limit-uring", {limit, "--hosts", hosts, "--in-flight", in_flight,
+                                              "--duration", duration, "-k", keys, "-o", a.object,
+                                              "--read-percent", "50", "--io", "uring", "--json",
+                                              tag + "limit-uring.json"},
+                              tag + "limit-uring.json", tag + "limit-uring.log");
+        continue;
+      }
+      const Variant& v = variants[static_cast<std::size_t>(which - limits)];
       std::string file = v.name;
       std::replace(file.begin(), file.end(), '+', '-');
       std::vector<std::string> args = {aerobench, "--hosts", hosts, "--in-flight", in_flight, "--loops", "1",
@@ -305,16 +323,28 @@ int main(int argc, char** argv) {
                                        "--prefill", "no", "--executor", v.executor, "-q", "--json",
                                        tag + file + ".json"};
       if (v.metrics) args.push_back("--metrics");
-      clients[static_cast<std::size_t>(which - 1)] =
+      if (v.uring) {
+        args.push_back("--io");
+        args.push_back("uring");
+      }
+      clients[static_cast<std::size_t>(which - limits)] =
           run_child("aerobench " + v.name, args, tag + file + ".json", tag + file + ".log");
     }
-    bool all_ok = lim.ok;
+    bool all_ok = lim.ok && (!a.uring || lim_uring.ok);
     for (const Run& c : clients) all_ok = all_ok && c.ok;
     if (!all_ok) {
       status = 1;
       break;
     }
     print_run(lim);
+    if (a.uring) {
+      print_run(lim_uring);
+      std::printf("  %-18s CPU/cmd %.2fx the limit, throughput %.2fx the limit\n", "",
+                  lim_uring.cpu_per_command_us / lim.cpu_per_command_us,
+                  lim_uring.per_second / lim.per_second);
+      uring_limit_cpu.push_back(lim_uring.cpu_per_command_us / lim.cpu_per_command_us);
+      uring_limit_tput.push_back(lim_uring.per_second / lim.per_second);
+    }
     for (std::size_t i = 0; i < clients.size(); ++i) {
       const Run& c = clients[i];
       print_run(c);
@@ -335,6 +365,15 @@ int main(int argc, char** argv) {
   std::printf("\nclient / limit (median of %d round(s)); goal: CPU <= 1.15x, throughput >= 0.95x\n",
               a.rounds);
   std::string json = "{\"rounds\":" + std::to_string(a.rounds);
+  if (a.uring) {
+    const double c = median(uring_limit_cpu), t = median(uring_limit_tput);
+    std::printf("  %-15s CPU per command %.2fx, throughput %.2fx  (io_uring limit / epoll limit)\n",
+                "limit-uring:", c, t);
+    char item[160];
+    std::snprintf(item, sizeof item, ",\"limit-uring\":{\"cpu_ratio\":%.4f,\"throughput_ratio\":%.4f}",
+                  c, t);
+    json += item;
+  }
   for (Variant& v : variants) {
     const double c = median(v.cpu), t = median(v.tput);
     std::printf("  %-15s CPU per command %.2fx, throughput %.2fx  %s\n", (v.name + ":").c_str(), c, t,

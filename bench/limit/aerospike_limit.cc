@@ -1,10 +1,11 @@
 // aerospike_limit: the physical limit for aerobench's get/put workload on this machine.
 //
-// One thread, one epoll set, --in-flight connections to one node, each carrying one command
-// at a time (closed loop): encode the request with the client's codec (the key's digest
-// included), send() it, recv() the answer, check its result code, send the next (by default
-// after the whole epoll batch was read, as an event loop with a run queue does: the server
-// then gets its requests in bursts, which is what makes it fastest). No routing,
+// One thread, one epoll set (with --io uring one io_uring instead: run_uring()), --in-flight
+// connections to one node, each carrying one command at a time (closed loop): encode the
+// request with the client's codec (the key's digest included), send() it, recv() the answer,
+// check its result code, send the next (by default after the whole epoll batch was read, as
+// an event loop with a run queue does: the server then gets its requests in bursts, which is
+// what makes it fastest). No routing,
 // no pools, no timers, no executors, no decoding of bins: what remains is the system calls
 // and the encoding every client has to pay. The requests are byte for byte those aerobench
 // sends through the client (same codec, same attributes, same fixed record).
@@ -27,6 +28,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,11 +36,13 @@
 #include "bench/tool/flags.h"
 #include "bench/tool/json.h"
 #include "bench/tool/object_spec.h"
+#include "io/uring/uring_ring.h"
 
 namespace {
 
 using namespace aero;
 using namespace aero::bench;
+using aero::io::UringRing;
 
 struct LimitOptions {
   Host host{"127.0.0.1", 3000};
@@ -56,6 +60,8 @@ struct LimitOptions {
   // Send the next requests after the whole epoll batch was read (as an event loop with a
   // run queue does), rather than right after each answer.
   bool batch_sends = true;
+  // --io uring: the same commands over one io_uring instead of epoll (see run_uring()).
+  bool io_uring = false;
 };
 
 void usage(std::FILE* out) {
@@ -63,7 +69,7 @@ void usage(std::FILE* out) {
                "usage: aerospike_limit --hosts HOST:PORT [--in-flight N] [--duration S]\n"
                "         [--keys N] [--start-key N] [--read-percent R] [-o SPEC] [-n NS] [-s SET]\n"
                "         [--bin NAME] [--timeout MS] [--seed N] [--ops N] [--json FILE]\n"
-               "         [--batch-sends yes|no]\n"
+               "         [--batch-sends yes|no] [--io epoll|uring]\n"
                "The bare epoll limit for aerobench's RU workload against one node (defaults as\n"
                "aerobench: 100 in flight, 10 s, 100000 keys, 50%% reads, I4, test/testset).\n");
 }
@@ -118,6 +124,9 @@ bool parse(int argc, char** argv, LimitOptions* o, std::string* error) {
     } else if (a == "--batch-sends") {
       if (v != "yes" && v != "no") *error = "--batch-sends takes yes or no";
       o->batch_sends = v == "yes";
+    } else if (a == "--io") {
+      if (v != "epoll" && v != "uring") *error = "--io takes epoll or uring";
+      o->io_uring = v == "uring";
     } else if (a == "--ops") {
       o->ops = static_cast<std::int64_t>(number(1, 1e15));
     } else if (a == "--json") {
@@ -235,18 +244,24 @@ class Limit {
   }
 
  private:
-  bool send_next(Conn& c) {
+  // Encodes the next request into c.request: 1, or 0 when --ops is reached, -1 on failure.
+  int encode_next(Conn& c) {
     if (o_.ops > 0 && issued_ >= o_.ops) {
       stopping_ = true;
-      return true;
+      return 0;
     }
     ++issued_;
     const std::int64_t key = o_.start_key + static_cast<std::int64_t>(rng_.below(static_cast<std::uint64_t>(o_.keys)));
     const bool read = rng_.below(100) < static_cast<std::uint64_t>(o_.read_percent);
     if (!(read ? messages_.encode_get(c.request, key) : messages_.encode_put(c.request, key))) {
       std::fprintf(stderr, "aerospike_limit: cannot encode the request\n");
-      return false;
+      return -1;
     }
+    return 1;
+  }
+
+  bool send_next(Conn& c) {
+    if (const int encoded = encode_next(c); encoded <= 0) return encoded == 0;
     std::size_t sent = 0;
     while (sent < c.request.size()) {
       const ssize_t n = ::send(c.fd, c.request.data() + sent, c.request.size() - sent, MSG_NOSIGNAL);
@@ -277,23 +292,9 @@ class Limit {
         return false;
       }
       c.filled += static_cast<std::size_t>(n);
-      if (c.filled < 8) continue;
-      std::uint64_t body = 0;
-      for (int i = 2; i < 8; ++i) body = (body << 8) | c.response[static_cast<std::size_t>(i)];
-      const std::size_t need = 8 + static_cast<std::size_t>(body);
-      if (need > c.response.size()) c.response.resize(need);
-      if (c.filled < need) continue;
-      if (c.filled > need) {
-        std::fprintf(stderr, "aerospike_limit: unexpected bytes after a response\n");
-        return false;
-      }
-      const int code = response_result_code({c.response.data(), need});
-      if (code == 0) ++ok_;
-      else if (code == 2) ++not_found_;
-      else ++errors_;
-      c.filled = 0;
-      --outstanding_;
-      ++completed_;
+      const int answered = take_answer(c);
+      if (answered < 0) return false;
+      if (answered == 0) continue;
       // The answer is complete; nothing more can arrive before the next request.
       if (stopping_) return true;
       if (o_.batch_sends) {
@@ -304,12 +305,153 @@ class Limit {
     }
   }
 
+  // After bytes arrived in c.response: 1 when they complete the answer (counted, c.filled
+  // reset), 0 when more must come (the buffer grown to fit), -1 on a protocol error.
+  int take_answer(Conn& c) {
+    if (c.filled < 8) return 0;
+    std::uint64_t body = 0;
+    for (int i = 2; i < 8; ++i) body = (body << 8) | c.response[static_cast<std::size_t>(i)];
+    const std::size_t need = 8 + static_cast<std::size_t>(body);
+    if (need > c.response.size()) c.response.resize(need);
+    if (c.filled < need) return 0;
+    if (c.filled > need) {
+      std::fprintf(stderr, "aerospike_limit: unexpected bytes after a response\n");
+      return -1;
+    }
+    const int code = response_result_code({c.response.data(), need});
+    if (code == 0) ++ok_;
+    else if (code == 2) ++not_found_;
+    else ++errors_;
+    c.filled = 0;
+    --outstanding_;
+    ++completed_;
+    return 1;
+  }
+
+ public:
+  // The io_uring limit: the same connections, requests and batching as run(), over one ring
+  // (io/uring/uring_ring.h, raw system calls). Per batch of answers one io_uring_enter
+  // submits every next request and its receive and waits for the next answers. Sends carry
+  // MSG_WAITALL (the kernel finishes a partial send itself) and IOSQE_CQE_SKIP_SUCCESS (a send
+  // that went out posts no CQE, so it cannot end the wait early); only receives complete.
+  int run_uring() {
+    std::string error;
+    conns_.resize(static_cast<std::size_t>(o_.in_flight));
+    ready_.reserve(conns_.size());
+    for (Conn& c : conns_) {
+      c.fd = connect_to(o_.host, &error);
+      if (c.fd < 0) {
+        std::fprintf(stderr, "aerospike_limit: %s\n", error.c_str());
+        return 1;
+      }
+      // Blocking again: io_uring waits for the socket itself.
+      fcntl(c.fd, F_SETFL, fcntl(c.fd, F_GETFL) & ~O_NONBLOCK);
+    }
+    std::error_code why;
+    const unsigned entries = static_cast<unsigned>(std::min<std::size_t>(4 * conns_.size(), 32768));
+    ring_ = UringRing::open(entries, 0, why);
+    if (ring_ == nullptr || (ring_->features() & IORING_FEAT_CQE_SKIP) == 0) {
+      std::fprintf(stderr, "aerospike_limit: io_uring is not available: %s\n",
+                   ring_ == nullptr ? why.message().c_str() : "no IORING_FEAT_CQE_SKIP");
+      return 1;
+    }
+    double user0 = 0, sys0 = 0, user1 = 0, sys1 = 0;
+    cpu_now(&user0, &sys0);
+    const UringRing::Counters c0 = ring_->counters();
+    const std::uint64_t t0 = now_ns();
+    const std::uint64_t deadline = t0 + static_cast<std::uint64_t>(o_.duration_s * 1e9);
+    for (Conn& c : conns_) {
+      if (!queue_next(c)) return 1;
+    }
+    bool failed = false;
+    auto on_cqe = [&](std::uint64_t user_data, std::int32_t result) {
+      if ((user_data & kSendTag) != 0) {  // only a failed send posts a CQE
+        std::fprintf(stderr, "aerospike_limit: send failed: %s\n", std::strerror(-result));
+        failed = true;
+        return;
+      }
+      Conn& c = conns_[user_data];
+      if (result <= 0) {
+        std::fprintf(stderr, "aerospike_limit: recv: %s\n",
+                     result == 0 ? "the server closed a connection" : std::strerror(-result));
+        failed = true;
+        return;
+      }
+      c.filled += static_cast<std::size_t>(result);
+      const int answered = take_answer(c);
+      if (answered < 0) failed = true;
+      if (answered == 0) queue_recv(c, user_data);
+      if (answered == 1 && !stopping_) ready_.push_back(&c);
+    };
+    while (outstanding_ > 0 && !failed) {
+      ring_->enter(1, true, 100'000'000);
+      stopping_ = stopping_ || now_ns() >= deadline;
+      do {
+        ring_->reap(on_cqe);
+      } while (ring_->overflowed() && ring_->enter(0, true) == 0);
+      for (Conn* c : ready_) {
+        if (!queue_next(*c)) return 1;
+      }
+      ready_.clear();
+    }
+    if (failed) return 1;
+    const std::uint64_t t1 = now_ns();
+    cpu_now(&user1, &sys1);
+    const UringRing::Counters c1 = ring_->counters();
+    enters_per_command_ =
+        completed_ ? static_cast<double>(c1.enters - c0.enters) / static_cast<double>(completed_) : 0;
+    report((static_cast<double>(t1 - t0)) / 1e9, user1 - user0, sys1 - sys0);
+    for (Conn& c : conns_) ::close(c.fd);
+    ring_.reset();
+    return 0;
+  }
+
+ private:
+  static constexpr std::uint64_t kSendTag = std::uint64_t{1} << 63;
+
+  io_uring_sqe* next_sqe() {
+    std::uint32_t position;
+    io_uring_sqe* sqe = ring_->next_sqe(position);
+    if (sqe == nullptr) {
+      ring_->make_room();
+      sqe = ring_->next_sqe(position);
+    }
+    return sqe;
+  }
+
+  void queue_recv(Conn& c, std::uint64_t index) {
+    io_uring_sqe* sqe = next_sqe();
+    sqe->opcode = IORING_OP_RECV;
+    sqe->fd = c.fd;
+    sqe->addr = reinterpret_cast<std::uint64_t>(c.response.data() + c.filled);
+    sqe->len = static_cast<std::uint32_t>(c.response.size() - c.filled);
+    sqe->user_data = index;
+  }
+
+  // The next request's send and the receive of its answer, submitted at the next enter.
+  bool queue_next(Conn& c) {
+    const int encoded = encode_next(c);
+    if (encoded <= 0) return encoded == 0;
+    const auto index = static_cast<std::uint64_t>(&c - conns_.data());
+    io_uring_sqe* sqe = next_sqe();
+    sqe->opcode = IORING_OP_SEND;
+    sqe->fd = c.fd;
+    sqe->addr = reinterpret_cast<std::uint64_t>(c.request.data());
+    sqe->len = static_cast<std::uint32_t>(c.request.size());
+    sqe->msg_flags = MSG_NOSIGNAL | MSG_WAITALL;
+    sqe->flags = IOSQE_CQE_SKIP_SUCCESS;
+    sqe->user_data = kSendTag | index;
+    queue_recv(c, index);
+    ++outstanding_;
+    return true;
+  }
+
   void report(double elapsed, double user, double sys) {
     const double per_s = static_cast<double>(completed_) / elapsed;
     const double cpu_us = completed_ ? (user + sys) * 1e6 / static_cast<double>(completed_) : 0;
-    std::printf("aerospike_limit: %llu commands in %.2f s = %.0f/s; not found %llu, errors %llu; "
+    std::printf("aerospike_limit (%s): %llu commands in %.2f s = %.0f/s; not found %llu, errors %llu; "
                 "CPU user %.2f s + sys %.2f s = %.2f us per command\n",
-                static_cast<unsigned long long>(completed_), elapsed, per_s,
+                o_.io_uring ? "io_uring" : "epoll", static_cast<unsigned long long>(completed_), elapsed, per_s,
                 static_cast<unsigned long long>(not_found_), static_cast<unsigned long long>(errors_),
                 user, sys, cpu_us);
     if (o_.json_path.empty()) return;
@@ -320,7 +462,9 @@ class Limit {
     j.key("cpu").begin_object().field("user_s", user).field("sys_s", sys).field("per_command_us", cpu_us);
     j.end_object();
     j.key("config").begin_object().field("in_flight", o_.in_flight).field("read_percent", o_.read_percent);
-    j.field("object_spec", object_spec_string(o_.object)).field("keys", o_.keys).end_object();
+    j.field("object_spec", object_spec_string(o_.object)).field("keys", o_.keys);
+    j.field("io", o_.io_uring ? "uring" : "epoll").end_object();
+    if (o_.io_uring) j.field("enters_per_command", enters_per_command_);
     j.end_object();
     std::FILE* f = std::fopen(o_.json_path.c_str(), "w");
     if (f == nullptr) {
@@ -337,6 +481,8 @@ class Limit {
   std::vector<Conn> conns_;
   std::vector<Conn*> ready_;  // answered in this epoll batch, next request not sent yet
   int epoll_ = -1;
+  std::unique_ptr<UringRing> ring_;  // --io uring
+  double enters_per_command_ = 0;
   bool stopping_ = false;
   std::int64_t outstanding_ = 0;
   std::int64_t issued_ = 0;
@@ -354,5 +500,5 @@ int main(int argc, char** argv) {
     return 2;
   }
   Limit limit(o);
-  return limit.run();
+  return o.io_uring ? limit.run_uring() : limit.run();
 }

@@ -223,7 +223,7 @@ ParseOutcome parse_flags(int argc, const char* const* argv) {
             "--keys", "-k", "--start-key", "-K", "--object-spec", "--object", "-o", "--workload",
             "-w", "--batch-size", "--prefill", "--duration", "-t", "--ops", "--loops",
             "--event-loops", "--in-flight", "--async-max-commands", "--rate", "--throughput", "-g",
-            "--executor", "--tbb-threads", "--timeout", "--max-conns", "--json", "--hgrm",
+            "--executor", "--io", "--tbb-threads", "--timeout", "--max-conns", "--json", "--hgrm",
             "--plot", "--seed", "--socket-timeout", "--retries", "--sleep-between-retries",
             "--backoff", "--max-sleep", "--timeout-delay", "--max-error-rate",
             "--error-rate-window", "--server-delay", "--max-commands-in-process",
@@ -284,6 +284,10 @@ ParseOutcome parse_flags(int argc, const char* const* argv) {
       if (value == "serial") o.executor = ExecutorKind::serial;
       else if (value == "tbb") o.executor = ExecutorKind::tbb;
       else return bad("use serial or tbb");
+    } else if (is({"--io"})) {
+      if (value == "epoll") o.io_uring = false;
+      else if (value == "uring") o.io_uring = true;
+      else return bad("use epoll or uring");
     } else if (is({"--tbb-threads"})) {
       if (!parse_int(value, 0, 1024, &o.tbb_threads)) return bad("use 0 (one per core) .. 1024");
     } else if (is({"--timeout"})) {
@@ -429,6 +433,8 @@ Duration and load
   --executor serial|tbb     where completions run: on the loop's thread (serial, default)
                             or on a oneTBB pool (tbb)
   --tbb-threads N           threads of the TBB pool (default: one per core)
+  --io epoll|uring          the loops' backend (default epoll; uring falls back to epoll
+                            with one line where the kernel refuses io_uring)
   --timeout MS              total timeout per command, ms (default 1000; 0 = none)
   --max-conns N             connections per node (default: the larger of 100 and --in-flight)
 

@@ -42,6 +42,7 @@ struct Options {
   int in_flight = 100;
   double rate = 0;  // commands per second; 0 = closed loop
   ExecutorKind executor = ExecutorKind::serial;
+  bool io_uring = false;  // --io uring: the client's loops on io_uring (io/uring)
   int tbb_threads = 0;  // 0 = one per core
   int timeout_ms = 1000;
   int max_conns_per_node = 0;  // 0 = max(100, in_flight)

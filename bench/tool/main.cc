@@ -186,6 +186,7 @@ int run(const Options& o) {
   config.password = o.password;
   config.auth_mode = o.auth_mode;
   config.loops = o.loops;
+  if (o.io_uring) config.io_backend = io::LoopKind::io_uring;
   config.async_max_conns_per_node = o.max_conns_per_node > 0 ? o.max_conns_per_node
                                                              : std::max(100, o.in_flight);
   auto connected = Client::connect(config);

@@ -4,5 +4,6 @@
 namespace aero::io {
 
 std::unique_ptr<Loop> make_loop() { return make_iocp_loop(); }
+std::unique_ptr<Loop> make_loop(LoopKind) { return make_iocp_loop(); }
 
 }  // namespace aero::io

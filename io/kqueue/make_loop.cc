@@ -5,5 +5,6 @@
 namespace aero::io {
 
 std::unique_ptr<Loop> make_loop() { return make_kqueue_loop(); }
+std::unique_ptr<Loop> make_loop(LoopKind) { return make_kqueue_loop(); }
 
 }  // namespace aero::io

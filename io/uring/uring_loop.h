@@ -1,0 +1,248 @@
+// UringLoop: the Linux io_uring backend of io::Loop, on the raw io_uring_setup /
+// io_uring_enter system calls and <linux/io_uring.h> (no liburing).
+//
+// Use make_loop() / make_loop(LoopKind::io_uring) (io/loop.h) in library code: they fall back
+// to epoll where the kernel refuses io_uring. make_uring_loop() exists for the conformance
+// suite, the io_uring tests and benchmarks that name the backend; it returns nullptr (and says
+// why) instead of falling back. Threads: as io::Loop (io/loop.h).
+//
+// Design (the contract itself is in io/loop.h; IOCP, io/iocp/iocp_loop.h, is the closest
+// model: both are completion ports):
+// - One ring per loop (io/uring/uring_ring.h). Every started operation is an Op record from
+//   a free list owned by the loop; its address is the user_data of its submission queue
+//   entry (SQE), so a completion queue entry (CQE) leads straight back to it. connect uses
+//   IORING_OP_CONNECT on a blocking socket (io_uring never blocks on it), write IORING_OP_SEND
+//   (one buffer) or IORING_OP_SENDMSG (up to kMaxIov), with MSG_NOSIGNAL, read IORING_OP_RECV.
+//   A partial transfer queues the next SQE for the rest.
+// - Batching: SQEs are only written to the ring while the loop iterates; the kernel sees
+//   them at the next io_uring_enter, which also reaps and, when there is nothing else to
+//   do, waits (the only call counted in LoopStats::polls). When the queued SQEs include one
+//   that usually completes at once (a send, a cancellation), the ready-list drain submits
+//   them without waiting, so a small write is delivered in the same iteration, as with epoll.
+//   A full SQ is submitted on the spot to make room.
+// - Lifetimes, as with IOCP: the kernel owns an Op (and the caller's buffer) from its SQE to
+//   its CQE. cancel() and close() only detach the Op from its socket, mark it with the error
+//   its handler will get (operation_canceled, or timed_out for a connect deadline) and
+//   retract it: an SQE the kernel has not consumed yet is rewritten into a NOP in place (so a
+//   cancelled read can never eat bytes), a consumed one gets an IORING_OP_ASYNC_CANCEL. The
+//   handler runs when the CQE arrives. An Op with a cancellation in flight is not reused
+//   before that cancellation's own CQE (its user_data is the Op's address | 1), so a late
+//   cancellation can never hit a newer operation.
+// - close(): retracts what is pending, then closes the descriptor at once. io_uring holds its
+//   own reference on a socket's file, so an in-flight operation never touches a reused
+//   descriptor number, and its cancellation is by user_data, not by descriptor.
+// - Completion queue overflow: the ring requires IORING_FEAT_NODROP; after reaping, a set
+//   IORING_SQ_CQ_OVERFLOW flag makes the loop enter with GETEVENTS to flush the kernel's
+//   overflow list into the ring, until it is clear.
+// - Wake-ups: an eventfd with an IORING_OP_READ always pending on it (re-armed on each CQE).
+//   As with the other backends, the executor's wake hook only sets a flag on the thread
+//   inside run().
+// - Timers: the shared TimerQueue; the earliest deadline becomes the timeout of the waiting
+//   io_uring_enter (IORING_ENTER_EXT_ARG, nanoseconds).
+#pragma once
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <atomic>
+#include <cassert>
+#include <cstdint>
+#include <memory>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "executor/serial_executor.h"
+#include "io/loop.h"
+#include "io/timer_queue.h"
+#include "io/uring/uring_ring.h"
+
+namespace aero::io {
+
+struct UringOptions {
+  unsigned sq_entries = 512;  // submission queue size (the kernel rounds up to a power of 2)
+  unsigned cq_entries = 0;    // completion queue size; 0: the kernel's default (2x sq_entries)
+};
+
+// A new io_uring loop, or nullptr when the kernel refuses io_uring (`error`, when given, then
+// says why: ENOSYS without io_uring, EPERM where it is disabled by policy, or a missing
+// feature this backend needs).
+std::unique_ptr<Loop> make_uring_loop(const UringOptions& options,
+                                      std::error_code* error = nullptr);
+
+// Per-loop io_uring counters (the backend's own, beyond LoopStats), loop thread or any thread.
+struct UringStats {
+  std::uint64_t enters = 0;        // io_uring_enter calls of any kind
+  std::uint64_t sqes = 0;          // SQEs handed to the kernel
+  std::uint64_t sq_full = 0;       // times the SQ was full and submitted early to make room
+  std::uint64_t cq_overflows = 0;  // times the kernel's overflow list had to be flushed
+  std::uint64_t retracted = 0;     // SQEs turned into NOPs before the kernel saw them
+  std::uint64_t async_cancels = 0; // IORING_OP_ASYNC_CANCEL submitted
+};
+
+class UringLoop final : public Loop {
+ public:
+  // Takes a ring that is already set up (UringRing::open).
+  explicit UringLoop(std::unique_ptr<UringRing> ring);
+  ~UringLoop() override;
+  UringLoop(const UringLoop&) = delete;
+  UringLoop& operator=(const UringLoop&) = delete;
+
+  Executor& executor() override { return executor_; }
+  void stop() override;
+  LoopStats stats() const override;
+  UringStats uring_stats() const;
+
+  void run() override;
+  bool in_loop_thread() const override {
+    return owner_.load(std::memory_order_relaxed) == std::this_thread::get_id();
+  }
+
+  SocketId connect(const Endpoint& to, TimePoint deadline, ConnectHandler handler) override;
+  void write(SocketId socket, std::span<const ConstBuffer> buffers, IoHandler handler) override;
+  void read(SocketId socket, MutableBuffer buffer, std::size_t min_bytes,
+            IoHandler handler) override;
+  bool cancel(SocketId socket) override;
+  void close(SocketId socket) override;
+
+  void start_timer(Timer& timer, TimePoint deadline) override;
+  bool cancel_timer(Timer& timer) override;
+  TimePoint now() const override;
+
+ private:
+  static constexpr std::size_t kMaxIov = 16;
+
+  // One started operation. Owned by the loop (ops_), handed to the kernel from SQE to CQE.
+  struct Op {
+    enum class Kind : std::uint8_t { connect, read, write };
+    Kind kind = Kind::read;
+    bool in_kernel = false;        // an SQE for it is queued or submitted: a CQE will come
+    bool finished = false;         // its handler was queued; freed once nothing refers to it
+    std::uint32_t cancels = 0;     // its ASYNC_CANCELs whose CQE has not come yet
+    std::uint32_t sqe_index = 0;   // the SQ position of its current SQE (for retracting)
+    std::uint64_t socket = 0;      // id of the socket it belongs to
+    std::error_code cancel_error;  // set when cancelled/timed out: what the handler gets
+    std::size_t done = 0;          // bytes transferred so far
+
+    ConnectHandler on_connect;
+    Timer connect_timer;  // the connect deadline; its handler is set once, at creation
+    sockaddr_storage address{};
+    socklen_t address_length = 0;
+
+    IoHandler on_io;
+    std::byte* read_data = nullptr;
+    std::size_t read_size = 0;
+    std::size_t read_min = 0;
+    const ConstBuffer* write_buffers = nullptr;
+    std::size_t write_count = 0;
+    std::size_t write_index = 0;   // first buffer not completely written
+    std::size_t write_offset = 0;  // bytes of it already written
+    iovec iov[kMaxIov];
+    msghdr message{};
+
+    Op* next_free = nullptr;
+  };
+
+  // Per-socket state; lives in slots_, reused (with a new generation) after close.
+  struct Socket {
+    std::uint64_t id = 0;  // 0 while the slot is free
+    std::uint64_t generation = 1;
+    int fd = -1;
+    Op* connecting = nullptr;  // the pending connect, read and write (null when none)
+    Op* reading = nullptr;
+    Op* writing = nullptr;
+  };
+
+  // A finished operation waiting on the ready list. Exactly one handler is set.
+  struct Completion {
+    IoHandler io;
+    ConnectHandler connect;
+    std::error_code error;
+    std::size_t bytes = 0;
+    SocketId socket;
+  };
+
+  static constexpr unsigned kSlotBits = 24;
+  static constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
+  static constexpr std::uint64_t kMaxGeneration = std::uint64_t{1} << (64 - kSlotBits);
+  static constexpr int kMaxReadyRounds = 16;
+  // user_data values that are not an Op's address (Ops are 8-byte aligned).
+  static constexpr std::uint64_t kCancelTag = 1;      // Op address | 1: its ASYNC_CANCEL
+  static constexpr std::uint64_t kWakeData = 2;       // the eventfd read
+  static constexpr std::uint64_t kWakeCancelData = 3; // its ASYNC_CANCEL (wind-down)
+
+  // Loop machinery (uring_loop.cc).
+  void on_executor_wake();
+  void send_wakeup();
+  void arm_wake_read();
+  // An SQE at the ring's tail for `user_data` (submitting early when the SQ is full); its
+  // CQE is counted in in_flight_.
+  io_uring_sqe* queue_sqe(std::uint64_t user_data, std::uint32_t& position);
+  // Rewrites an SQE the kernel has not read into a NOP (same user_data) and returns true, or
+  // returns false when the kernel already has it.
+  bool retract_sqe(std::uint32_t position);
+  // One io_uring_enter that submits what is queued and, when `wait`, waits for a CQE or the
+  // earliest timer; then reaps.
+  void poll(bool wait);
+  void reap();
+  void on_cqe(std::uint64_t user_data, std::int32_t result);
+  void drain_ready(int max_rounds);
+  void wind_down();
+  void assert_loop_thread() const { assert(in_loop_thread() && "io::Loop: wrong thread"); }
+
+  // Sockets and operations (uring_sockets.cc).
+  Socket* find(std::uint64_t id);
+  Socket* allocate_socket(int fd);
+  void destroy_socket(Socket& s);  // cancels what is pending, closes, frees the slot
+  bool cancel_operations(Socket& s, std::error_code error);  // detaches and retracts
+  void abort(Op*& pending, std::error_code error);
+  void retract(Op* op);
+  Op* acquire_op(Op::Kind kind, std::uint64_t socket);
+  void release_if_unused(Op* op);
+  void on_op_cqe(Op* op, std::int32_t result);
+  void on_connected(Op* op, std::error_code error);
+  void on_connect_deadline(Op* op);
+  // Queues the next SQE of a read or write, or finishes it when nothing is left to do.
+  void progress(Op* op);
+  void finish_io(Op* op, std::error_code error);
+  void complete(IoHandler& handler, std::error_code error, std::size_t bytes);
+  void complete(ConnectHandler& handler, std::error_code error, SocketId socket);
+
+  std::unique_ptr<UringRing> ring_;
+  int wake_fd_ = -1;
+  std::uint64_t wake_value_ = 0;  // the eventfd read's buffer
+  bool wake_armed_ = false;       // the eventfd read is in the kernel
+  std::uint32_t wake_position_ = 0;
+  // A queued SQE usually completes at once (a send, a NOP, a cancellation): the ready-list
+  // drain submits before it gives up, so its completion comes in the same iteration.
+  bool eager_ = false;
+  std::atomic<std::thread::id> owner_;           // the loop thread (asserts, in_loop_thread)
+  std::atomic<std::thread::id> running_thread_;  // the thread inside run(), else none
+  std::atomic<bool> stop_requested_{false};
+  bool running_ = false;     // inside run()
+  bool stopping_ = false;    // winding down: new operations are cancelled at once
+  bool local_wake_ = false;  // the executor got work from the loop thread itself
+  mutable TimePoint now_;
+  mutable bool now_valid_ = false;
+
+  std::vector<std::unique_ptr<Socket>> slots_;
+  std::vector<std::uint32_t> free_slots_;
+  std::vector<std::unique_ptr<Op>> ops_;  // every Op ever made; never shrinks
+  Op* free_ops_ = nullptr;
+  std::size_t in_flight_ = 0;  // SQEs queued or submitted whose CQE has not come yet
+  TimerQueue timers_;
+  std::vector<Completion> ready_;
+  std::vector<Completion> draining_;
+
+  std::atomic<std::uint64_t> wakeups_{0};
+  std::atomic<std::uint64_t> polls_{0};
+  std::atomic<std::uint64_t> sockets_opened_{0};
+  std::atomic<std::uint64_t> sockets_closed_{0};
+  std::atomic<std::uint64_t> retracted_{0};
+  std::atomic<std::uint64_t> async_cancels_{0};
+
+  // Last: destroyed first, after ~UringLoop has run every accepted task.
+  SerialExecutor executor_;
+};
+
+}  // namespace aero::io
