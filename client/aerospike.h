@@ -25,3 +25,4 @@
 #include "client/status.h"      // Status, Result, ClientCode
 #include "client/sync_client.h" // SyncClient
 #include "client/types.h"       // Key, Value, Bin, Record, Operation, batch types
+#include "client/version.h"     // kVersion

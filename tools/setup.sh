@@ -21,6 +21,7 @@ packages=(
   wine64 wine                # runs the IOCP tests on Linux
   python3                    # small build and CI scripts
   liblua5.4-dev              # Lua 5.4: UDFs in the test server, client-side aggregation
+  cmake pkg-config           # the CMake build and its install check (tools/test_cmake.sh)
 )
 
 missing=()

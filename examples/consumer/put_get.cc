@@ -43,6 +43,6 @@ int main() {
     return 1;
   }
   client->close();
-  std::printf("put_get: ok\n");
+  std::printf("put_get: ok (aerospike_async %s)\n", std::string(aero::kVersion).c_str());
   return 0;
 }
