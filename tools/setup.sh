@@ -22,6 +22,7 @@ packages=(
   python3                    # small build and CI scripts
   liblua5.4-dev              # Lua 5.4: UDFs in the test server, client-side aggregation
   cmake pkg-config           # the CMake build and its install check (tools/test_cmake.sh)
+  clang-format-14            # tools/check_format.sh (.clang-format)
 )
 
 missing=()
