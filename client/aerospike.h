@@ -25,3 +25,6 @@
 #include "client/status.h"      // Status, Result, ClientCode
 #include "client/sync_client.h" // SyncClient
 #include "client/types.h"       // Key, Value, Bin, Record, Operation, batch types
+
+// aero::kVersion, the library's version.
+#include "client/version.h"

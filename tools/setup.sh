@@ -23,6 +23,9 @@ packages=(
   curl                       # fetches Debian's openssl source for the mingw-w64 build (tools/build_openssl_mingw.sh)
   python3                    # small build and CI scripts
   liblua5.4-dev              # Lua 5.4: UDFs in the test server, client-side aggregation
+  cmake pkg-config           # the CMake build and its install check (tools/test_cmake.sh)
+  clang-format-14            # tools/check_format.sh (.clang-format)
+  doxygen                    # the API reference (docs/Doxyfile, tools/check_docs.sh)
 )
 
 missing=()

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "client/auth/session.h"
+#include "client/cluster/user_agent.h"
 #include "client/wire/info.h"
 #include "client/wire/peers.h"
 #include "client/wire/replicas.h"
@@ -101,6 +102,11 @@ Result<std::string> Tender::validate(const io::Endpoint& address, const std::str
                     "node " + *name + " at " + address.to_string() + " belongs to cluster '" +
                         cn.value_or("") + "', not '" + config_.cluster_name + "'");
     }
+  }
+  // Once per validated tend connection, as the official clients (client/cluster/user_agent.h).
+  // The answer does not matter: a node that refuses it is still a good node.
+  if (server_takes_user_agent(info_value(*answer, "build").value_or(""))) {
+    (void)info_.call(conn, address, user_agent_request(config_.user));
   }
   return *name;
 }
