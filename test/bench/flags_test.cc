@@ -41,6 +41,17 @@ TEST(Flags, Defaults) {
   EXPECT_FALSE(o.open_loop());
   EXPECT_EQ(o.executor, ExecutorKind::serial);
   EXPECT_EQ(o.prefill, Prefill::automatic);
+  EXPECT_FALSE(o.io_uring);
+}
+
+TEST(Flags, IoBackend) {
+  ParseOutcome r = parse({"--io", "uring"});
+  ASSERT_EQ(r.what, ParseOutcome::What::run) << r.error;
+  EXPECT_TRUE(r.options.io_uring);
+  r = parse({"--io", "uring", "--io", "epoll"});
+  ASSERT_EQ(r.what, ParseOutcome::What::run) << r.error;
+  EXPECT_FALSE(r.options.io_uring);
+  EXPECT_NE(error_of({"--io", "kqueue"}).find("epoll or uring"), std::string::npos);
 }
 
 TEST(Flags, EveryFlag) {
