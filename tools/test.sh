@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The project's test command (see README). Installs what is missing, then runs:
 #   1. every test in the default configuration (g++, -Werror), then the client's end-to-end
-#      tests and examples against the test server run as a separate process;
+#      tests and examples against the test server run as a separate process (TLS too), then the
+#      packaging checks (Bazel consumer workspace, CMake install + find_package, API
+#      reference, formatting of the newest change: tools/test_packaging.sh);
 #   2. executor/, io/, TLS and the client's end-to-end tests under ASan+UBSan and (those where
 #      threads meet) under TSan, with the server's security, jobs and UDF runtime;
 #   3. a clang 14 build of the library code (client, io, executor), and the client, io and
@@ -69,6 +71,12 @@ step "default" bazel test "${bazel_flags[@]}" --config=werror //...
 # started as a separate process (AEROSPIKE_TEST_HOSTS), as against any external cluster.
 if [ "${1:-}" != "--quick" ] && [ -x tools/test_external.sh ]; then
   step "external" tools/test_external.sh "${bazel_flags[@]}"
+fi
+
+# The library as other projects take it: the Bazel consumer workspace, the CMake build with
+# install and find_package, the API reference, formatting of the newest change.
+if [ "${1:-}" != "--quick" ] && [ -x tools/test_packaging.sh ]; then
+  step "packaging" tools/test_packaging.sh
 fi
 
 # Sanitizer runs retry a failing test once: on 2026-12-04 a client test crashed once under ASan
