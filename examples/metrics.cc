@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <future>
@@ -35,7 +36,7 @@ using namespace std::chrono_literals;
 
 constexpr int kWrittenKeys = 200;  // the load reads keys [0, 400): half are never written
 
-aero::Key key_of(int i) { return aero::Key("test", "metrics_example", i); }
+aero::Key key_of(int i) { return aero::Key("test", "metrics_example", static_cast<std::int64_t>(i)); }
 
 // A tiny HTTP/1.0 server on an io::Loop: GET /metrics answers the client's metrics as
 // Prometheus text, anything else 404. One request per connection. start() and the handlers
