@@ -54,7 +54,8 @@ step() {  # step NAME COMMAND...
 # The codec (test/wire), the server's operation semantics (test/server, test/cdt) run in the
 # default step and are covered under ASan+UBSan by their libFuzzer targets (fuzz step).
 asan_targets=(//test/executor/... //test/io/... //test/client/... //test/tls/... //fuzz/tls/...
-              //test/server:security_test //test/server:jobs_test //test/server:fault_test)
+              //test/server:security_test //test/server:jobs_test //test/server:fault_test
+              //examples:metrics_test)
 # TSan: the executors, the loops, and the client tests where threads meet (cancellation, metrics
 # readers, callbacks on other executors, tending while commands run, token renewal, overload,
 # hangs and late answers); the single-threaded request/answer tests are left to the steps above.
@@ -62,7 +63,8 @@ tsan_skipped_client_tests=(single_record_test exp_test exp_cdt_test udf_test udf
   scan_test scan_cluster_test aggregate_test info_admin_test policy_test routing_test misc_test
   bad_response_test allocation_test test_hosts_test alternate_address_test tls_hosts_test)
 tsan_targets=(//test/executor/... //test/io/... //test/client/... //test/tls/...
-              //test/server:jobs_test //test/server:udf_test //test/server:security_test)
+              //test/server:jobs_test //test/server:udf_test //test/server:security_test
+              //examples:metrics_test)
 for t in "${tsan_skipped_client_tests[@]}"; do tsan_targets+=("-//test/client:$t"); done
 
 step "default" bazel test "${bazel_flags[@]}" --config=werror //...
