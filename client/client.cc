@@ -1,9 +1,9 @@
 #include "client/client.h"
 
-#include "client/auth/auth_loop.h"
-#include "client/metrics/reporter.h"
 #include <chrono>
 #include <thread>
+#include "client/auth/auth_loop.h"
+#include "client/metrics/reporter.h"
 
 #include "client/cluster/cluster.h"
 #include "client/cluster/tender.h"

@@ -363,7 +363,7 @@ class Client {
   // user command_loops_ = io_loops.
   Status start_security(const std::vector<io::Loop*>& io_loops);
   void add_security_stats(ClientStats& s) const;
-  void start_reporter();  // client_metrics.cc
+  void start_reporter();                                     // client_metrics.cc
   void add_node_metrics(metrics::MetricsSnapshot& m) const;  // client_metrics.cc
 
   ClientConfig config_;

@@ -59,8 +59,7 @@ void Client::start_reporter() {
   if (executor == nullptr) executor = &loops_.front()->executor();
   reporter_ = std::make_unique<metrics::MetricsReporter>(
       [this] { return metrics(); }, config_.metrics_listener,
-      std::chrono::duration_cast<std::chrono::milliseconds>(config_.metrics_interval),
-      *executor);
+      std::chrono::duration_cast<std::chrono::milliseconds>(config_.metrics_interval), *executor);
 }
 
 }  // namespace aero

@@ -143,7 +143,8 @@ Result<std::vector<std::string>> Client::udf_info(const std::string& command, bo
   const std::size_t n = all_nodes ? snapshot->nodes.size() : 1;
   // Over TLS and with the login like every other connection of the client.
   cluster::InfoClient info(std::max(config_.conn_timeout, std::chrono::milliseconds(5000)),
-                           tls_ ? tls_->wrap(io::make_loop(config_.io_backend)) : nullptr, session_);
+                           tls_ ? tls_->wrap(io::make_loop(config_.io_backend)) : nullptr,
+                           session_);
   std::vector<cluster::InfoConnection> conns(n);
   std::vector<cluster::InfoCall> calls(n);
   std::vector<cluster::InfoCall*> ptrs;

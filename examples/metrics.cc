@@ -36,7 +36,9 @@ using namespace std::chrono_literals;
 
 constexpr int kWrittenKeys = 200;  // the load reads keys [0, 400): half are never written
 
-aero::Key key_of(int i) { return aero::Key("test", "metrics_example", static_cast<std::int64_t>(i)); }
+aero::Key key_of(int i) {
+  return aero::Key("test", "metrics_example", static_cast<std::int64_t>(i));
+}
 
 // A tiny HTTP/1.0 server on an io::Loop: GET /metrics answers the client's metrics as
 // Prometheus text, anything else 404. One request per connection. start() and the handlers
@@ -177,16 +179,17 @@ class Load {
       });
     } else {
       const int n = i / 2;  // every other get asks for a key that was never written
-      client_.get(key_of(n % kWrittenKeys + (n % 2) * kWrittenKeys), [this](aero::Result<aero::Record> r) {
-        if (r.ok()) {
-          found.fetch_add(1);
-        } else if (r.code() == aero::result::record_not_found) {
-          not_found.fetch_add(1);
-        } else {
-          other.fetch_add(1);
-        }
-        done();
-      });
+      client_.get(key_of(n % kWrittenKeys + (n % 2) * kWrittenKeys),
+                  [this](aero::Result<aero::Record> r) {
+                    if (r.ok()) {
+                      found.fetch_add(1);
+                    } else if (r.code() == aero::result::record_not_found) {
+                      not_found.fetch_add(1);
+                    } else {
+                      other.fetch_add(1);
+                    }
+                    done();
+                  });
     }
   }
 
@@ -218,7 +221,8 @@ Flags parse(int argc, char** argv) {
   Flags f;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
-    if (i + 1 >= argc || (a != "--hosts" && a != "--port" && a != "--seconds" && a != "--scrapes")) {
+    if (i + 1 >= argc ||
+        (a != "--hosts" && a != "--port" && a != "--seconds" && a != "--scrapes")) {
       std::fprintf(stderr,
                    "usage: %s [--hosts HOST:PORT,...] [--port N] [--seconds N] [--scrapes N]\n",
                    argv[0]);

@@ -171,8 +171,8 @@ TEST(MetricsExample, ServesPrometheusTextThatMatchesItsLedger) {
   for (const Sample& s : first) before[series_key(s)] = s.value;
   int compared = 0;
   for (const Sample& s : second) {
-    const bool counter = s.name.ends_with("_total") || s.name.ends_with("_count") ||
-                         s.name.ends_with("_bucket");
+    const bool counter =
+        s.name.ends_with("_total") || s.name.ends_with("_count") || s.name.ends_with("_bucket");
     auto it = before.find(series_key(s));
     if (!counter || it == before.end()) continue;
     EXPECT_GE(s.value, it->second) << series_key(s) << " went down";
@@ -183,8 +183,9 @@ TEST(MetricsExample, ServesPrometheusTextThatMatchesItsLedger) {
   // The ledger, once the load has drained; then 3: exactly those numbers.
   long writes = -1, found = -1, not_found = -1, other = -1;
   while (!(line = read_line(out)).empty()) {
-    if (std::sscanf(line.c_str(), "Load done: writes %ld, found %ld, not found %ld, other errors %ld",
-                    &writes, &found, &not_found, &other) == 4) {
+    if (std::sscanf(line.c_str(),
+                    "Load done: writes %ld, found %ld, not found %ld, other errors %ld", &writes,
+                    &found, &not_found, &other) == 4) {
       break;
     }
   }

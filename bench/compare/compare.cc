@@ -41,7 +41,7 @@ struct Args {
   double duration_s = 10;
   int rounds = 1;
   bool metrics_variant = false;  // also run the serial client with --metrics
-  bool uring = true;  // also the io_uring limit and the serial client on io_uring
+  bool uring = true;             // also the io_uring limit and the serial client on io_uring
   int in_flight = 100;
   long keys = 100000;
   std::string object = "S100";
@@ -216,7 +216,8 @@ int main(int argc, char** argv) {
     else if (f == "--rounds") a.rounds = std::atoi(v.c_str());
     else if (f == "--in-flight") a.in_flight = std::atoi(v.c_str());
     else if (f == "--keys") a.keys = std::atol(v.c_str());
-    else if (f == "--uring") a.uring = v != "no";
+    else if (f == "--uring")
+      a.uring = v != "no";
     else if (f == "-o") a.object = v;
     else if (f == "--aerobench") a.aerobench = v;
     else if (f == "--limit") a.limit = v;
@@ -308,10 +309,10 @@ int main(int argc, char** argv) {
         continue;
       }
       if (which == 1 && a.uring) {
-        lim_uring = run_child("limit-uring", {limit, "--hosts", hosts, "--in-flight", in_flight,
-                                              "--duration", duration, "-k", keys, "-o", a.object,
-                                              "--read-percent", "50", "--io", "uring", "--json",
-                                              tag + "limit-uring.json"},
+        lim_uring = run_child("limit-uring",
+                              {limit, "--hosts", hosts, "--in-flight", in_flight, "--duration",
+                               duration, "-k", keys, "-o", a.object, "--read-percent", "50", "--io",
+                               "uring", "--json", tag + "limit-uring.json"},
                               tag + "limit-uring.json", tag + "limit-uring.log");
         continue;
       }
@@ -370,8 +371,8 @@ int main(int argc, char** argv) {
     std::printf("  %-15s CPU per command %.2fx, throughput %.2fx  (io_uring limit / epoll limit)\n",
                 "limit-uring:", c, t);
     char item[160];
-    std::snprintf(item, sizeof item, ",\"limit-uring\":{\"cpu_ratio\":%.4f,\"throughput_ratio\":%.4f}",
-                  c, t);
+    std::snprintf(item, sizeof item,
+                  ",\"limit-uring\":{\"cpu_ratio\":%.4f,\"throughput_ratio\":%.4f}", c, t);
     json += item;
   }
   for (Variant& v : variants) {

@@ -319,9 +319,12 @@ class Limit {
       return -1;
     }
     const int code = response_result_code({c.response.data(), need});
-    if (code == 0) ++ok_;
-    else if (code == 2) ++not_found_;
-    else ++errors_;
+    if (code == 0)
+      ++ok_;
+    else if (code == 2)
+      ++not_found_;
+    else
+      ++errors_;
     c.filled = 0;
     --outstanding_;
     ++completed_;
@@ -399,7 +402,8 @@ class Limit {
     cpu_now(&user1, &sys1);
     const UringRing::Counters c1 = ring_->counters();
     enters_per_command_ =
-        completed_ ? static_cast<double>(c1.enters - c0.enters) / static_cast<double>(completed_) : 0;
+        completed_ ? static_cast<double>(c1.enters - c0.enters) / static_cast<double>(completed_)
+                   : 0;
     report((static_cast<double>(t1 - t0)) / 1e9, user1 - user0, sys1 - sys0);
     for (Conn& c : conns_) ::close(c.fd);
     ring_.reset();
@@ -449,11 +453,12 @@ class Limit {
   void report(double elapsed, double user, double sys) {
     const double per_s = static_cast<double>(completed_) / elapsed;
     const double cpu_us = completed_ ? (user + sys) * 1e6 / static_cast<double>(completed_) : 0;
-    std::printf("aerospike_limit (%s): %llu commands in %.2f s = %.0f/s; not found %llu, errors %llu; "
-                "CPU user %.2f s + sys %.2f s = %.2f us per command\n",
-                o_.io_uring ? "io_uring" : "epoll", static_cast<unsigned long long>(completed_), elapsed, per_s,
-                static_cast<unsigned long long>(not_found_), static_cast<unsigned long long>(errors_),
-                user, sys, cpu_us);
+    std::printf(
+        "aerospike_limit (%s): %llu commands in %.2f s = %.0f/s; not found %llu, errors %llu; "
+        "CPU user %.2f s + sys %.2f s = %.2f us per command\n",
+        o_.io_uring ? "io_uring" : "epoll", static_cast<unsigned long long>(completed_), elapsed,
+        per_s, static_cast<unsigned long long>(not_found_),
+        static_cast<unsigned long long>(errors_), user, sys, cpu_us);
     if (o_.json_path.empty()) return;
     JsonWriter j;
     j.begin_object().field("tool", "aerospike_limit").field("format", 1);

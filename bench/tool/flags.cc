@@ -218,16 +218,61 @@ ParseOutcome parse_flags(int argc, const char* const* argv) {
       }
       continue;
     }
-    const bool known =
-        is({"--hosts", "--port", "-p", "--nodes", "--namespace", "-n", "--set", "-s", "--bin",
-            "--keys", "-k", "--start-key", "-K", "--object-spec", "--object", "-o", "--workload",
-            "-w", "--batch-size", "--prefill", "--duration", "-t", "--ops", "--loops",
-            "--event-loops", "--in-flight", "--async-max-commands", "--rate", "--throughput", "-g",
-            "--executor", "--io", "--tbb-threads", "--timeout", "--max-conns", "--json", "--hgrm",
-            "--plot", "--seed", "--socket-timeout", "--retries", "--sleep-between-retries",
-            "--backoff", "--max-sleep", "--timeout-delay", "--max-error-rate",
-            "--error-rate-window", "--server-delay", "--max-commands-in-process",
-            "--max-commands-in-queue", "--user", "-U", "--password", "-P", "--auth"});
+    const bool known = is({"--hosts",
+                           "--port",
+                           "-p",
+                           "--nodes",
+                           "--namespace",
+                           "-n",
+                           "--set",
+                           "-s",
+                           "--bin",
+                           "--keys",
+                           "-k",
+                           "--start-key",
+                           "-K",
+                           "--object-spec",
+                           "--object",
+                           "-o",
+                           "--workload",
+                           "-w",
+                           "--batch-size",
+                           "--prefill",
+                           "--duration",
+                           "-t",
+                           "--ops",
+                           "--loops",
+                           "--event-loops",
+                           "--in-flight",
+                           "--async-max-commands",
+                           "--rate",
+                           "--throughput",
+                           "-g",
+                           "--executor",
+                           "--io",
+                           "--tbb-threads",
+                           "--timeout",
+                           "--max-conns",
+                           "--json",
+                           "--hgrm",
+                           "--plot",
+                           "--seed",
+                           "--socket-timeout",
+                           "--retries",
+                           "--sleep-between-retries",
+                           "--backoff",
+                           "--max-sleep",
+                           "--timeout-delay",
+                           "--max-error-rate",
+                           "--error-rate-window",
+                           "--server-delay",
+                           "--max-commands-in-process",
+                           "--max-commands-in-queue",
+                           "--user",
+                           "-U",
+                           "--password",
+                           "-P",
+                           "--auth"});
     if (!known) {
       return fail("unknown flag '" + std::string(argv[i]) + "' (see --help)");
     }
@@ -285,9 +330,12 @@ ParseOutcome parse_flags(int argc, const char* const* argv) {
       else if (value == "tbb") o.executor = ExecutorKind::tbb;
       else return bad("use serial or tbb");
     } else if (is({"--io"})) {
-      if (value == "epoll") o.io_uring = false;
-      else if (value == "uring") o.io_uring = true;
-      else return bad("use epoll or uring");
+      if (value == "epoll")
+        o.io_uring = false;
+      else if (value == "uring")
+        o.io_uring = true;
+      else
+        return bad("use epoll or uring");
     } else if (is({"--tbb-threads"})) {
       if (!parse_int(value, 0, 1024, &o.tbb_threads)) return bad("use 0 (one per core) .. 1024");
     } else if (is({"--timeout"})) {
@@ -467,7 +515,8 @@ Security (a cluster with security enabled)
   asbench spellings accepted: --object-spec, --async-max-commands, --event-loops,
   --throughput
 
-)" + std::string(tls_help_text()) + R"(
+)" + std::string(tls_help_text()) +
+         R"(
 Output (a line per second while running, a latency table at the end)
   --json FILE               the whole result: configuration, per-second series, histograms
   --hgrm PREFIX             latency distributions in HdrHistogram's text format, one file

@@ -101,7 +101,8 @@ class ConnectionPool {
   std::vector<Idle> idle_;  // back = newest
   PoolWaiter* head_ = nullptr;
   PoolWaiter* tail_ = nullptr;
-  metrics::Counter opened_, closed_, reused_, broken_, connect_failures_;  // written on the loop thread, read anywhere
+  metrics::Counter opened_, closed_, reused_, broken_,
+      connect_failures_;  // written on the loop thread, read anywhere
 };
 
 }  // namespace aero::command

@@ -123,14 +123,17 @@ std::string to_prometheus(const MetricsSnapshot& s, const std::string& prefix) {
   for (const NodeMetrics& n : s.nodes) p.sample("connections_opened_total", node_labels(n), u64(n.connections.opened));
   p.header("connections_closed_total", "counter", "Connections closed (broken, idle too long, node gone).");
   for (const NodeMetrics& n : s.nodes) p.sample("connections_closed_total", node_labels(n), u64(n.connections.closed));
-  p.header("connections_broken_total", "counter", "Connections closed because an exchange failed on them.");
-  for (const NodeMetrics& n : s.nodes) p.sample("connections_broken_total", node_labels(n), u64(n.connections.broken));
+  p.header("connections_broken_total", "counter",
+           "Connections closed because an exchange failed on them.");
+  for (const NodeMetrics& n : s.nodes)
+    p.sample("connections_broken_total", node_labels(n), u64(n.connections.broken));
   p.header("connect_failures_total", "counter", "Connects (or their login) that failed.");
   for (const NodeMetrics& n : s.nodes) {
     p.sample("connect_failures_total", node_labels(n), u64(n.connections.connect_failures));
   }
   p.header("node_active", "gauge", "1 while the node is in the cluster view, 0 after it left.");
-  for (const NodeMetrics& n : s.nodes) p.sample("node_active", node_labels(n), n.active ? "1" : "0");
+  for (const NodeMetrics& n : s.nodes)
+    p.sample("node_active", node_labels(n), n.active ? "1" : "0");
   p.header("node_errors_total", "counter", "Errors counted by the circuit breaker.");
   for (const NodeMetrics& n : s.nodes) p.sample("node_errors_total", node_labels(n), u64(n.errors));
   p.header("error_rate_rejections_total", "counter", "Commands refused by the circuit breaker.");
@@ -212,7 +215,8 @@ std::string to_json(const MetricsSnapshot& s) {
   std::string j = "{\"nodes\":[";
   for (std::size_t i = 0; i < s.nodes.size(); ++i) {
     const NodeMetrics& n = s.nodes[i];
-    j += (i ? "," : "") + std::string("{\"name\":") + quoted(n.name) + ",\"address\":" + quoted(n.address) +
+    j += (i ? "," : "") + std::string("{\"name\":") + quoted(n.name) +
+         ",\"address\":" + quoted(n.address) +
          ",\"connections\":{\"open\":" + std::to_string(n.connections.open) +
          ",\"opened\":" + u64(n.connections.opened) + ",\"closed\":" + u64(n.connections.closed) +
          ",\"reused\":" + u64(n.connections.reused) + ",\"broken\":" + u64(n.connections.broken) +

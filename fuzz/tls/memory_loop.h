@@ -54,7 +54,9 @@ class MemoryLoop final : public io::Loop, private Executor {
             io::IoHandler handler) override;
   bool cancel(io::SocketId socket) override;
   void close(io::SocketId socket) override;
-  void start_timer(io::Timer& timer, io::TimePoint deadline) override { timers_.start(timer, deadline); }
+  void start_timer(io::Timer& timer, io::TimePoint deadline) override {
+    timers_.start(timer, deadline);
+  }
   bool cancel_timer(io::Timer& timer) override { return timers_.cancel(timer); }
   io::TimePoint now() const override { return now_; }
 

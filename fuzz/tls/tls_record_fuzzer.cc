@@ -167,7 +167,8 @@ struct Reach {
   long inputs = 0, connected = 0, read_bytes = 0, reads_failed = 0;
   ~Reach() {
     if (std::getenv("TLS_FUZZ_STATS") != nullptr) {
-      std::fprintf(stderr, "inputs %ld, connected %ld, plaintext bytes read %ld, reads failed %ld\n",
+      std::fprintf(stderr,
+                   "inputs %ld, connected %ld, plaintext bytes read %ld, reads failed %ld\n",
                    inputs, connected, read_bytes, reads_failed);
     }
   }
@@ -175,8 +176,19 @@ struct Reach {
 Reach reach;
 
 enum Op : std::uint8_t {
-  kRead, kWrite, kDeliver, kServerSend, kGarbage, kFlip, kCloseNotify, kEndOfStream,
-  kCancel, kAdvance, kClose, kEchoOff, kOpCount
+  kRead,
+  kWrite,
+  kDeliver,
+  kServerSend,
+  kGarbage,
+  kFlip,
+  kCloseNotify,
+  kEndOfStream,
+  kCancel,
+  kAdvance,
+  kClose,
+  kEchoOff,
+  kOpCount
 };
 
 }  // namespace
@@ -225,12 +237,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           const std::size_t min = in.in(1, cap);
           read_pending = true;
           ++ledger.started;
-          tls.read(socket, {read_buffer.data(), cap}, min,
-                   [&](std::error_code ec, std::size_t n) {
-                     ledger.done(read_pending);
-                     reach.read_bytes += static_cast<long>(n);
-                     if (ec) ++reach.reads_failed;
-                   });
+          tls.read(socket, {read_buffer.data(), cap}, min, [&](std::error_code ec, std::size_t n) {
+            ledger.done(read_pending);
+            reach.read_bytes += static_cast<long>(n);
+            if (ec) ++reach.reads_failed;
+          });
           break;
         }
         case kWrite: {
@@ -244,18 +255,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                     [&](std::error_code, std::size_t) { ledger.done(write_pending); });
           break;
         }
-        case kDeliver:
-          loop.deliver(in.in(1, 6000));
-          break;
+        case kDeliver: loop.deliver(in.in(1, 6000)); break;
         case kServerSend: {
-          std::vector<std::uint8_t> plain(in.in(1, 20000),
-                                          in.byte());
+          std::vector<std::uint8_t> plain(in.in(1, 20000), in.byte());
           peer.send(plain.data(), plain.size());
           break;
         }
         case kGarbage: {
-          std::vector<std::uint8_t> junk = in.bytes(
-              in.in(1, 64));
+          std::vector<std::uint8_t> junk = in.bytes(in.in(1, 64));
           loop.peer_send(junk.data(), junk.size());
           break;
         }
@@ -266,9 +273,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           if (!q.empty()) q[at % q.size()] ^= mask;
           break;
         }
-        case kCloseNotify:
-          peer.close_notify();
-          break;
+        case kCloseNotify: peer.close_notify(); break;
         case kEndOfStream:
           loop.peer_close();
           loop.deliver(0);
@@ -276,20 +281,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         case kCancel:
           if (socket && !closed) tls.cancel(socket);
           break;
-        case kAdvance:
-          loop.advance(std::chrono::milliseconds(in.in(1, 3000)));
-          break;
+        case kAdvance: loop.advance(std::chrono::milliseconds(in.in(1, 3000))); break;
         case kClose:
           if (socket && !closed) {
             tls.close(socket);
             closed = true;
           }
           break;
-        case kEchoOff:
-          peer.set_echo(false);
-          break;
-        case kOpCount:
-          break;
+        case kEchoOff: peer.set_echo(false); break;
+        case kOpCount: break;
       }
       loop.drain();
     }

@@ -43,17 +43,15 @@ ListenResult IocpLoop::listen(const Endpoint& at, int backlog) {
   GUID accept_ex_id = WSAID_ACCEPTEX;
   sockaddr_storage bound{};
   int bound_length = sizeof bound;
-  bool ok =
-      ::setsockopt(handle, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, reinterpret_cast<const char*>(&one),
-                   sizeof one) == 0 &&
-      ::bind(handle, reinterpret_cast<const sockaddr*>(&address), length) == 0 &&
-      ::listen(handle, backlog > 0 ? backlog : SOMAXCONN) == 0 &&
-      ::getsockname(handle, reinterpret_cast<sockaddr*>(&bound), &bound_length) == 0 &&
-      ::CreateIoCompletionPort(reinterpret_cast<HANDLE>(handle), port_, 0, 0) != nullptr;
+  bool ok = ::setsockopt(handle, SOL_SOCKET, SO_EXCLUSIVEADDRUSE,
+                         reinterpret_cast<const char*>(&one), sizeof one) == 0 &&
+            ::bind(handle, reinterpret_cast<const sockaddr*>(&address), length) == 0 &&
+            ::listen(handle, backlog > 0 ? backlog : SOMAXCONN) == 0 &&
+            ::getsockname(handle, reinterpret_cast<sockaddr*>(&bound), &bound_length) == 0 &&
+            ::CreateIoCompletionPort(reinterpret_cast<HANDLE>(handle), port_, 0, 0) != nullptr;
   if (ok && accept_ex_ == nullptr) {
-    ok = ::WSAIoctl(handle, SIO_GET_EXTENSION_FUNCTION_POINTER, &accept_ex_id,
-                    sizeof accept_ex_id, &accept_ex_, sizeof accept_ex_, &unused, nullptr,
-                    nullptr) == 0;
+    ok = ::WSAIoctl(handle, SIO_GET_EXTENSION_FUNCTION_POINTER, &accept_ex_id, sizeof accept_ex_id,
+                    &accept_ex_, sizeof accept_ex_, &unused, nullptr, nullptr) == 0;
   }
   if (!ok) {
     result.error = last_error();
@@ -139,8 +137,7 @@ void IocpLoop::on_accepted(Op* op, std::error_code error) {
   const BOOL one = TRUE;
   if (!error &&
       (::setsockopt(handle, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT,
-                    reinterpret_cast<const char*>(&listener.handle),
-                    sizeof listener.handle) != 0 ||
+                    reinterpret_cast<const char*>(&listener.handle), sizeof listener.handle) != 0 ||
        ::setsockopt(handle, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char*>(&one),
                     sizeof one) != 0 ||
        ::CreateIoCompletionPort(reinterpret_cast<HANDLE>(handle), port_, 0, 0) == nullptr)) {
@@ -158,10 +155,10 @@ void IocpLoop::on_accepted(Op* op, std::error_code error) {
     complete(op->on_connect, std::make_error_code(std::errc::too_many_files_open), SocketId{});
     return release_op(op);
   }
-  s->skips_port = can_skip_port_ &&
-                  ::SetFileCompletionNotificationModes(
-                      reinterpret_cast<HANDLE>(handle),
-                      FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | FILE_SKIP_SET_EVENT_ON_HANDLE);
+  s->skips_port =
+      can_skip_port_ && ::SetFileCompletionNotificationModes(
+                            reinterpret_cast<HANDLE>(handle),
+                            FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | FILE_SKIP_SET_EVENT_ON_HANDLE);
   complete(op->on_connect, std::error_code{}, SocketId{s->id});
   release_op(op);
 }

@@ -227,7 +227,8 @@ void ReactorLoop::read(SocketId socket, MutableBuffer buffer, std::size_t min_by
     return complete(handler, std::make_error_code(std::errc::invalid_argument), 0);
   }
   if (s->on_read) return complete(handler, make_error_code(Errc::busy), 0);
-  if (s->connecting || s->listening) return complete(handler, std::make_error_code(std::errc::not_connected), 0);
+  if (s->connecting || s->listening)
+    return complete(handler, std::make_error_code(std::errc::not_connected), 0);
   s->on_read = std::move(handler);
   s->read_data = static_cast<std::byte*>(buffer.data);
   s->read_size = buffer.size;
@@ -269,7 +270,8 @@ void ReactorLoop::write(SocketId socket, std::span<const ConstBuffer> buffers,
   if (s == nullptr) return complete(handler, make_error_code(Errc::bad_socket), 0);
   if (stopping_) return complete(handler, canceled(), 0);
   if (s->on_write) return complete(handler, make_error_code(Errc::busy), 0);
-  if (s->connecting || s->listening) return complete(handler, std::make_error_code(std::errc::not_connected), 0);
+  if (s->connecting || s->listening)
+    return complete(handler, std::make_error_code(std::errc::not_connected), 0);
   s->on_write = std::move(handler);
   s->write_buffers = buffers.data();
   s->write_count = buffers.size();

@@ -289,7 +289,8 @@ TEST(MetricsKilledNodeTest, BrokenConnectionsAndConnectFailuresCountedExactly) {
   EXPECT_EQ(gone->connections.open, 0);
   const std::string text = metrics::to_prometheus(later);
   EXPECT_NE(text.find("aerospike_client_node_active{node=\"" + name), std::string::npos);
-  EXPECT_NE(text.find("aerospike_client_connections_broken_total{node=\"" + name), std::string::npos);
+  EXPECT_NE(text.find("aerospike_client_connections_broken_total{node=\"" + name),
+            std::string::npos);
 }
 
 }  // namespace

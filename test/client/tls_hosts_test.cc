@@ -38,10 +38,12 @@ std::vector<Host> tls_hosts() {
     const std::size_t a = entry.find(':'), b = entry.rfind(':');
     const int port = (a != std::string::npos && b > a) ? std::atoi(entry.c_str() + b + 1) : 0;
     if (port <= 0 || port > 65535) {
-      std::fprintf(stderr, "AEROSPIKE_TEST_TLS_HOSTS: bad entry '%s' (host:tls-name:port)\n", entry.c_str());
+      std::fprintf(stderr, "AEROSPIKE_TEST_TLS_HOSTS: bad entry '%s' (host:tls-name:port)\n",
+                   entry.c_str());
       return {};
     }
-    hosts.push_back(Host{entry.substr(0, a), static_cast<std::uint16_t>(port), entry.substr(a + 1, b - a - 1)});
+    hosts.push_back(
+        Host{entry.substr(0, a), static_cast<std::uint16_t>(port), entry.substr(a + 1, b - a - 1)});
     start = end + 1;
   }
   return hosts;
@@ -81,7 +83,10 @@ TEST_F(TlsHostsTest, TendPeersAndCommandsOverTls) {
   Client& c = **connected;
   EXPECT_EQ(c.stats().nodes, hosts_.size()) << "every node found through peers-tls-std";
   for (int i = 0; i < 100; ++i) {
-    ASSERT_TRUE(c.put(key(i), {{"v", i}, {"s", std::string(static_cast<std::size_t>(i) * 40, 'x')}}).get().ok()) << i;
+    ASSERT_TRUE(c.put(key(i), {{"v", i}, {"s", std::string(static_cast<std::size_t>(i) * 40, 'x')}})
+                    .get()
+                    .ok())
+        << i;
   }
   for (int i = 0; i < 100; ++i) {
     Result<Record> r = c.get(key(i)).get();

@@ -209,7 +209,8 @@ void Connection::handle_request(uint8_t type, const uint8_t* body, size_t size) 
       NodeCounters::bump(counters.admin_requests);
       if (security::Security* sec = node.cluster().security()) {
         // A PKI login names no user: the verified client certificate does.
-        if (tls_ && auth_.certificate_user.empty()) auth_.certificate_user = tls_->peer_common_name();
+        if (tls_ && auth_.certificate_user.empty())
+          auth_.certificate_user = tls_->peer_common_name();
         sec->handle_admin(body, size, auth_, sink);
       } else {
         answer_admin(body, size, sink);
