@@ -16,6 +16,9 @@
 //    its measured window, as the programs report it; whole-process figures from wait4()
 //    beside them), and the ratios client/limit, per round and as the median over rounds.
 //    Goals: CPU per command within 1.15x of the limit's, throughput at least 0.95x.
+// With --tls-variant the server also listens with TLS (a certificate made for the run with
+// the `openssl` command) and the serial client runs once more over TLS: the report adds what
+// TLS costs per command against the same client in plaintext, per round.
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -41,6 +44,7 @@ struct Args {
   double duration_s = 10;
   int rounds = 1;
   bool metrics_variant = false;  // also run the serial client with --metrics
+  bool tls_variant = false;      // also run the serial client over TLS
   bool uring = true;             // also the io_uring limit and the serial client on io_uring
   int in_flight = 100;
   long keys = 100000;
@@ -56,7 +60,7 @@ void usage(std::FILE* out) {
                "usage: compare [--hosts HOST:PORT] [--duration S] [--rounds N] [--in-flight N]\n"
                "               [--keys N] [-o SPEC] [--json FILE] [--keep DIR]\n"
                "               [--aerobench PATH] [--limit PATH] [--metrics-variant]\n"
-               "               [--uring yes|no]\n"
+               "               [--uring yes|no] [--tls-variant]\n"
                "Runs bench/limit and aerobench (serial, tbb) against the same server, each in its\n"
                "own process, and prints CPU per command and throughput with their ratios.\n");
 }
@@ -79,7 +83,24 @@ std::string user_path(const std::string& p) {
 
 // ---- The embedded server, in a child process. ----
 
-pid_t start_server(std::uint16_t* port) {
+// Certificates for --tls-variant: a CA and a server certificate for `name` (SAN DNS and
+// 127.0.0.1), made with the openssl command in `dir`. False when that failed.
+bool make_certificates(const std::string& dir, const std::string& name) {
+  const std::string cmd =
+      "cd '" + dir + "' && "
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 "
+      "-subj '/CN=compare CA' -keyout ca.key -out ca.pem 2>/dev/null && "
+      "openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj '/CN=" + name + "' "
+      "-keyout server.key -out server.csr 2>/dev/null && "
+      "printf 'subjectAltName=DNS:" + name + ",IP:127.0.0.1\\n' > server.ext && "
+      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
+      "-extfile server.ext -out server.pem 2>/dev/null";
+  return std::system(cmd.c_str()) == 0;
+}
+
+// Starts the server; with `tls_dir` it also listens with TLS (its port in *tls_port).
+pid_t start_server(std::uint16_t* port, const std::string& tls_dir = {},
+                   std::uint16_t* tls_port = nullptr) {
   int fds[2];
   if (pipe(fds) != 0) return -1;
   const pid_t pid = fork();
@@ -94,28 +115,38 @@ pid_t start_server(std::uint16_t* port) {
     aero::testserver::ClusterOptions o;
     o.nodes = 1;
     o.namespaces = {"test"};
+    if (!tls_dir.empty()) {
+      o.tls_cert = tls_dir + "/server.pem";
+      o.tls_key = tls_dir + "/server.key";
+      o.tls_name = "compare.test";
+    }
     aero::testserver::Cluster cluster(o);
     std::string error;
-    std::uint16_t p = 0;
-    if (cluster.start(&error)) p = cluster.seed_port();
-    else std::fprintf(stderr, "compare: cannot start the test server: %s\n", error.c_str());
-    if (write(fds[1], &p, sizeof p) != sizeof p) _exit(1);
+    std::uint16_t p[2] = {0, 0};
+    if (cluster.start(&error)) {
+      p[0] = cluster.seed_port();
+      p[1] = cluster.node(0).tls_port();
+    } else {
+      std::fprintf(stderr, "compare: cannot start the test server: %s\n", error.c_str());
+    }
+    if (write(fds[1], p, sizeof p) != sizeof p) _exit(1);
     ::close(fds[1]);
-    if (p == 0) _exit(1);
+    if (p[0] == 0) _exit(1);
     int sig = 0;
     sigwait(&stop, &sig);
     cluster.stop();
     _exit(0);
   }
   ::close(fds[1]);
-  std::uint16_t p = 0;
-  if (read(fds[0], &p, sizeof p) != sizeof p || p == 0) {
+  std::uint16_t p[2] = {0, 0};
+  if (read(fds[0], p, sizeof p) != sizeof p || p[0] == 0) {
     ::close(fds[0]);
     waitpid(pid, nullptr, 0);
     return -1;
   }
   ::close(fds[0]);
-  *port = p;
+  *port = p[0];
+  if (tls_port != nullptr) *tls_port = p[1];
   return pid;
 }
 
@@ -202,6 +233,10 @@ int main(int argc, char** argv) {
       usage(stdout);
       return 0;
     }
+    if (f == "--tls-variant") {
+      a.tls_variant = true;
+      continue;
+    }
     if (f == "--metrics-variant") {
       a.metrics_variant = true;
       continue;
@@ -248,16 +283,26 @@ int main(int argc, char** argv) {
     mkdir(dir.c_str(), 0755);
   }
 
+  if (a.tls_variant && !a.hosts.empty()) {
+    std::fprintf(stderr, "compare: --tls-variant needs the test server (no --hosts)\n");
+    return 2;
+  }
+  if (a.tls_variant && !make_certificates(dir, "compare.test")) {
+    std::fprintf(stderr, "compare: cannot make certificates with the openssl command in %s\n", dir.c_str());
+    return 1;
+  }
   pid_t server = -1;
   std::string hosts = a.hosts;
+  std::string tls_hosts;
   if (hosts.empty()) {
-    std::uint16_t port = 0;
-    server = start_server(&port);
+    std::uint16_t port = 0, tls_port = 0;
+    server = start_server(&port, a.tls_variant ? dir : std::string(), &tls_port);
     if (server < 0) {
       std::fprintf(stderr, "compare: cannot start the test server\n");
       return 1;
     }
     hosts = "127.0.0.1:" + std::to_string(port);
+    if (a.tls_variant) tls_hosts = "127.0.0.1:compare.test:" + std::to_string(tls_port);
   }
   const std::string duration = std::to_string(a.duration_s);
   const std::string in_flight = std::to_string(a.in_flight);
@@ -284,11 +329,13 @@ int main(int argc, char** argv) {
     bool metrics;
     bool uring = false;
     std::vector<double> cpu, tput;
+    bool tls = false;
   };
   std::vector<Variant> variants = {{"serial", "serial", false, false, {}, {}},
                                    {"tbb", "tbb", false, false, {}, {}}};
   if (a.metrics_variant) variants.push_back({"serial+metrics", "serial", true, false, {}, {}});
   if (a.uring) variants.push_back({"serial-uring", "serial", false, true, {}, {}});
+  if (a.tls_variant) variants.push_back({"serial+tls", "serial", false, false, {}, {}, true});
   // The limits: epoll (every ratio is against it), and io_uring.
   const int limits = a.uring ? 2 : 1;
   std::vector<double> uring_limit_cpu, uring_limit_tput;
@@ -319,11 +366,16 @@ int main(int argc, char** argv) {
       const Variant& v = variants[static_cast<std::size_t>(which - limits)];
       std::string file = v.name;
       std::replace(file.begin(), file.end(), '+', '-');
-      std::vector<std::string> args = {aerobench, "--hosts", hosts, "--in-flight", in_flight, "--loops", "1",
+      std::vector<std::string> args = {aerobench, "--hosts", v.tls ? tls_hosts : hosts, "--in-flight", in_flight, "--loops", "1",
                                        "-t", duration, "-k", keys, "-o", a.object, "-w", "RU,50",
                                        "--prefill", "no", "--executor", v.executor, "-q", "--json",
                                        tag + file + ".json"};
       if (v.metrics) args.push_back("--metrics");
+      if (v.tls) {
+        args.push_back("--tls-enable");
+        args.push_back("--tls-cafile");
+        args.push_back(dir + "/ca.pem");
+      }
       if (v.uring) {
         args.push_back("--io");
         args.push_back("uring");
@@ -384,13 +436,22 @@ int main(int argc, char** argv) {
                   c, t);
     json += item;
   }
-  if (a.metrics_variant) {
-    // Per round, so that both runs share the round's conditions.
-    std::vector<double> cost;
-    for (std::size_t r = 0; r < variants[0].cpu.size(); ++r) cost.push_back(variants[2].cpu[r] / variants[0].cpu[r]);
-    std::printf("  metrics on / off (serial): CPU per command %.3fx (median of the rounds' ratios)\n",
-                median(cost));
-  }
+  // A variant against the plain serial client, per round, so that both runs share the round's
+  // conditions.
+  auto against_serial = [&](const char* name, const char* label) {
+    for (const Variant& v : variants) {
+      if (v.name != name) continue;
+      std::vector<double> cpu, tput;
+      for (std::size_t r = 0; r < variants[0].cpu.size(); ++r) {
+        cpu.push_back(v.cpu[r] / variants[0].cpu[r]);
+        tput.push_back(v.tput[r] / variants[0].tput[r]);
+      }
+      std::printf("  %s (serial): CPU per command %.3fx, throughput %.3fx (median of the rounds' ratios)\n",
+                  label, median(cpu), median(tput));
+    }
+  };
+  against_serial("serial+metrics", "metrics on / off");
+  against_serial("serial+tls", "TLS / plaintext");
   std::printf("results and logs: %s\n", dir.c_str());
   json += ",\"dir\":\"" + dir + "\"}\n";
   if (!a.json_path.empty()) {
