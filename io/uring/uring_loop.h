@@ -12,7 +12,8 @@
 //   a free list owned by the loop; its address is the user_data of its submission queue
 //   entry (SQE), so a completion queue entry (CQE) leads straight back to it. connect uses
 //   IORING_OP_CONNECT on a blocking socket (io_uring never blocks on it), write IORING_OP_SEND
-//   (one buffer) or IORING_OP_SENDMSG (up to kMaxIov), with MSG_NOSIGNAL, read IORING_OP_RECV.
+//   (one buffer) or IORING_OP_SENDMSG (up to kMaxIov), with MSG_NOSIGNAL, read IORING_OP_RECV,
+//   accept IORING_OP_ACCEPT (io/uring/uring_accept.cc).
 //   A partial transfer queues the next SQE for the rest.
 // - Batching: SQEs are only written to the ring while the loop iterates; the kernel sees
 //   them at the next io_uring_enter, which also reaps and, when there is nothing else to
@@ -102,6 +103,8 @@ class UringLoop final : public Loop {
   void write(SocketId socket, std::span<const ConstBuffer> buffers, IoHandler handler) override;
   void read(SocketId socket, MutableBuffer buffer, std::size_t min_bytes,
             IoHandler handler) override;
+  ListenResult listen(const Endpoint& at, int backlog) override;  // uring_accept.cc
+  void accept(SocketId listener, AcceptHandler handler) override;
   bool cancel(SocketId socket) override;
   void close(SocketId socket) override;
 
@@ -114,17 +117,18 @@ class UringLoop final : public Loop {
 
   // One started operation. Owned by the loop (ops_), handed to the kernel from SQE to CQE.
   struct Op {
-    enum class Kind : std::uint8_t { connect, read, write };
+    enum class Kind : std::uint8_t { connect, read, write, accept };
     Kind kind = Kind::read;
     bool in_kernel = false;        // an SQE for it is queued or submitted: a CQE will come
     bool finished = false;         // its handler was queued; freed once nothing refers to it
+    bool nop = false;              // its SQE was rewritten into a NOP: its CQE carries no result
     std::uint32_t cancels = 0;     // its ASYNC_CANCELs whose CQE has not come yet
     std::uint32_t sqe_index = 0;   // the SQ position of its current SQE (for retracting)
     std::uint64_t socket = 0;      // id of the socket it belongs to
     std::error_code cancel_error;  // set when cancelled/timed out: what the handler gets
     std::size_t done = 0;          // bytes transferred so far
 
-    ConnectHandler on_connect;
+    ConnectHandler on_connect;  // also an accept's handler (AcceptHandler is the same type)
     Timer connect_timer;  // the connect deadline; its handler is set once, at creation
     sockaddr_storage address{};
     socklen_t address_length = 0;
@@ -151,6 +155,8 @@ class UringLoop final : public Loop {
     Op* connecting = nullptr;  // the pending connect, read and write (null when none)
     Op* reading = nullptr;
     Op* writing = nullptr;
+    Op* accepting = nullptr;  // the pending accept of a listener
+    bool listening = false;   // made by listen(): accepts, never reads or writes
   };
 
   // A finished operation waiting on the ready list. Exactly one handler is set.
@@ -202,6 +208,9 @@ class UringLoop final : public Loop {
   void on_op_cqe(Op* op, std::int32_t result);
   void on_connected(Op* op, std::error_code error);
   void on_connect_deadline(Op* op);
+  // Server side (uring_accept.cc): queues the listener's IORING_OP_ACCEPT; its CQE.
+  void queue_accept(Op* op, int listener_fd);
+  void on_accepted(Op* op, std::int32_t result);
   // Queues the next SQE of a read or write, or finishes it when nothing is left to do.
   void progress(Op* op);
   void finish_io(Op* op, std::error_code error);

@@ -56,6 +56,7 @@ void UringLoop::destroy_socket(Socket& s) {
   abort(s.connecting, canceled());
   abort(s.reading, canceled());
   abort(s.writing, canceled());
+  abort(s.accepting, canceled());
   // The kernel holds its own reference on the file of every operation it has, so closing
   // the number now is safe: those operations end through their ASYNC_CANCEL (by user_data).
   ::close(s.fd);
@@ -63,6 +64,7 @@ void UringLoop::destroy_socket(Socket& s) {
   const auto slot = static_cast<std::uint32_t>(s.id & kSlotMask);
   s.id = 0;
   s.fd = -1;
+  s.listening = false;
   // A slot whose generation would wrap is retired instead of reused: ids stay unique.
   if (++s.generation < kMaxGeneration) free_slots_.push_back(slot);
 }
@@ -78,7 +80,10 @@ void UringLoop::abort(Op*& pending, std::error_code error) {
 
 void UringLoop::retract(Op* op) {
   // Every attached Op is in the kernel (progress() either queues its next SQE or finishes).
-  if (retract_sqe(op->sqe_index)) return;  // the kernel never saw it: it completes as a NOP
+  if (retract_sqe(op->sqe_index)) {  // the kernel never saw it: it completes as a NOP
+    op->nop = true;
+    return;
+  }
   std::uint32_t unused;
   io_uring_sqe* sqe = queue_sqe(reinterpret_cast<std::uint64_t>(op) | kCancelTag, unused);
   sqe->opcode = IORING_OP_ASYNC_CANCEL;
@@ -95,9 +100,10 @@ bool UringLoop::cancel_operations(Socket& s, std::error_code error) {
     destroy_socket(s);
     return true;
   }
-  const bool any = s.reading != nullptr || s.writing != nullptr;
+  const bool any = s.reading != nullptr || s.writing != nullptr || s.accepting != nullptr;
   abort(s.reading, error);
   abort(s.writing, error);
+  abort(s.accepting, error);
   return any;
 }
 
@@ -115,6 +121,7 @@ UringLoop::Op* UringLoop::acquire_op(Op::Kind kind, std::uint64_t socket) {
   op->kind = kind;
   op->in_kernel = false;
   op->finished = false;
+  op->nop = false;
   op->socket = socket;
   op->cancel_error = {};
   op->done = 0;
@@ -153,6 +160,7 @@ void UringLoop::on_op_cqe(Op* op, std::int32_t result) {
   if (op->kind == Op::Kind::connect) {
     return on_connected(op, result < 0 ? errno_code(-result) : std::error_code{});
   }
+  if (op->kind == Op::Kind::accept) return on_accepted(op, result);
   if (op->cancel_error) {
     // Cancelled or closed: a transfer that raced the cancellation may still have moved bytes
     // (a retracted SQE completes as a NOP with 0).
@@ -320,7 +328,7 @@ void UringLoop::read(SocketId socket, MutableBuffer buffer, std::size_t min_byte
     return complete(handler, std::make_error_code(std::errc::invalid_argument), 0);
   }
   if (s->reading != nullptr) return complete(handler, make_error_code(Errc::busy), 0);
-  if (s->connecting != nullptr) {
+  if (s->connecting != nullptr || s->listening) {
     return complete(handler, std::make_error_code(std::errc::not_connected), 0);
   }
   Op* op = acquire_op(Op::Kind::read, s->id);
@@ -339,7 +347,7 @@ void UringLoop::write(SocketId socket, std::span<const ConstBuffer> buffers,
   if (s == nullptr) return complete(handler, make_error_code(Errc::bad_socket), 0);
   if (stopping_) return complete(handler, canceled(), 0);
   if (s->writing != nullptr) return complete(handler, make_error_code(Errc::busy), 0);
-  if (s->connecting != nullptr) {
+  if (s->connecting != nullptr || s->listening) {
     return complete(handler, std::make_error_code(std::errc::not_connected), 0);
   }
   Op* op = acquire_op(Op::Kind::write, s->id);

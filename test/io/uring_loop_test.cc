@@ -233,6 +233,65 @@ TEST(UringLoop, CloseWithReceiveInFlightThenReuseTheNumber) {
   EXPECT_EQ(echoed, 1);
 }
 
+// An accept the kernel holds (submitted by the loop's wait) is cancelled by
+// IORING_OP_ASYNC_CANCEL: its handler gets operation_canceled once, the listener accepts on;
+// closing the listener with an accept in flight ends that accept the same way.
+TEST(UringLoop, CancelAndCloseWithAcceptInFlight) {
+  MAKE_OR_SKIP(loop, (UringOptions{}));
+  const ListenResult l = loop->listen(Endpoint::loopback_v4(0), 16);
+  ASSERT_FALSE(l.error) << l.error.message();
+  int cancelled = 0, accepted = 0;
+  SocketId client, server_side;
+  Timer later;
+  loop->accept(l.socket, [&](std::error_code ec, SocketId s) {
+    ++cancelled;
+    EXPECT_EQ(ec, kCanceled) << ec.message();
+    EXPECT_FALSE(s);
+    loop->accept(l.socket, [&](std::error_code ec, SocketId s) {
+      ++accepted;
+      ASSERT_FALSE(ec) << ec.message();
+      server_side = s;
+      // In flight again, then the listener is closed under it.
+      loop->accept(l.socket, [&](std::error_code ec, SocketId s) {
+        ++cancelled;
+        EXPECT_EQ(ec, kCanceled) << ec.message();
+        EXPECT_FALSE(s);
+        loop->stop();
+      });
+      later.set_handler([&] {
+        const UringStats before = loop->uring_stats();
+        loop->close(l.socket);
+        EXPECT_EQ(loop->uring_stats().async_cancels, before.async_cancels + 1);
+      });
+      loop->start_timer(later, loop->now() + 20ms);
+    });
+    loop->connect(l.local, loop->now() + 30s, [&](std::error_code ec, SocketId c) {
+      ASSERT_FALSE(ec) << ec.message();
+      client = c;
+    });
+  });
+  later.set_handler([&] {
+    const UringStats before = loop->uring_stats();
+    EXPECT_TRUE(loop->cancel(l.socket));
+    EXPECT_EQ(loop->uring_stats().async_cancels, before.async_cancels + 1);
+    EXPECT_EQ(loop->uring_stats().retracted, before.retracted);
+  });
+  loop->start_timer(later, loop->now() + 20ms);
+  Timer watchdog([&] {
+    ADD_FAILURE() << "watchdog";
+    loop->stop();
+  });
+  loop->start_timer(watchdog, loop->now() + 60s);
+  loop->run();
+  EXPECT_EQ(cancelled, 2);
+  EXPECT_EQ(accepted, 1);
+  loop->close(client);
+  loop->close(server_side);
+  const LoopStats stats = loop->stats();
+  EXPECT_EQ(stats.sockets_opened, 3u);
+  EXPECT_EQ(stats.sockets_closed, 3u);
+}
+
 // A ping-pong of 200 round trips costs at most about two io_uring_enter calls per round trip
 // (one that submits the send and the receive, one that waits), where readiness costs three
 // system calls (send, wait, receive).
