@@ -87,12 +87,17 @@ std::string user_path(const std::string& p) {
 // 127.0.0.1), made with the openssl command in `dir`. False when that failed.
 bool make_certificates(const std::string& dir, const std::string& name) {
   const std::string cmd =
-      "cd '" + dir + "' && "
+      "cd '" + dir +
+      "' && "
       "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 "
       "-subj '/CN=compare CA' -keyout ca.key -out ca.pem 2>/dev/null && "
-      "openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj '/CN=" + name + "' "
+      "openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj '/CN=" +
+      name +
+      "' "
       "-keyout server.key -out server.csr 2>/dev/null && "
-      "printf 'subjectAltName=DNS:" + name + ",IP:127.0.0.1\\n' > server.ext && "
+      "printf 'subjectAltName=DNS:" +
+      name +
+      ",IP:127.0.0.1\\n' > server.ext && "
       "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
       "-extfile server.ext -out server.pem 2>/dev/null";
   return std::system(cmd.c_str()) == 0;
@@ -288,7 +293,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (a.tls_variant && !make_certificates(dir, "compare.test")) {
-    std::fprintf(stderr, "compare: cannot make certificates with the openssl command in %s\n", dir.c_str());
+    std::fprintf(stderr, "compare: cannot make certificates with the openssl command in %s\n",
+                 dir.c_str());
     return 1;
   }
   pid_t server = -1;
@@ -366,9 +372,27 @@ int main(int argc, char** argv) {
       const Variant& v = variants[static_cast<std::size_t>(which - limits)];
       std::string file = v.name;
       std::replace(file.begin(), file.end(), '+', '-');
-      std::vector<std::string> args = {aerobench, "--hosts", v.tls ? tls_hosts : hosts, "--in-flight", in_flight, "--loops", "1",
-                                       "-t", duration, "-k", keys, "-o", a.object, "-w", "RU,50",
-                                       "--prefill", "no", "--executor", v.executor, "-q", "--json",
+      std::vector<std::string> args = {aerobench,
+                                       "--hosts",
+                                       v.tls ? tls_hosts : hosts,
+                                       "--in-flight",
+                                       in_flight,
+                                       "--loops",
+                                       "1",
+                                       "-t",
+                                       duration,
+                                       "-k",
+                                       keys,
+                                       "-o",
+                                       a.object,
+                                       "-w",
+                                       "RU,50",
+                                       "--prefill",
+                                       "no",
+                                       "--executor",
+                                       v.executor,
+                                       "-q",
+                                       "--json",
                                        tag + file + ".json"};
       if (v.metrics) args.push_back("--metrics");
       if (v.tls) {
@@ -446,8 +470,9 @@ int main(int argc, char** argv) {
         cpu.push_back(v.cpu[r] / variants[0].cpu[r]);
         tput.push_back(v.tput[r] / variants[0].tput[r]);
       }
-      std::printf("  %s (serial): CPU per command %.3fx, throughput %.3fx (median of the rounds' ratios)\n",
-                  label, median(cpu), median(tput));
+      std::printf(
+          "  %s (serial): CPU per command %.3fx, throughput %.3fx (median of the rounds' ratios)\n",
+          label, median(cpu), median(tput));
     }
   };
   against_serial("serial+metrics", "metrics on / off");

@@ -89,7 +89,7 @@ void UringLoop::queue_accept(Op* op, int listener_fd) {
   io_uring_sqe* sqe = queue_sqe(reinterpret_cast<std::uint64_t>(op), op->sqe_index);
   sqe->opcode = IORING_OP_ACCEPT;
   sqe->fd = listener_fd;
-  sqe->addr = 0;   // the peer's address is not wanted
+  sqe->addr = 0;  // the peer's address is not wanted
   sqe->addr2 = 0;
   // Blocking mode like every socket of this loop (see listen()), closed on exec.
   sqe->accept_flags = SOCK_CLOEXEC;

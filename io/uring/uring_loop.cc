@@ -176,9 +176,8 @@ void UringLoop::poll(bool wait) {
 
 void UringLoop::reap() {
   while (true) {
-    ring_->reap([this](std::uint64_t user_data, std::int32_t result) {
-      on_cqe(user_data, result);
-    });
+    ring_->reap(
+        [this](std::uint64_t user_data, std::int32_t result) { on_cqe(user_data, result); });
     if (!ring_->overflowed()) return;
     // The kernel kept CQEs that did not fit (IORING_FEAT_NODROP): GETEVENTS moves them in.
     ring_->note_overflow();

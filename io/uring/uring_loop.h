@@ -73,12 +73,12 @@ std::unique_ptr<Loop> make_uring_loop(const UringOptions& options,
 
 // Per-loop io_uring counters (the backend's own, beyond LoopStats), loop thread or any thread.
 struct UringStats {
-  std::uint64_t enters = 0;        // io_uring_enter calls of any kind
-  std::uint64_t sqes = 0;          // SQEs handed to the kernel
-  std::uint64_t sq_full = 0;       // times the SQ was full and submitted early to make room
-  std::uint64_t cq_overflows = 0;  // times the kernel's overflow list had to be flushed
-  std::uint64_t retracted = 0;     // SQEs turned into NOPs before the kernel saw them
-  std::uint64_t async_cancels = 0; // IORING_OP_ASYNC_CANCEL submitted
+  std::uint64_t enters = 0;         // io_uring_enter calls of any kind
+  std::uint64_t sqes = 0;           // SQEs handed to the kernel
+  std::uint64_t sq_full = 0;        // times the SQ was full and submitted early to make room
+  std::uint64_t cq_overflows = 0;   // times the kernel's overflow list had to be flushed
+  std::uint64_t retracted = 0;      // SQEs turned into NOPs before the kernel saw them
+  std::uint64_t async_cancels = 0;  // IORING_OP_ASYNC_CANCEL submitted
 };
 
 class UringLoop final : public Loop {
@@ -129,7 +129,7 @@ class UringLoop final : public Loop {
     std::size_t done = 0;          // bytes transferred so far
 
     ConnectHandler on_connect;  // also an accept's handler (AcceptHandler is the same type)
-    Timer connect_timer;  // the connect deadline; its handler is set once, at creation
+    Timer connect_timer;        // the connect deadline; its handler is set once, at creation
     sockaddr_storage address{};
     socklen_t address_length = 0;
 
@@ -173,9 +173,9 @@ class UringLoop final : public Loop {
   static constexpr std::uint64_t kMaxGeneration = std::uint64_t{1} << (64 - kSlotBits);
   static constexpr int kMaxReadyRounds = 16;
   // user_data values that are not an Op's address (Ops are 8-byte aligned).
-  static constexpr std::uint64_t kCancelTag = 1;      // Op address | 1: its ASYNC_CANCEL
-  static constexpr std::uint64_t kWakeData = 2;       // the eventfd read
-  static constexpr std::uint64_t kWakeCancelData = 3; // its ASYNC_CANCEL (wind-down)
+  static constexpr std::uint64_t kCancelTag = 1;       // Op address | 1: its ASYNC_CANCEL
+  static constexpr std::uint64_t kWakeData = 2;        // the eventfd read
+  static constexpr std::uint64_t kWakeCancelData = 3;  // its ASYNC_CANCEL (wind-down)
 
   // Loop machinery (uring_loop.cc).
   void on_executor_wake();

@@ -22,8 +22,8 @@ int sys_setup(unsigned entries, io_uring_params* params) {
   return static_cast<int>(::syscall(__NR_io_uring_setup, entries, params));
 }
 
-int sys_enter(int fd, unsigned to_submit, unsigned min_complete, unsigned flags,
-              const void* arg, std::size_t arg_size) {
+int sys_enter(int fd, unsigned to_submit, unsigned min_complete, unsigned flags, const void* arg,
+              std::size_t arg_size) {
   return static_cast<int>(
       ::syscall(__NR_io_uring_enter, fd, to_submit, min_complete, flags, arg, arg_size));
 }
@@ -79,12 +79,10 @@ std::unique_ptr<UringRing> UringRing::open(unsigned sq_entries, unsigned cq_entr
   ring->cq_map_size_ = params.cq_off.cqes + params.cq_entries * sizeof(io_uring_cqe);
   const bool single = (params.features & IORING_FEAT_SINGLE_MMAP) != 0;
   if (single) {
-    ring->sq_map_size_ = ring->cq_map_size_ =
-        std::max(ring->sq_map_size_, ring->cq_map_size_);
+    ring->sq_map_size_ = ring->cq_map_size_ = std::max(ring->sq_map_size_, ring->cq_map_size_);
   }
   auto map = [fd](std::size_t size, off_t offset) -> void* {
-    void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
-                     offset);
+    void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, offset);
     return p == MAP_FAILED ? nullptr : p;
   };
   ring->sq_map_ = map(ring->sq_map_size_, IORING_OFF_SQ_RING);

@@ -80,9 +80,7 @@ class UringRing {
   }
 
   // The kernel holds CQEs that did not fit the CQ: enter(0, true) moves them in.
-  bool overflowed() const {
-    return (load_acquire(sq_flags_) & IORING_SQ_CQ_OVERFLOW) != 0;
-  }
+  bool overflowed() const { return (load_acquire(sq_flags_) & IORING_SQ_CQ_OVERFLOW) != 0; }
   void note_overflow() { bump(cq_overflows_); }
 
   Counters counters() const;
@@ -116,7 +114,7 @@ class UringRing {
   std::uint32_t* sq_flags_ = nullptr;
   std::uint32_t sq_mask_ = 0;
   std::uint32_t sq_entries_ = 0;
-  std::uint32_t sqe_tail_ = 0;       // local tail: SQEs handed out
+  std::uint32_t sqe_tail_ = 0;  // local tail: SQEs handed out
   std::uint32_t* cq_head_ = nullptr;
   std::uint32_t* cq_tail_ = nullptr;
   std::uint32_t cq_mask_ = 0;

@@ -211,8 +211,7 @@ void UringLoop::progress(Op* op) {
   if (op->write_index == op->write_count) return finish_io(op, std::error_code{});
   std::size_t count = 0;
   std::size_t room = kMaxTransfer;
-  for (std::size_t i = op->write_index; i < op->write_count && count < kMaxIov && room > 0;
-       ++i) {
+  for (std::size_t i = op->write_index; i < op->write_count && count < kMaxIov && room > 0; ++i) {
     const ConstBuffer& b = op->write_buffers[i];
     const std::size_t skip = (i == op->write_index) ? op->write_offset : 0;
     if (b.size == skip) continue;
@@ -340,8 +339,7 @@ void UringLoop::read(SocketId socket, MutableBuffer buffer, std::size_t min_byte
   progress(op);
 }
 
-void UringLoop::write(SocketId socket, std::span<const ConstBuffer> buffers,
-                      IoHandler handler) {
+void UringLoop::write(SocketId socket, std::span<const ConstBuffer> buffers, IoHandler handler) {
   assert_loop_thread();
   Socket* s = find(socket.value);
   if (s == nullptr) return complete(handler, make_error_code(Errc::bad_socket), 0);

@@ -40,15 +40,14 @@ TEST_P(LoopConformance, AcceptAndEcho) {
     ASSERT_TRUE(s);
     EXPECT_NE(s, l.socket);
     server_side = s;
-    loop().read(s, {server_in, sizeof server_in}, ping.size(),
-                [&, s](std::error_code ec, std::size_t n) {
-      ++echoes;
-      ASSERT_FALSE(ec) << ec.message();
-      back = {{server_in, n}};
-      loop().write(s, back, [&](std::error_code ec, std::size_t) {
-        EXPECT_FALSE(ec) << ec.message();
-      });
-    });
+    loop().read(
+        s, {server_in, sizeof server_in}, ping.size(), [&, s](std::error_code ec, std::size_t n) {
+          ++echoes;
+          ASSERT_FALSE(ec) << ec.message();
+          back = {{server_in, n}};
+          loop().write(s, back,
+                       [&](std::error_code ec, std::size_t) { EXPECT_FALSE(ec) << ec.message(); });
+        });
   });
   loop().connect(l.local, loop().now() + 30s, [&](std::error_code ec, SocketId c) {
     ++connects;
@@ -56,12 +55,12 @@ TEST_P(LoopConformance, AcceptAndEcho) {
     loop().write(c, out, [](std::error_code ec, std::size_t) { EXPECT_FALSE(ec); });
     loop().read(c, {client_in, sizeof client_in}, ping.size(),
                 [&, c](std::error_code ec, std::size_t n) {
-      ++replies;
-      EXPECT_FALSE(ec) << ec.message();
-      EXPECT_EQ(std::string(client_in, n), ping);
-      loop().close(c);
-      loop().stop();
-    });
+                  ++replies;
+                  EXPECT_FALSE(ec) << ec.message();
+                  EXPECT_EQ(std::string(client_in, n), ping);
+                  loop().close(c);
+                  loop().stop();
+                });
   });
   run_loop();
   EXPECT_EQ(accepts, 1);
@@ -161,9 +160,8 @@ TEST_P(LoopConformance, AcceptMisuseFailsCleanly) {
   // A second accept while one is pending.
   loop().accept(l.socket, [&](std::error_code ec, SocketId) { errors.push_back(ec); });
   // Reads and writes on a listener.
-  loop().read(l.socket, {&byte, 1}, 1, [&](std::error_code ec, std::size_t) {
-    errors.push_back(ec);
-  });
+  loop().read(l.socket, {&byte, 1}, 1,
+              [&](std::error_code ec, std::size_t) { errors.push_back(ec); });
   loop().write(l.socket, out, [&](std::error_code ec, std::size_t) { errors.push_back(ec); });
   loop().connect(l.local, loop().now() + 30s, [&](std::error_code ec, SocketId c) {
     ASSERT_FALSE(ec) << ec.message();

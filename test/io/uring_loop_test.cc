@@ -30,8 +30,8 @@ std::unique_ptr<UringLoop> make_or_skip(const UringOptions& options, std::string
   return std::unique_ptr<UringLoop>(static_cast<UringLoop*>(loop.release()));
 }
 
-#define MAKE_OR_SKIP(var, options)                                  \
-  std::string why_##var;                                            \
+#define MAKE_OR_SKIP(var, options)                                   \
+  std::string why_##var;                                             \
   std::unique_ptr<UringLoop> var = make_or_skip(options, why_##var); \
   if (var == nullptr) GTEST_SKIP() << "io_uring refused: " << why_##var
 
