@@ -13,16 +13,22 @@ set(AEROSPIKE_ASYNC_TBB_EXECUTOR_SOURCES
   executor/tbb_executor.cc
 )
 
-# //io (Linux: the epoll backend on the shared reactor), //io:resolve
+# //io (Linux: the epoll backend on the shared reactor, and io_uring), //io:resolve
 set(AEROSPIKE_ASYNC_IO_SOURCES
   io/endpoint.cc
   io/epoll/epoll_poller.cc
-  io/epoll/make_loop.cc
   io/error.cc
+  io/loop.cc
   io/loop_thread.cc
   io/posix_sockaddr.cc
+  io/reactor/reactor_accept.cc
   io/reactor/reactor_loop.cc
   io/reactor/reactor_sockets.cc
+  io/uring/make_loop.cc
+  io/uring/uring_accept.cc
+  io/uring/uring_loop.cc
+  io/uring/uring_ring.cc
+  io/uring/uring_sockets.cc
   io/resolve_posix.cc
   io/timer_queue.cc
 )
@@ -75,6 +81,7 @@ set(AEROSPIKE_ASYNC_CLIENT_SOURCES
   client/client_aggregate.cc
   client/client_auth.cc
   client/client_info.cc
+  client/client_metrics.cc
   client/client_scan.cc
   client/client_udf.cc
   client/cluster/info_client.cc
@@ -102,6 +109,7 @@ set(AEROSPIKE_ASYNC_CLIENT_SOURCES
   client/metrics/histogram.cc
   client/metrics/metrics.cc
   client/metrics/recorder.cc
+  client/metrics/reporter.cc
   client/scan.cc
   client/status.cc
   client/tls/client_tls.cc
