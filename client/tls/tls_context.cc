@@ -8,6 +8,7 @@
 
 #include <cctype>
 #include <fstream>
+#include <memory>
 
 namespace aero::tls {
 
@@ -62,6 +63,10 @@ std::shared_ptr<TlsContext> TlsContext::create(const TlsConfig& config, std::str
   // TlsLoop hands the same buffer back after a partial write; allow it to move anyway.
   SSL_CTX_set_mode(raw, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   SSL_CTX_set_verify(raw, SSL_VERIFY_PEER, nullptr);
+  // Client-side session cache kept by this object (per peer), not OpenSSL's internal one.
+  SSL_CTX_set_app_data(raw, ctx.get());
+  SSL_CTX_set_session_cache_mode(raw, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+  SSL_CTX_sess_set_new_cb(raw, &TlsContext::on_new_session);
 
   if (!config.cipher_suite.empty() &&
       SSL_CTX_set_cipher_list(raw, config.cipher_suite.c_str()) != 1) {
@@ -124,7 +129,60 @@ std::shared_ptr<TlsContext> TlsContext::create(const TlsConfig& config, std::str
   return ctx;
 }
 
-TlsContext::~TlsContext() { SSL_CTX_free(ctx_); }
+TlsContext::~TlsContext() {
+  SSL_CTX_free(ctx_);
+  for (auto& [peer, session] : sessions_) SSL_SESSION_free(session);
+}
+
+namespace {
+
+// The SSL's peer key ("address|name", heap-allocated, freed with the SSL).
+int peer_key_index() {
+  static const int index = SSL_get_ex_new_index(
+      0, nullptr, nullptr, nullptr, [](void*, void* key, CRYPTO_EX_DATA*, int, long, void*) {
+        delete static_cast<std::string*>(key);
+      });
+  return index;
+}
+
+}  // namespace
+
+bool TlsContext::remember_peer(SSL* ssl, const io::Endpoint& address, const std::string& tls_name) {
+  auto key = std::make_unique<std::string>(address.to_string() + "|" + tls_name);
+  bool offered = false;
+  {
+    std::lock_guard<std::mutex> g(sessions_mutex_);
+    auto it = sessions_.find(*key);
+    if (it != sessions_.end())
+      offered = SSL_set_session(ssl, it->second) == 1;  // its own reference
+  }
+  if (SSL_set_ex_data(ssl, peer_key_index(), key.get()) == 1) key.release();
+  return offered;
+}
+
+void TlsContext::forget_session(const io::Endpoint& address, const std::string& tls_name) {
+  std::lock_guard<std::mutex> g(sessions_mutex_);
+  auto it = sessions_.find(address.to_string() + "|" + tls_name);
+  if (it == sessions_.end()) return;
+  SSL_SESSION_free(it->second);
+  sessions_.erase(it);
+}
+
+int TlsContext::on_new_session(SSL* ssl, SSL_SESSION* session) {
+  auto* self = static_cast<TlsContext*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+  auto* key = static_cast<std::string*>(SSL_get_ex_data(ssl, peer_key_index()));
+  if (self == nullptr || key == nullptr) return 0;  // not kept: OpenSSL frees it
+  std::lock_guard<std::mutex> g(self->sessions_mutex_);
+  SSL_SESSION*& slot = self->sessions_[*key];
+  if (slot != nullptr) SSL_SESSION_free(slot);
+  slot = session;
+  return 1;  // the reference is ours now
+}
+
+std::size_t TlsContext::cached_sessions() const {
+  std::lock_guard<std::mutex> g(sessions_mutex_);
+  return sessions_.size();
+}
 
 std::string TlsContext::key(const io::Endpoint& address) { return address.to_string(); }
 

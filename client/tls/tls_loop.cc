@@ -41,6 +41,8 @@ struct TlsLoop::Conn {
   bool peer_eof = false;     // the inner read said eof (no more ciphertext will come)
   bool cert_requested = false;  // the server asked for a client certificate we do not have
   bool received_any = false;    // plaintext has arrived (the server accepted us)
+  bool offered_session = false;  // the handshake offered a session to resume
+  std::string tls_name;          // the name checked (also the session cache's key)
   io::Timer timer;           // the handshake's deadline
 
   io::ConnectHandler on_connect;
@@ -164,6 +166,8 @@ void TlsLoop::on_inner_connect(Conn* c, std::error_code ec, io::SocketId socket)
     release(c);
     return;
   }
+  c->tls_name = name;
+  c->offered_session = context_->remember_peer(c->ssl, c->peer, name);  // the peer's last one
   c->in = std::make_unique<std::uint8_t[]>(kInnerReadSize);
   inner_.start_timer(c->timer, c->deadline);
   pump(c, false);
@@ -181,6 +185,8 @@ std::error_code TlsLoop::handshake_error(Conn* c) {
 
 void TlsLoop::fail_connect(Conn* c, std::error_code ec, bool in_call) {
   if (c->timer.armed()) inner_.cancel_timer(c->timer);
+  // A server that refused the resumption (some refuse it fatally) gets a full handshake next.
+  if (c->offered_session) context_->forget_session(c->peer, c->tls_name);
   io::ConnectHandler h = std::move(c->on_connect);
   c->state = Conn::State::closed;
   c->user_closed = true;
@@ -204,6 +210,8 @@ void TlsLoop::pump(Conn* c, bool in_call) {
         return;
       }
       inner_.cancel_timer(c->timer);
+      handshakes_.fetch_add(1, std::memory_order_relaxed);
+      if (SSL_session_reused(c->ssl) == 1) resumed_.fetch_add(1, std::memory_order_relaxed);
       c->state = Conn::State::open;
       flush(c, in_call);  // our last handshake flight (Finished)
       io::ConnectHandler h = std::move(c->on_connect);

@@ -14,6 +14,8 @@
 //   failed handshake closes the socket and reports a tls_category() error naming OpenSSL's
 //   reason (tls_error.h).
 // - Renegotiation is refused. close() sends close_notify, best effort.
+// - A new connection to a peer offers the last session that peer gave (TlsContext), so a
+//   reconnect (a pool refilling after a node restart, a tend connection) resumes.
 // - A write completes once all its ciphertext has been handed to the inner loop's write
 //   (so its errors are reported); on failure it reports 0 bytes written.
 // - executor, post, stop, stats, run, in_loop_thread, timers and now are the inner loop's.
@@ -23,6 +25,7 @@
 // Lifetime: destroy a TlsLoop after its inner loop has stopped (or before it ever ran).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
@@ -43,6 +46,11 @@ class TlsLoop final : public io::Loop {
   TlsLoop& operator=(const TlsLoop&) = delete;
 
   io::Loop& inner() { return inner_; }
+
+  // Completed handshakes, and how many of them resumed an earlier session (TlsContext keeps
+  // one per peer). Any thread (relaxed counters).
+  std::uint64_t handshakes() const { return handshakes_.load(std::memory_order_relaxed); }
+  std::uint64_t resumed_handshakes() const { return resumed_.load(std::memory_order_relaxed); }
   const std::shared_ptr<TlsContext>& context() const { return context_; }
 
   Executor& executor() override { return inner_.executor(); }
@@ -95,6 +103,7 @@ class TlsLoop final : public io::Loop {
   std::shared_ptr<TlsContext> context_;
   std::unordered_map<std::uint64_t, Conn*> open_;  // by SocketId: not closed by the user
   std::unordered_set<Conn*> all_;                  // every live Conn (freed in the destructor)
+  std::atomic<std::uint64_t> handshakes_{0}, resumed_{0};
 };
 
 }  // namespace aero::tls

@@ -90,6 +90,10 @@ std::shared_ptr<TlsServerContext> TlsServerContext::create(const ClusterOptions&
       return fail(last_error("CA file " + o.tls_ca));
     }
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    // Sessions a verified client resumes belong to this server: without a session id
+    // context OpenSSL refuses every resumption by such a client with a fatal alert.
+    static const unsigned char kSessionContext[] = "aerospike-test-server";
+    SSL_CTX_set_session_id_context(ctx, kSessionContext, sizeof kSessionContext - 1);
   }
   return out;
 }

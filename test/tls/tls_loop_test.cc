@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -128,6 +129,42 @@ TEST_F(TlsLoopTest, HandshakeThenEcho) {
   EXPECT_EQ(connects, 1);
   EXPECT_EQ(writes, 1);
   EXPECT_EQ(reads, 1);
+  peer.join();
+  expect_no_open_socket();
+}
+
+// A second connection to the same peer resumes the first one's session: the server's ticket
+// (sent after the handshake, read with the first answer) is offered on the next connect.
+TEST_F(TlsLoopTest, SecondConnectionResumesTheSession) {
+  TlsPeer peer(server_config(), echo_until_close, nullptr, /*connections=*/2);
+  const std::string sent = "ping";
+  ConstBuffer out{sent.data(), sent.size()};
+  char in[16] = {};
+  int echoes = 0;
+  std::function<void(int)> round = [&](int left) {
+    loop().connect(peer.endpoint(), loop().now() + 20s, [&, left](std::error_code ec, SocketId s) {
+      ASSERT_FALSE(ec) << ec.message();
+      loop().write(s, std::span<const ConstBuffer>(&out, 1),
+                   [](std::error_code ec, std::size_t) { EXPECT_FALSE(ec) << ec.message(); });
+      loop().read(s, {in, sizeof in}, sent.size(), [&, s, left](std::error_code ec, std::size_t n) {
+        EXPECT_FALSE(ec) << ec.message();
+        EXPECT_EQ(std::string(in, n), sent);
+        ++echoes;
+        loop().close(s);
+        if (left > 1) {
+          round(left - 1);
+        } else {
+          loop().stop();
+        }
+      });
+    });
+  };
+  round(2);
+  run_loop();
+  EXPECT_EQ(echoes, 2);
+  EXPECT_EQ(loop_->handshakes(), 2u);
+  EXPECT_EQ(loop_->resumed_handshakes(), 1u) << "the second handshake resumed the first session";
+  EXPECT_GE(context_->cached_sessions(), 1u);
   peer.join();
   expect_no_open_socket();
 }

@@ -8,7 +8,7 @@
 namespace aero::tls::testing {
 
 TlsPeer::TlsPeer(const PeerConfig& config, std::function<void(SSL*)> session,
-                 std::function<void()> handshake_failed) {
+                 std::function<void()> handshake_failed, int connections) {
   ctx_ = SSL_CTX_new(TLS_server_method());
   SSL_CTX_set_min_proto_version(ctx_, TLS1_2_VERSION);
   SSL_CTX_use_certificate_chain_file(ctx_, config.cert.c_str());
@@ -18,19 +18,21 @@ TlsPeer::TlsPeer(const PeerConfig& config, std::function<void(SSL*)> session,
     SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
   }
   thread_ = std::thread([this, session = std::move(session),
-                         handshake_failed = std::move(handshake_failed)] {
-    const int fd = listener_.accept_one();
-    if (fd < 0) return;
-    SSL* ssl = SSL_new(ctx_);
-    SSL_set_fd(ssl, fd);
-    if (SSL_accept(ssl) == 1) {
-      session(ssl);
-    } else if (handshake_failed) {
-      handshake_failed();
+                         handshake_failed = std::move(handshake_failed), connections] {
+    for (int i = 0; i < connections; ++i) {
+      const int fd = listener_.accept_one();
+      if (fd < 0) return;
+      SSL* ssl = SSL_new(ctx_);
+      SSL_set_fd(ssl, fd);
+      if (SSL_accept(ssl) == 1) {
+        session(ssl);
+      } else if (handshake_failed) {
+        handshake_failed();
+      }
+      ERR_clear_error();
+      SSL_free(ssl);
+      io::testing::close_socket(fd);
     }
-    ERR_clear_error();
-    SSL_free(ssl);
-    io::testing::close_socket(fd);
   });
 }
 

@@ -23,9 +23,10 @@ struct PeerConfig {
 class TlsPeer {
  public:
   // `session` runs after a successful handshake; `handshake_failed` (may be null) when it
-  // failed (e.g. the client refused our certificate).
+  // failed (e.g. the client refused our certificate). `connections`: how many connections
+  // are accepted, one after the other, each with its own handshake and session.
   TlsPeer(const PeerConfig& config, std::function<void(SSL*)> session,
-          std::function<void()> handshake_failed = nullptr);
+          std::function<void()> handshake_failed = nullptr, int connections = 1);
   ~TlsPeer();
   io::Endpoint endpoint() const { return listener_.endpoint(); }
   void join() {
