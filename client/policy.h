@@ -240,9 +240,9 @@ struct ClientConfig {
   // `metrics_executor`, or when that is null on `completion_executor`, or when that is null
   // too on the first loop's executor. Calls never overlap; none starts after close()
   // returns (close waits for one in progress: do not call close() from the listener).
-  Millis metrics_interval{0};
-  std::function<void(const metrics::MetricsSnapshot&)> metrics_listener;
-  Executor* metrics_executor = nullptr;
+  Millis metrics_interval{0};                                             // 0: no periodic listener
+  std::function<void(const metrics::MetricsSnapshot&)> metrics_listener;  // the interval's snapshot
+  Executor* metrics_executor = nullptr;  // where the listener runs (null: see above)
   // Logging (client/log.h): nothing is logged without a sink.
   LogSink log;
   LogLevel log_level = LogLevel::info;
@@ -260,6 +260,7 @@ struct ClientConfig {
   // Deadline of a login or authentication exchange when the command that opens the
   // connection has none (C: login_timeout_ms).
   Millis login_timeout{5000};
+  // TLS for every connection (client/tls): off unless tls.enabled.
   TlsConfig tls;
 
   ReadPolicy read;

@@ -14,8 +14,8 @@ namespace aero {
 
 // The version of this library, e.g. "0.1.0".
 inline constexpr std::string_view kVersion = AEROSPIKE_ASYNC_VERSION_STRING;
-inline constexpr int kVersionMajor = AEROSPIKE_ASYNC_VERSION_MAJOR;
-inline constexpr int kVersionMinor = AEROSPIKE_ASYNC_VERSION_MINOR;
-inline constexpr int kVersionPatch = AEROSPIKE_ASYNC_VERSION_PATCH;
+inline constexpr int kVersionMajor = AEROSPIKE_ASYNC_VERSION_MAJOR;  // incompatible API changes
+inline constexpr int kVersionMinor = AEROSPIKE_ASYNC_VERSION_MINOR;  // additions
+inline constexpr int kVersionPatch = AEROSPIKE_ASYNC_VERSION_PATCH;  // fixes
 
 }  // namespace aero

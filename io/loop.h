@@ -124,9 +124,9 @@ class Timer {
 // listen()'s result: the listening socket and the address it is bound to (the port the system
 // chose when the requested port was 0), or the error that prevented it.
 struct ListenResult {
-  std::error_code error;
-  SocketId socket;  // empty on error
-  Endpoint local;
+  std::error_code error;  // why there is no listener (empty on success)
+  SocketId socket;        // the listener; empty on error
+  Endpoint local;         // the address and port it is bound to
 };
 
 // Counters for tests and benchmarks. Read from any thread (relaxed: a snapshot, not a sync).
@@ -249,6 +249,7 @@ std::unique_ptr<Loop> make_loop();
 // the loop is epoll instead and one line says so on stderr (once per process). On other
 // platforms every kind gives the platform's backend.
 enum class LoopKind : std::uint8_t { automatic, epoll, io_uring };
+// The backend `kind` names on this platform (see LoopKind for the fallback).
 std::unique_ptr<Loop> make_loop(LoopKind kind);
 
 }  // namespace aero::io

@@ -20,6 +20,8 @@
 
 namespace aero::metrics {
 
+// Calls the periodic listener every interval with the interval's snapshot (see the top of this
+// header); owned by the Client.
 class MetricsReporter {
  public:
   MetricsReporter(std::function<MetricsSnapshot()> take,
