@@ -1,4 +1,5 @@
 // Client: the periodic metrics listener (ClientConfig::metrics_interval, client/policy.h).
+#include <algorithm>
 #include <map>
 
 #include "client/client.h"
@@ -48,7 +49,13 @@ void Client::add_node_metrics(metrics::MetricsSnapshot& m) const {
     };
     auto snap = cluster_->snapshot();
     for (const auto& n : snap->nodes) add_node(*n, true, entry(n->name()));
-    for (const auto& n : cluster_->retired()) add_node(*n, false, entry(n->name()));
+    // The tender retires a node before it publishes the snapshot without it: a node in both
+    // lists is counted once, as the active one it still is in this snapshot.
+    for (const auto& n : cluster_->retired()) {
+      const bool listed = std::any_of(snap->nodes.begin(), snap->nodes.end(),
+                                      [&](const auto& active) { return active.get() == n.get(); });
+      if (!listed) add_node(*n, false, entry(n->name()));
+    }
   }
 }
 
