@@ -6,14 +6,19 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "client/aerospike.h"
 #include "test/client/test_cluster.h"
 #include "test/server/options.h"
+#include "test/watchdog/watchdog.h"
 #if AERO_EMBEDDED_CLUSTER
 #include "test/server/cluster.h"
 #else
@@ -26,11 +31,55 @@ class Cluster {};
 
 namespace aero::testing {
 
+// What the watchdog prints of a client: its counters, each loop's gauges and whether the
+// loop still runs a task posted to it (within 2 s).
+inline std::unique_ptr<WatchdogHook> watch_client(Client& client) {
+  return std::make_unique<WatchdogHook>([&client](std::FILE* out) {
+    const ClientStats s = client.stats();
+    std::fprintf(out,
+                 "watchdog: client: %zu nodes, %llu tends, %llu commands started, %lld "
+                 "outstanding, sockets %llu opened / %llu closed\n",
+                 s.nodes, static_cast<unsigned long long>(s.tends),
+                 static_cast<unsigned long long>(s.commands_started),
+                 static_cast<long long>(s.commands_outstanding),
+                 static_cast<unsigned long long>(s.sockets_opened),
+                 static_cast<unsigned long long>(s.sockets_closed));
+    const metrics::MetricsSnapshot m = client.metrics();
+    for (std::size_t i = 0; i < client.loop_count(); ++i) {
+      io::Loop& loop = client.loop(i);
+      const io::LoopStats before = loop.stats();
+      auto ran = std::make_shared<std::atomic<bool>>(false);
+      const bool posted = loop.post([ran] { ran->store(true); });
+      const auto start = std::chrono::steady_clock::now();
+      while (posted && !ran->load() && std::chrono::steady_clock::now() - start < std::chrono::seconds(2)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      const io::LoopStats after = loop.stats();
+      const metrics::LoopMetrics lm = i < m.loops.size() ? m.loops[i] : metrics::LoopMetrics{};
+      std::fprintf(out,
+                   "watchdog: loop %zu: %lld in process, %lld queued, %llu started; polls %llu -> "
+                   "%llu, wakeups %llu, sockets %llu opened / %llu closed; a posted task %s\n",
+                   i, static_cast<long long>(lm.in_process), static_cast<long long>(lm.queued),
+                   static_cast<unsigned long long>(lm.commands_started),
+                   static_cast<unsigned long long>(before.polls),
+                   static_cast<unsigned long long>(after.polls),
+                   static_cast<unsigned long long>(after.wakeups),
+                   static_cast<unsigned long long>(after.sockets_opened),
+                   static_cast<unsigned long long>(after.sockets_closed),
+                   !posted ? "was refused (loop stopped)"
+                   : ran->load() ? "ran" : "did NOT run within 2 s");
+    }
+  });
+}
+
 struct ClusterClient {
   // Null on an external cluster: a test that uses it begins with AERO_EMBEDDED_ONLY.
   std::unique_ptr<testserver::Cluster> cluster;
   std::vector<Host> seeds;  // where a client connects
   std::unique_ptr<Client> client;
+  // Reports the client's state when a test hangs (test/watchdog); declared after `client`, so
+  // it is unregistered before the client goes away.
+  std::unique_ptr<WatchdogHook> watchdog;
 
   // The cluster without a client: starts `options` embedded, or names AEROSPIKE_TEST_HOSTS.
   static ClusterClient start_cluster(testserver::ClusterOptions options) {
@@ -60,6 +109,7 @@ struct ClusterClient {
     auto c = Client::connect(config);
     EXPECT_TRUE(c.ok()) << c.status().to_string() << " (seeds " << to_string(config.seeds) << ")";
     if (c.ok()) cc.client = std::move(c).value();
+    if (cc.client) cc.watchdog = watch_client(*cc.client);
     if (cc.client && !cc.cluster) cc.truncate_own_sets();
     return cc;
   }
