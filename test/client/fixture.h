@@ -51,7 +51,8 @@ inline std::unique_ptr<WatchdogHook> watch_client(Client& client) {
       auto ran = std::make_shared<std::atomic<bool>>(false);
       const bool posted = loop.post([ran] { ran->store(true); });
       const auto start = std::chrono::steady_clock::now();
-      while (posted && !ran->load() && std::chrono::steady_clock::now() - start < std::chrono::seconds(2)) {
+      while (posted && !ran->load() &&
+             std::chrono::steady_clock::now() - start < std::chrono::seconds(2)) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
       }
       const io::LoopStats after = loop.stats();
@@ -66,8 +67,9 @@ inline std::unique_ptr<WatchdogHook> watch_client(Client& client) {
                    static_cast<unsigned long long>(after.wakeups),
                    static_cast<unsigned long long>(after.sockets_opened),
                    static_cast<unsigned long long>(after.sockets_closed),
-                   !posted ? "was refused (loop stopped)"
-                   : ran->load() ? "ran" : "did NOT run within 2 s");
+                   !posted       ? "was refused (loop stopped)"
+                   : ran->load() ? "ran"
+                                 : "did NOT run within 2 s");
     }
   });
 }
