@@ -95,9 +95,12 @@ rm -f "$build_log"
 
 # The Wine prefix is created once, here, rather than inside the first test (and its timeout).
 toolchains/mingw/wine_run.sh --prepare || fail "could not prepare the Wine prefix"
+# One wineserver for the whole run, ended on exit (see wine_run.sh: programs froze when it
+# started and stopped around each one).
+toolchains/mingw/wine_run.sh --persist || fail "could not start a persistent wineserver"
 
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log"; toolchains/mingw/wine_run.sh --stop 2>/dev/null' EXIT
 # shellcheck disable=SC2086  # BAZEL_STARTUP_OPTS is a list of words
 testlogs="$(bazel ${BAZEL_STARTUP_OPTS:-} info --config=mingw bazel-testlogs 2>/dev/null)"
 
@@ -222,19 +225,21 @@ if [ "$build_failed" -eq 0 ]; then
     if [ ${#client_patterns[@]} -gt 0 ]; then
       # --nocache_test_results: a cached pass would say nothing about this cluster. A test
       # binary runs in seconds; a hung one is stopped after WINE_TEST_TIMEOUT, not 300 s.
-      # Known issue: under Wine a client test binary sometimes hangs (1-3 of ~16 per run; loops
-      # idle, the test thread waiting; not understood yet): each gets a second attempt, and
-      # one that needed it is reported FLAKY, never silently.
+      # A binary that fails or hangs gets a second attempt and is reported FLAKY, never
+      # silently. A test that runs past AERO_TEST_WATCHDOG_SECONDS prints where it stood and
+      # the client's state (test/watchdog) and ends, before WINE_TEST_TIMEOUT.
       echo "--- client tests under Wine against AEROSPIKE_TEST_HOSTS=$AEROSPIKE_TEST_HOSTS"
       run_tests client --nocache_test_results --flaky_test_attempts=2 \
         --test_env=AEROSPIKE_TEST_HOSTS="$AEROSPIKE_TEST_HOSTS" "${tls_env[@]}" \
         --test_env=WINE_TEST_TIMEOUT="${WINE_CLIENT_TEST_TIMEOUT:-120}" \
+        --test_env=AERO_TEST_WATCHDOG_SECONDS="${AERO_TEST_WATCHDOG_SECONDS:-60}" \
         "$@" -- "${client_patterns[@]}" || client_rc=$?
       if [ ${#rerun[@]} -gt 0 ]; then
         second_try=1
         run_tests client --nocache_test_results \
           --test_env=AEROSPIKE_TEST_HOSTS="$AEROSPIKE_TEST_HOSTS" "${tls_env[@]}" \
           --test_env=WINE_TEST_TIMEOUT="${WINE_CLIENT_TEST_TIMEOUT:-120}" \
+          --test_env=AERO_TEST_WATCHDOG_SECONDS="${AERO_TEST_WATCHDOG_SECONDS:-60}" \
           "$@" -- "${rerun[@]}" || client_rc=$?
         second_try=0
       fi

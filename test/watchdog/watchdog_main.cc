@@ -80,6 +80,9 @@ void watch(double limit_s) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Unbuffered: a program that hangs and is killed still shows which test it was in (under
+  // Wine, and wherever stdout is a file, it is otherwise fully buffered).
+  std::setvbuf(stdout, nullptr, _IONBF, 0);
   ::testing::InitGoogleTest(&argc, argv);
   double limit_s = 0;
   if (const char* v = std::getenv("AERO_TEST_WATCHDOG_SECONDS")) limit_s = std::atof(v);

@@ -2,7 +2,8 @@
 # Runs a Windows test binary under Wine: `wine_run.sh program.exe [args...]`.
 # Used as Bazel's --run_under by --config=mingw. `wine_run.sh --prepare` only creates the
 # Wine prefix: tools/test_windows.sh does that first, outside any test's timeout (creating
-# a prefix takes from ~10 s to minutes on a loaded machine).
+# a prefix takes from ~10 s to minutes on a loaded machine); `--persist` and `--stop` start
+# and end one wineserver for a whole run.
 #
 # The Wine prefix lives outside the repository, under the project's cache directory, and is
 # created once (the first run takes ~10 s); WINEDEBUG=-all keeps Wine's own chatter out of
@@ -43,6 +44,19 @@ if [ ! -f "$WINEPREFIX/system.reg" ]; then
 fi
 if [ "$1" = "--prepare" ]; then
   exit 0
+fi
+# One wineserver for a whole test run: `--persist` starts it to stay (it would otherwise exit
+# 3 s after each program and start again with the next, with Wine's services), `--stop` ends
+# it. With a wineserver starting and stopping around every test binary, 5 of 57 client test
+# runs froze under load on 2026-12-05 (every thread, the watchdog's too, and winedbg could not
+# attach); with one persistent wineserver, 0 of 57 (tools/test_windows.sh).
+if [ "$1" = "--persist" ]; then
+  # Fails when a wineserver already runs for this prefix (another run's): that one is used.
+  wineserver --persistent 2>/dev/null || echo "wine_run: a wineserver already runs for $WINEPREFIX" >&2
+  exit 0
+fi
+if [ "$1" = "--stop" ]; then
+  exec wineserver --kill
 fi
 
 # Bazel hands GoogleTest a Unix path for its XML report (XML_OUTPUT_FILE, or GTEST_OUTPUT);
