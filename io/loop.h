@@ -59,7 +59,7 @@ std::error_code make_error_code(Errc e) noexcept;
 struct Endpoint {
   // IPv4 or IPv6.
   enum class Family : std::uint8_t { v4, v6 };
-  Family family = Family::v4;  // which of the two `address` holds
+  Family family = Family::v4;              // which of the two `address` holds
   std::array<std::uint8_t, 16> address{};  // network order; v4 uses the first 4 bytes
   std::uint16_t port = 0;                   // host order
   std::uint32_t scope_id = 0;               // v6 only
