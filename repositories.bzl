@@ -48,6 +48,8 @@ _SYSTEM_LIBRARIES = {
     "zlib": "zlib.BUILD",  # zlib1g-dev
     "libcrypt": "libcrypt.BUILD",  # libcrypt-dev (bcrypt for password login)
     "lua": "lua.BUILD",  # liblua5.4-dev (UDFs, aggregations)
+    "cli11": "cli11.BUILD",  # libcli11-dev (aerobench's flags only)
+    "nlohmann_json": "nlohmann_json.BUILD",  # nlohmann-json3-dev (aerobench's JSON only)
 }
 
 # Offline stand-ins: repository name -> directory in third_party/.

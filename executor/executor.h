@@ -15,6 +15,9 @@ namespace aero {
 // A unit of work. Move-only; captures of up to 48 bytes are stored inline.
 using Task = UniqueFunction<void(), 48>;
 
+// Where completions run: an interface with one call, submit(). Implementations: SerialExecutor
+// (a loop's thread), TbbExecutor (a oneTBB arena), Strand (in order over another executor), or
+// the user's own.
 class Executor {
  public:
   virtual ~Executor() = default;

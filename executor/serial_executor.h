@@ -31,6 +31,8 @@
 
 namespace aero {
 
+// Runs tasks on its owner's thread only (a loop thread: the default completion executor), in
+// submission order; submit() from any thread.
 class SerialExecutor final : public Executor {
  public:
   // `wake` is called on a submitting thread when the executor goes from idle to having
@@ -54,6 +56,7 @@ class SerialExecutor final : public Executor {
 
   // Any thread: stop accepting tasks; wakes run().
   void shutdown();
+  // Any thread: shutdown() was called (submit() now returns false).
   bool is_shut_down() const { return shut_down_.load(std::memory_order_acquire); }
 
   // Any thread: whether tasks are waiting (a hint; racy by nature).

@@ -36,6 +36,8 @@
 
 namespace aero {
 
+// Runs its tasks one at a time, in submission order, on the threads of a parent executor (no
+// two of them at once, each one's effects visible to the next). submit() from any thread.
 class Strand final : public Executor {
  public:
   // `parent` must outlive every task this strand accepts. To stack a strand on another
@@ -48,7 +50,9 @@ class Strand final : public Executor {
 
   bool submit(Task&& task) override;
 
+  // Any thread: refuse further tasks (submit() returns false); accepted ones still run.
   void shutdown();
+  // Any thread: shutdown() was called.
   bool is_shut_down() const;
 
   // Blocks until no accepted task is queued or running; true then. Returns false at once

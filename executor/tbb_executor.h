@@ -43,6 +43,8 @@
 
 namespace aero {
 
+// Runs tasks on a oneTBB arena's worker threads: started in submission order, run concurrently
+// (wrap it in a Strand where order matters). Any thread. Target //executor:tbb_executor.
 class TbbExecutor final : public Executor {
  public:
   // Owns an arena of `concurrency` worker slots (tbb::task_arena::automatic: one per core;
@@ -57,13 +59,16 @@ class TbbExecutor final : public Executor {
 
   bool submit(Task&& task) override;
 
+  // Any thread: refuse further tasks (submit() returns false); accepted ones still run.
   void shutdown();
+  // Any thread: shutdown() was called.
   bool is_shut_down() const;
 
   // Blocks until no accepted task is queued or running; true then. Returns false at once,
   // without waiting, when called from one of this executor's own tasks.
   bool wait_idle();
 
+  // The arena tasks run in (owned or borrowed), e.g. to run other oneTBB work beside them.
   tbb::task_arena& arena() { return *arena_; }
 
  private:

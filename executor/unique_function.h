@@ -19,10 +19,14 @@ namespace aero {
 template <class Signature, std::size_t InlineBytes = 48>
 class UniqueFunction;
 
+// The function wrapper for R(Args...): holds any callable invocable with Args... that returns
+// something convertible to R, inline up to InlineBytes (see stored_inline()).
 template <class R, class... Args, std::size_t InlineBytes>
 class UniqueFunction<R(Args...), InlineBytes> {
  public:
+  // Empty (operator bool is false).
   UniqueFunction() noexcept = default;
+  // Empty, as with `nullptr` for a std::function.
   UniqueFunction(std::nullptr_t) noexcept {}
 
   template <class F, class D = std::decay_t<F>,
@@ -42,8 +46,10 @@ class UniqueFunction<R(Args...), InlineBytes> {
     }
   }
 
+  // Takes `other`'s callable; `other` is left empty.
   UniqueFunction(UniqueFunction&& other) noexcept { take(other); }
 
+  // Destroys the held callable, then takes `other`'s; `other` is left empty.
   UniqueFunction& operator=(UniqueFunction&& other) noexcept {
     if (this != &other) {
       reset();
@@ -52,6 +58,7 @@ class UniqueFunction<R(Args...), InlineBytes> {
     return *this;
   }
 
+  // Destroys the held callable; the function is empty.
   UniqueFunction& operator=(std::nullptr_t) noexcept {
     reset();
     return *this;
@@ -62,6 +69,7 @@ class UniqueFunction<R(Args...), InlineBytes> {
 
   ~UniqueFunction() { reset(); }
 
+  // True when it holds a callable.
   explicit operator bool() const noexcept { return ops_ != nullptr; }
 
   // Calls the stored callable. Calling an empty UniqueFunction is a bug (checked by assert in
@@ -78,6 +86,7 @@ class UniqueFunction<R(Args...), InlineBytes> {
            std::is_nothrow_move_constructible_v<F>;
   }
 
+  // Destroys the held callable (frees its heap copy, if any); the function is empty.
   void reset() noexcept {
     if (ops_ != nullptr) {
       ops_->destroy(storage_);

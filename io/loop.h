@@ -36,7 +36,9 @@
 
 namespace aero::io {
 
+// The loops' clock: monotonic, so timers and deadlines ignore wall-clock changes.
 using Clock = std::chrono::steady_clock;
+// A point on Clock: timer deadlines, Loop::now().
 using TimePoint = Clock::time_point;
 
 // Outcomes that have no std::errc equivalent. Everything else is reported as a
@@ -48,42 +50,53 @@ enum class Errc {
   bad_socket = 2,    // the socket id is unknown or already closed
   busy = 3,          // an operation of the same kind is already pending on the socket
 };
+// The category of Errc codes (name "aero.io"); a process-wide singleton, any thread.
 const std::error_category& io_category() noexcept;
+// Errc as a std::error_code of io_category(); lets `ec == Errc::eof` compile.
 std::error_code make_error_code(Errc e) noexcept;
 
 // An IPv4 or IPv6 address and port.
 struct Endpoint {
+  // IPv4 or IPv6.
   enum class Family : std::uint8_t { v4, v6 };
-  Family family = Family::v4;
+  Family family = Family::v4;              // which of the two `address` holds
   std::array<std::uint8_t, 16> address{};  // network order; v4 uses the first 4 bytes
   std::uint16_t port = 0;                   // host order
   std::uint32_t scope_id = 0;               // v6 only
 
+  // The IPv4 endpoint a.b.c.d:port (port in host order).
   static Endpoint v4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d,
                      std::uint16_t port);
+  // 127.0.0.1:port, the address tests listen and connect on.
   static Endpoint loopback_v4(std::uint16_t port) { return v4(127, 0, 0, 1, port); }
   // Parses a numeric address ("127.0.0.1", "::1", "fe80::1%2"); no name resolution.
   static std::optional<Endpoint> parse(std::string_view address, std::uint16_t port);
-  std::string to_string() const;  // "127.0.0.1:3000", "[::1]:3000"
+  // Numeric form with the port: "127.0.0.1:3000", "[::1]:3000" (for messages and logs).
+  std::string to_string() const;
+  // Same family, address bytes, port and scope id.
   friend bool operator==(const Endpoint&, const Endpoint&) = default;
 };
 
 // Identifies a socket owned by a Loop. Ids are never reused within one loop, so a stale id
 // fails cleanly with Errc::bad_socket instead of touching another connection.
 struct SocketId {
-  std::uint64_t value = 0;
+  std::uint64_t value = 0;  // the loop's number for the socket; 0 = no socket
+  // True for an id a loop handed out (not the empty default).
   explicit operator bool() const { return value != 0; }
+  // The same socket of the same loop.
   friend bool operator==(SocketId, SocketId) = default;
 };
 
+// Bytes to write: borrowed, they must stay valid and unchanged until the write completes.
 struct ConstBuffer {
-  const void* data;
-  std::size_t size;
+  const void* data;  // first byte
+  std::size_t size;  // number of bytes
 };
 
+// Room to read into: borrowed, it must stay valid until the read completes.
 struct MutableBuffer {
-  void* data;
-  std::size_t size;
+  void* data;        // first byte
+  std::size_t size;  // capacity in bytes
 };
 
 // Connect completion: the new socket on success (owned by the loop until close()).
@@ -102,14 +115,19 @@ using IoHandler = UniqueFunction<void(std::error_code, std::size_t)>;
 // timer (periodic timers) but must not call set_handler() on it.
 class Timer {
  public:
+  // A timer that runs `on_expire` on the loop thread when it fires. Not armed.
   explicit Timer(UniqueFunction<void()> on_expire) : on_expire_(std::move(on_expire)) {}
+  // A timer without a handler (set_handler() before starting it). Not armed.
   Timer() = default;
   ~Timer() { assert(!armed() && "destroying an armed Timer"); }
   Timer(const Timer&) = delete;
   Timer& operator=(const Timer&) = delete;
 
+  // Replaces the handler; only while the timer is not armed. Loop thread.
   void set_handler(UniqueFunction<void()> on_expire) { on_expire_ = std::move(on_expire); }
+  // Started and neither fired nor cancelled yet. Loop thread.
   bool armed() const { return heap_index_ != kNotArmed; }
+  // When it fires (the last start_timer() deadline); meaningful while armed(). Loop thread.
   TimePoint deadline() const { return deadline_; }
 
  private:
@@ -134,10 +152,12 @@ struct LoopStats {
   std::uint64_t wakeups = 0;  // cross-thread wake-ups sent (eventfd writes, posted packets)
   std::uint64_t polls = 0;    // calls into the kernel's wait (epoll_wait, GetQueued..., kevent,
                               // the io_uring_enter that ends an iteration)
-  std::uint64_t sockets_opened = 0;
-  std::uint64_t sockets_closed = 0;
+  std::uint64_t sockets_opened = 0;  // sockets the loop created (connects, accepts, listeners)
+  std::uint64_t sockets_closed = 0;  // sockets the loop closed
 };
 
+// The event loop one thread runs (see the top of this file for the threading and completion
+// rules). Backends: io/reactor (epoll, kqueue), io/iocp, io/uring; //io's make_loop() picks one.
 class Loop {
  public:
   virtual ~Loop() = default;
@@ -233,6 +253,7 @@ class Loop {
   // cancel_timer() returns false if the timer was not armed (it already fired, or was never
   // started): then its handler has run or will never run.
   virtual void start_timer(Timer& timer, TimePoint deadline) = 0;
+  // Disarms `timer` (see above); its handler will not run. Loop thread.
   virtual bool cancel_timer(Timer& timer) = 0;
 
   // The loop's view of now, refreshed once per loop iteration (cheap).

@@ -13,6 +13,8 @@ packages=(
   googletest                 # GoogleTest sources, for the mingw-w64 (IOCP) cross build
   libbenchmark-dev           # Google Benchmark
   libtbb-dev                 # oneTBB, the "bring your own thread pool" executor
+  libcli11-dev               # CLI11: aerobench's flags (header-only)
+  nlohmann-json3-dev         # nlohmann-json: aerobench's --json and its tests (header-only)
   openssl                    # the openssl command: test certificates for the standalone test server
   libssl-dev                 # TLS (client and test server); tests compare RIPEMD-160 with OpenSSL's
   zlib1g-dev                 # compressed Aerospike frames

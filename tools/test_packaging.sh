@@ -2,6 +2,7 @@
 # The library as others take it, one line per check (`PASS: <check>` / `FAIL: <check>`, which
 # tools/test.sh counts):
 #   cmake-sources  every library source file of a Bazel target is in the CMake build
+#   build-files    BUILD files in one style, only the public targets public (check_build_files.py)
 #   format         the C++ lines changed since FORMAT_BASE follow .clang-format
 #   docs           the API reference builds with no doc-comment error and no new undocumented name
 #   consumer       examples/consumer, a separate Bazel workspace, builds and runs through
@@ -32,6 +33,7 @@ format_base="${FORMAT_BASE:-HEAD~1}"
 git rev-parse -q --verify "$format_base^{commit}" >/dev/null || format_base=HEAD
 
 check cmake-sources python3 tools/check_cmake_sources.py
+check build-files python3 tools/check_build_files.py
 check format tools/check_format.sh "$format_base"
 check docs tools/check_docs.sh
 check consumer tools/test_consumer.sh

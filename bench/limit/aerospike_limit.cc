@@ -24,6 +24,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -34,7 +36,6 @@
 
 #include "bench/limit/aerospike_limit_messages.h"
 #include "bench/tool/flags.h"
-#include "bench/tool/json.h"
 #include "bench/tool/object_spec.h"
 #include "io/uring/uring_ring.h"
 
@@ -460,23 +461,30 @@ class Limit {
         per_s, static_cast<unsigned long long>(not_found_),
         static_cast<unsigned long long>(errors_), user, sys, cpu_us);
     if (o_.json_path.empty()) return;
-    JsonWriter j;
-    j.begin_object().field("tool", "aerospike_limit").field("format", 1);
-    j.field("elapsed_s", elapsed).field("commands", completed_).field("per_second", per_s);
-    j.field("not_found", not_found_).field("errors", errors_);
-    j.key("cpu").begin_object().field("user_s", user).field("sys_s", sys).field("per_command_us", cpu_us);
-    j.end_object();
-    j.key("config").begin_object().field("in_flight", o_.in_flight).field("read_percent", o_.read_percent);
-    j.field("object_spec", object_spec_string(o_.object)).field("keys", o_.keys);
-    j.field("io", o_.io_uring ? "uring" : "epoll").end_object();
-    if (o_.io_uring) j.field("enters_per_command", enters_per_command_);
-    j.end_object();
+    // The keys bench/compare reads from aerobench's --json, in the same order.
+    nlohmann::ordered_json j = {
+        {"tool", "aerospike_limit"},
+        {"format", 1},
+        {"elapsed_s", elapsed},
+        {"commands", completed_},
+        {"per_second", per_s},
+        {"not_found", not_found_},
+        {"errors", errors_},
+        {"cpu", {{"user_s", user}, {"sys_s", sys}, {"per_command_us", cpu_us}}},
+        {"config",
+         {{"in_flight", o_.in_flight},
+          {"read_percent", o_.read_percent},
+          {"object_spec", object_spec_string(o_.object)},
+          {"keys", o_.keys},
+          {"io", o_.io_uring ? "uring" : "epoll"}}},
+    };
+    if (o_.io_uring) j["enters_per_command"] = enters_per_command_;
     std::FILE* f = std::fopen(o_.json_path.c_str(), "w");
     if (f == nullptr) {
       std::fprintf(stderr, "aerospike_limit: cannot write %s\n", o_.json_path.c_str());
       return;
     }
-    std::fprintf(f, "%s\n", j.str().c_str());
+    std::fprintf(f, "%s\n", j.dump().c_str());
     std::fclose(f);
   }
 

@@ -1,11 +1,14 @@
 #include "bench/tool/flags.h"
 
-#include "bench/tool/tls_flags.h"
+#include <CLI/CLI.hpp>
 
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <string_view>
+
+#include "bench/tool/tls_flags.h"
 
 namespace aero::bench {
 
@@ -140,271 +143,384 @@ std::string target_string(const Options& o) {
   return s;
 }
 
-ParseOutcome parse_flags(int argc, const char* const* argv) {
-  ParseOutcome r;
-  Options& o = r.options;
+namespace {
+
+// A bad flag value: the message names the flag and what it accepts.
+struct FlagError {
+  std::string message;
+};
+
+// Declares aerobench's flags on `app` (CLI11): each flag is one line, its names (the asbench
+// spellings as aliases), the value's placeholder, its help and what parses and checks the
+// value. Values are checked when CLI11 runs the callbacks, after all arguments were read; the
+// checks that involve several flags are in parse_flags().
+class FlagTable {
+ public:
+  explicit FlagTable(CLI::App& app) : app_(app) {}
+
+  // The flags of one --help section.
+  FlagTable& group(std::string name) {
+    group_ = std::move(name);
+    return *this;
+  }
+  // A flag with a value: `apply` takes it and returns an error text ("" = accepted), shown as
+  // "bad value '<v>' for <flag>: <error>".
+  FlagTable& value(const std::string& names, const std::string& placeholder,
+                   const std::string& help, std::function<std::string(const std::string&)> apply) {
+    // The flag's long name for errors: "--keys" for "-k,--keys".
+    const std::size_t at = names.find("--");
+    const std::string flag = names.substr(at, names.find(',', at) - at);
+    app_.add_option_function<std::string>(
+            names,
+            [flag, apply](const std::string& v) {
+              const std::string error = apply(v);
+              if (!error.empty())
+                throw FlagError{"bad value '" + v + "' for " + flag + ": " + error};
+            },
+            help)
+        ->option_text(placeholder)
+        ->group(group_);
+    return *this;
+  }
+  // A flag without a value (--flag=x is an error).
+  FlagTable& flag(const std::string& names, bool* target, const std::string& help) {
+    app_.add_flag(names, *target, help)->disable_flag_override()->group(group_);
+    return *this;
+  }
+  // Typed shorthands: a number in [lo, hi], else `hint`.
+  template <class Int>
+  FlagTable& integer(const std::string& names, Int* target, std::int64_t lo, std::int64_t hi,
+                     const std::string& placeholder, const std::string& help, std::string hint) {
+    return value(names, placeholder, help, [=](const std::string& v) {
+      std::int64_t n = 0;
+      if (!parse_i64(v, lo, hi, &n)) return hint;
+      *target = static_cast<Int>(n);
+      return std::string();
+    });
+  }
+  FlagTable& real(const std::string& names, double* target, double lo, double hi,
+                  const std::string& placeholder, const std::string& help, std::string hint) {
+    return value(names, placeholder, help, [=](const std::string& v) {
+      return parse_double(v, lo, hi, target) ? std::string() : hint;
+    });
+  }
+  // One of `choices` (value -> what it sets).
+  template <class T>
+  FlagTable& choice(const std::string& names, T* target,
+                    std::vector<std::pair<std::string, T>> choices, const std::string& placeholder,
+                    const std::string& help, std::string hint) {
+    return value(names, placeholder, help, [=](const std::string& v) {
+      for (const auto& [text, val] : choices) {
+        if (v == text) {
+          *target = val;
+          return std::string();
+        }
+      }
+      return hint;
+    });
+  }
+  // A text flag that must not be empty.
+  FlagTable& text(const std::string& names, std::string* target, const std::string& placeholder,
+                  const std::string& help, std::string hint) {
+    return value(names, placeholder, help, [=](const std::string& v) {
+      if (v.empty()) return hint;
+      *target = v;
+      return std::string();
+    });
+  }
+
+ private:
+  CLI::App& app_;
+  std::string group_ = "Options";
+};
+
+// What the flags fill besides Options (resolved in parse_flags()).
+struct Pending {
   std::string hosts;
   int port = 3000;
   bool duration_given = false;
   int batch_size = 1;
+};
+
+constexpr const char* kDescription =
+    R"(aerobench: load generator and latency harness for the aerospike_async client
+
+Without --hosts it starts an embedded in-memory test cluster (3 nodes) in this process
+and runs against it, so it works on a machine with no Aerospike installed. With --hosts
+it runs against a real cluster, unchanged.
+
+Load models
+  closed loop (the default): --in-flight commands are kept in flight; each completion
+      starts the next command. The rate is whatever client and server sustain; latency
+      runs from the moment each command is submitted.
+  open loop (--rate R): commands are scheduled at R per second whatever the completions
+      do (at most --in-flight at once; the rest wait their turn). Latency runs from each
+      command's intended start time, so a stall counts against every command it delayed,
+      not just the one in flight (no coordinated omission).
+)";
+
+constexpr const char* kFooter =
+    R"(asbench spellings are accepted as aliases: --object-spec, --async-max-commands,
+--event-loops, --throughput, -U/-P, --tls-*.
+Latencies are in microseconds; percentiles are exact to within 0.8%.
+Exit status: 0 when the run completed, 1 when it could not run, 2 on a bad flag.
+)";
+
+void define_flags(CLI::App& app, Options& o, Pending& p) {
+  app.description(kDescription);
+  app.footer(kFooter);
+  app.set_help_flag("-?,--help", "this text");
+  app.get_formatter()->column_width(30);
+  app.get_formatter()->label("OPTIONS", "FLAGS");
+  // A flag given twice: the last one counts (as in asbench).
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  const std::string ms = "use milliseconds";
+  FlagTable f(app);
+
+  f.group("Target");
+  f.text("--hosts", &p.hosts, "H[:P][,H[:P]...]",
+         "seed hosts of a real cluster; IPv6 as [addr]:port, a TLS name as\nhost:tls-name:port "
+         "(default: the embedded test cluster)",
+         "give host[:port][,host[:port]...]");
+  f.integer("-p,--port", &p.port, 1, 65535, "P", "port for hosts given without one (default 3000)",
+            "use 1..65535");
+  f.integer("--nodes", &o.nodes, 1, 8, "N", "nodes of the embedded cluster, 1..8 (default 3)",
+            "the embedded cluster has 1..8 nodes");
+  f.value("-n,--namespace", "NS", "namespace (default test)", [&o](const std::string& v) {
+    if (v.empty() || v.size() > 31) return std::string("a namespace name has 1..31 bytes");
+    o.ns = v;
+    return std::string();
+  });
+  f.value("-s,--set", "SET", "set (default testset)", [&o](const std::string& v) {
+    if (v.size() > 63) return std::string("a set name has at most 63 bytes");
+    o.set = v;
+    return std::string();
+  });
+  f.value("--bin", "NAME", "first bin name; more bins are NAME_2, NAME_3... (default testbin)",
+          [&o](const std::string& v) {
+            if (v.empty() || v.size() > 10) {
+              return std::string(
+                  "use 1..10 bytes (bin names have at most 15, and more bins add _2, _3...)");
+            }
+            o.bin = v;
+            return std::string();
+          });
+
+  f.group("Workload");
+  f.value("-w,--workload", "W",
+          "I          insert every key once, then stop\n"
+          "RU,<r>     r% reads, the rest writes (default RU,50)\n"
+          "RMW        read, then write back if the generation is unchanged\n"
+          "BR,<n>     batch reads of n random keys\n"
+          "SCAN       whole-set scans: records/s and MB/s, and the ratio\n"
+          "           to a bare reader of the same stream in the same run\n"
+          "QUERY      the same with an index range query over the first\n"
+          "           bin (integer; the index is created first)\n"
+          "(SCAN/QUERY: --ops N = N rounds of one client pass and one\n"
+          "bare pass each, else rounds until --duration)",
+          [&o](const std::string& v) {
+            std::string err;
+            if (!parse_workload(v, &o.workload, &err)) throw FlagError{err};
+            return std::string();
+          });
+  f.integer("-k,--keys", &o.keys, 1, std::int64_t{1} << 40, "N",
+            "key space: keys start-key .. start-key+N-1 (default 100000)",
+            "use a count of at least 1");
+  f.integer("-K,--start-key", &o.start_key, 0, std::int64_t{1} << 62, "N", "first key (default 0)",
+            "use 0 or more");
+  f.value("-o,--object-spec,--object", "SPEC",
+          "bins of a written record, comma-separated: I (= I4), I1..I8\nintegers, D double, S<n> "
+          "string of n chars, B<n> n bytes\n(default I4), e.g. -o S100 or -o I4,S100,B64",
+          [&o](const std::string& v) {
+            std::string err;
+            if (!parse_object_spec(v, &o.object, &err)) throw FlagError{err};
+            return std::string();
+          });
+  f.flag("--random", &o.random_values,
+         "new random values for every write (default: one fixed record)");
+  f.integer("--batch-size", &p.batch_size, 1, kMaxBatchSize, "N",
+            "with RU: each read is a batch read of N random keys",
+            "use 1.." + std::to_string(kMaxBatchSize));
+  f.choice<Prefill>(
+      "--prefill", &o.prefill,
+      {{"auto", Prefill::automatic}, {"yes", Prefill::yes}, {"no", Prefill::no}}, "auto|yes|no",
+      "fill the key space before the measured run (auto = yes on\nthe embedded cluster when the "
+      "workload reads; there the\nrecords are stored directly, elsewhere inserted with workload I)",
+      "use auto, yes or no");
+
+  f.group("Duration and load");
+  f.value("-t,--duration", "S", "seconds: 10, 2.5, 500ms, 2m (default 10; for I: until done)",
+          [&o, &p](const std::string& v) {
+            if (!parse_duration(v, &o.duration_s))
+              return std::string("use seconds, e.g. 10, 2.5, 500ms");
+            p.duration_given = true;
+            return std::string();
+          });
+  f.integer("--ops", &o.ops, 1, std::int64_t{1} << 50, "N",
+            "stop after N commands (then no time limit unless -t is given)",
+            "use a count of at least 1");
+  f.integer("--loops,--event-loops", &o.loops, 1, 256, "N",
+            "event loops, each a thread doing socket work (default 1)", "use 1..256");
+  f.integer("--in-flight,--async-max-commands", &o.in_flight, 1, 1'000'000, "N",
+            "commands in flight (default 100)", "use 1..1000000");
+  f.real("-g,--rate,--throughput", &o.rate, 0, 1e9, "R",
+         "open loop at R commands per second (default: closed loop)",
+         "use commands per second (0 = closed loop)");
+  f.choice<ExecutorKind>(
+      "--executor", &o.executor, {{"serial", ExecutorKind::serial}, {"tbb", ExecutorKind::tbb}},
+      "serial|tbb",
+      "where completions run: on the loop's thread (serial, default)\nor on a oneTBB pool (tbb)",
+      "use serial or tbb");
+  f.integer("--tbb-threads", &o.tbb_threads, 0, 1024, "N",
+            "threads of the TBB pool (default: one per core)", "use 0 (one per core) .. 1024");
+  f.choice<bool>("--io", &o.io_uring, {{"epoll", false}, {"uring", true}}, "epoll|uring",
+                 "the loops' backend (default epoll; uring falls back to epoll\nwith one line "
+                 "where the kernel "
+                 "refuses io_uring)",
+                 "use epoll or uring");
+  f.integer("--timeout", &o.timeout_ms, 0, 3'600'000, "MS",
+            "total timeout per command, ms (default 1000; 0 = none)", ms + ", 0 = none");
+  f.integer("--max-conns", &o.max_conns_per_node, 1, 100'000, "N",
+            "connections per node (default: the larger of 100 and --in-flight)", "use 1..100000");
+
+  f.group("Resilience (client/policy.h; defaults are the client's)");
+  f.integer("--socket-timeout", &o.socket_timeout_ms, 0, 3'600'000, "MS",
+            "idle timeout per attempt (0 = only the total timeout)", ms + ", 0 = none");
+  f.integer("--retries", &o.max_retries, 0, 1000, "N", "retries per command (reads and writes)",
+            "use 0..1000");
+  f.integer("--sleep-between-retries", &o.sleep_between_retries_ms, 0, 3'600'000, "MS",
+            "first sleep before a retry", ms);
+  f.real("--backoff", &o.sleep_multiplier, 1, 100, "X",
+         "multiply the sleep by X at each further retry (default 1)", "use a multiplier 1..100");
+  f.integer("--max-sleep", &o.max_sleep_ms, 0, 3'600'000, "MS",
+            "cap on the sleep between retries (0 = none)", ms + ", 0 = no cap");
+  f.flag("--jitter", &o.retry_jitter, "random sleep between half and all of it");
+  f.integer("--timeout-delay", &o.timeout_delay_ms, 0, 3'600'000, "MS",
+            "drain a timed-out answer for up to MS and reuse the connection\n(default 0: close it)",
+            ms + ", 0 = close at once");
+  f.integer("--max-error-rate", &o.max_error_rate, 0, 1'000'000'000, "N",
+            "circuit breaker: errors per node per window before its commands\nfail at once (0 = no "
+            "limit; client "
+            "default 100)",
+            "use 0 (no limit) or more");
+  f.integer("--error-rate-window", &o.error_rate_window, 1, 1'000'000, "T",
+            "the breaker's window, in tends (client default 1)", "use tends, 1 or more");
+  f.flag("--metrics", &o.metrics,
+         "record the client's metrics (ClientConfig::enable_metrics) and\nprint latency and errors "
+         "per node at the "
+         "end (and in --json)");
+  f.flag("--services-alternate", &o.services_alternate,
+         "take node addresses from peers-clear-alt (clients outside the\ncluster's network)");
+  f.integer("--max-commands-in-process", &o.max_commands_in_process, 0, 1'000'000, "N",
+            "flow control per loop: commands running at once (0 = no limit)",
+            "use 0 (no limit) or more");
+  f.integer("--max-commands-in-queue", &o.max_commands_in_queue, 0, 100'000'000, "N",
+            "commands waiting behind them; beyond, queue_full (0 = no limit)",
+            "use 0 (no limit) or more");
+  f.integer("--server-delay", &o.server_delay_ms, 0, 3'600'000, "MS",
+            "embedded cluster only: every node answers data commands MS late\n(with a shorter "
+            "--socket-timeout: what "
+            "timeouts cost)",
+            ms);
+
+  f.group("Security (a cluster with security enabled)");
+  f.value("-U,--user", "USER", "log in as USER", [&o](const std::string& v) {
+    o.user = v;
+    return std::string();
+  });
+  f.value("-P,--password", "PW", "the user's password", [&o](const std::string& v) {
+    o.password = v;
+    return std::string();
+  });
+  f.choice<AuthMode>("--auth", &o.auth_mode,
+                     {{"INTERNAL", AuthMode::internal},
+                      {"EXTERNAL", AuthMode::external},
+                      {"EXTERNAL_INSECURE", AuthMode::external_insecure},
+                      {"PKI", AuthMode::pki}},
+                     "MODE",
+                     "INTERNAL (default), EXTERNAL (LDAP; needs TLS),\nEXTERNAL_INSECURE (LDAP "
+                     "over plain TCP), PKI "
+                     "(TLS certificate)",
+                     "use INTERNAL, EXTERNAL, EXTERNAL_INSECURE or PKI");
+
+  add_tls_flags(app, "TLS (name each seed's certificate in --hosts as host:tls-name:port)", &o.tls);
+
+  f.group("Output (a line per second while running, a latency table at the end)");
+  f.text("--json", &o.json_path, "FILE",
+         "the whole result: configuration, per-second series, histograms", "give a file name");
+  f.text("--hgrm", &o.hgrm_prefix, "PREFIX",
+         "latency distributions in HdrHistogram's text format, one file\nper command type: "
+         "PREFIX.read.hgrm, "
+         "PREFIX.write.hgrm, ...",
+         "give a file name prefix");
+  f.text("--plot", &o.plot_path, "FILE.svg",
+         "latency percentile spectrum and per-second throughput as an SVG",
+         "give a file name, e.g. latency.svg");
+  f.flag("-q,--quiet", &o.quiet, "no per-second lines");
+  f.integer("--seed", &o.seed, 0, INT64_MAX, "N", "random seed for keys and values (default 1)",
+            "use 0 or more");
+}
+
+// CLI11's own errors, said the way the rest of aerobench's errors are.
+std::string describe(const CLI::ParseError& e, const CLI::App& app) {
+  const std::string what = e.what();
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+    const std::vector<std::string> extra = app.remaining();
+    return "unknown flag '" + (extra.empty() ? what : extra.front()) + "' (see --help)";
+  }
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&e) != nullptr) {
+    // "quiet was given a disallowed flag override" / "--keys: 1 required TEXT missing"
+    if (const std::size_t at = what.find(" was given a disallowed flag override");
+        at != std::string::npos) {
+      return "--" + what.substr(0, at) + " takes no value";
+    }
+    if (const std::size_t colon = what.find(':');
+        colon != std::string::npos && what.find("missing") != std::string::npos) {
+      return "missing value for " + what.substr(0, colon);
+    }
+  }
+  return what;
+}
+
+}  // namespace
+
+ParseOutcome parse_flags(int argc, const char* const* argv) {
+  ParseOutcome r;
+  Options& o = r.options;
   auto fail = [&](std::string msg) {
     r.what = ParseOutcome::What::error;
     r.error = std::move(msg);
     return r;
   };
-
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    std::string value;
-    bool has_inline_value = false;
-    if (arg.rfind("--", 0) == 0) {
-      const std::size_t eq = arg.find('=');
-      if (eq != std::string::npos) {
-        value = arg.substr(eq + 1);
-        arg.resize(eq);
-        has_inline_value = true;
-      }
-    }
-    auto is = [&](std::initializer_list<const char*> names) {
-      for (const char* n : names) {
-        if (arg == n) return true;
-      }
-      return false;
-    };
-    auto boolean = [&](bool* target) {
-      if (has_inline_value) return false;
-      *target = true;
-      return true;
-    };
-    // Takes the flag's value (inline or next argument).
-    auto take = [&]() -> bool {
-      if (has_inline_value) return true;
-      if (i + 1 >= argc) return false;
-      value = argv[++i];
-      return true;
-    };
-    auto bad = [&](const std::string& what) {
-      return fail("bad value '" + value + "' for " + arg + ": " + what);
-    };
-
-    if (is({"--help", "-?"})) {
-      r.what = ParseOutcome::What::help;
-      return r;
-    }
-    if (is({"--random"})) {
-      if (!boolean(&o.random_values)) return fail("--random takes no value");
-      continue;
-    }
-    if (is({"--jitter"})) {
-      if (!boolean(&o.retry_jitter)) return fail("--jitter takes no value");
-      continue;
-    }
-    if (is({"--metrics"})) {
-      if (!boolean(&o.metrics)) return fail("--metrics takes no value");
-      continue;
-    }
-    if (is({"--services-alternate"})) {
-      if (!boolean(&o.services_alternate)) return fail("--services-alternate takes no value");
-      continue;
-    }
-    if (is({"--quiet", "-q"})) {
-      if (!boolean(&o.quiet)) return fail("--quiet takes no value");
-      continue;
-    }
-    if (arg.rfind("--tls-", 0) == 0) {
-      std::string err;
-      if (!parse_tls_flag(arg, has_inline_value ? &value : nullptr, argc, argv, i, &o.tls, &err)) {
-        return fail(err);
-      }
-      continue;
-    }
-    const bool known = is({"--hosts",
-                           "--port",
-                           "-p",
-                           "--nodes",
-                           "--namespace",
-                           "-n",
-                           "--set",
-                           "-s",
-                           "--bin",
-                           "--keys",
-                           "-k",
-                           "--start-key",
-                           "-K",
-                           "--object-spec",
-                           "--object",
-                           "-o",
-                           "--workload",
-                           "-w",
-                           "--batch-size",
-                           "--prefill",
-                           "--duration",
-                           "-t",
-                           "--ops",
-                           "--loops",
-                           "--event-loops",
-                           "--in-flight",
-                           "--async-max-commands",
-                           "--rate",
-                           "--throughput",
-                           "-g",
-                           "--executor",
-                           "--io",
-                           "--tbb-threads",
-                           "--timeout",
-                           "--max-conns",
-                           "--json",
-                           "--hgrm",
-                           "--plot",
-                           "--seed",
-                           "--socket-timeout",
-                           "--retries",
-                           "--sleep-between-retries",
-                           "--backoff",
-                           "--max-sleep",
-                           "--timeout-delay",
-                           "--max-error-rate",
-                           "--error-rate-window",
-                           "--server-delay",
-                           "--max-commands-in-process",
-                           "--max-commands-in-queue",
-                           "--user",
-                           "-U",
-                           "--password",
-                           "-P",
-                           "--auth"});
-    if (!known) {
-      return fail("unknown flag '" + std::string(argv[i]) + "' (see --help)");
-    }
-    if (!take()) return fail("missing value for " + arg);
-
-    std::string err;
-    if (is({"--hosts"})) {
-      hosts = value;
-      if (hosts.empty()) return bad("give host[:port][,host[:port]...]");
-    } else if (is({"--port", "-p"})) {
-      if (!parse_int(value, 1, 65535, &port)) return bad("use 1..65535");
-    } else if (is({"--nodes"})) {
-      if (!parse_int(value, 1, 8, &o.nodes)) return bad("the embedded cluster has 1..8 nodes");
-    } else if (is({"--namespace", "-n"})) {
-      if (value.empty() || value.size() > 31) return bad("a namespace name has 1..31 bytes");
-      o.ns = value;
-    } else if (is({"--set", "-s"})) {
-      if (value.size() > 63) return bad("a set name has at most 63 bytes");
-      o.set = value;
-    } else if (is({"--bin"})) {
-      if (value.empty() || value.size() > 10) {
-        return bad("use 1..10 bytes (bin names have at most 15, and more bins add _2, _3...)");
-      }
-      o.bin = value;
-    } else if (is({"--keys", "-k"})) {
-      if (!parse_i64(value, 1, std::int64_t{1} << 40, &o.keys)) return bad("use a count of at least 1");
-    } else if (is({"--start-key", "-K"})) {
-      if (!parse_i64(value, 0, std::int64_t{1} << 62, &o.start_key)) return bad("use 0 or more");
-    } else if (is({"--object-spec", "--object", "-o"})) {
-      if (!parse_object_spec(value, &o.object, &err)) return fail(err);
-    } else if (is({"--workload", "-w"})) {
-      if (!parse_workload(value, &o.workload, &err)) return fail(err);
-    } else if (is({"--batch-size"})) {
-      if (!parse_int(value, 1, kMaxBatchSize, &batch_size)) {
-        return bad("use 1.." + std::to_string(kMaxBatchSize));
-      }
-    } else if (is({"--prefill"})) {
-      if (value == "auto") o.prefill = Prefill::automatic;
-      else if (value == "yes") o.prefill = Prefill::yes;
-      else if (value == "no") o.prefill = Prefill::no;
-      else return bad("use auto, yes or no");
-    } else if (is({"--duration", "-t"})) {
-      if (!parse_duration(value, &o.duration_s)) return bad("use seconds, e.g. 10, 2.5, 500ms");
-      duration_given = true;
-    } else if (is({"--ops"})) {
-      if (!parse_i64(value, 1, std::int64_t{1} << 50, &o.ops)) return bad("use a count of at least 1");
-    } else if (is({"--loops", "--event-loops"})) {
-      if (!parse_int(value, 1, 256, &o.loops)) return bad("use 1..256");
-    } else if (is({"--in-flight", "--async-max-commands"})) {
-      if (!parse_int(value, 1, 1'000'000, &o.in_flight)) return bad("use 1..1000000");
-    } else if (is({"--rate", "--throughput", "-g"})) {
-      if (!parse_double(value, 0, 1e9, &o.rate)) return bad("use commands per second (0 = closed loop)");
-    } else if (is({"--executor"})) {
-      if (value == "serial") o.executor = ExecutorKind::serial;
-      else if (value == "tbb") o.executor = ExecutorKind::tbb;
-      else return bad("use serial or tbb");
-    } else if (is({"--io"})) {
-      if (value == "epoll")
-        o.io_uring = false;
-      else if (value == "uring")
-        o.io_uring = true;
-      else
-        return bad("use epoll or uring");
-    } else if (is({"--tbb-threads"})) {
-      if (!parse_int(value, 0, 1024, &o.tbb_threads)) return bad("use 0 (one per core) .. 1024");
-    } else if (is({"--timeout"})) {
-      if (!parse_int(value, 0, 3'600'000, &o.timeout_ms)) return bad("use milliseconds, 0 = none");
-    } else if (is({"--socket-timeout"})) {
-      if (!parse_int(value, 0, 3'600'000, &o.socket_timeout_ms)) return bad("use milliseconds, 0 = none");
-    } else if (is({"--retries"})) {
-      if (!parse_int(value, 0, 1000, &o.max_retries)) return bad("use 0..1000");
-    } else if (is({"--sleep-between-retries"})) {
-      if (!parse_int(value, 0, 3'600'000, &o.sleep_between_retries_ms)) return bad("use milliseconds");
-    } else if (is({"--backoff"})) {
-      if (!parse_double(value, 1, 100, &o.sleep_multiplier)) return bad("use a multiplier 1..100");
-    } else if (is({"--max-sleep"})) {
-      if (!parse_int(value, 0, 3'600'000, &o.max_sleep_ms)) return bad("use milliseconds, 0 = no cap");
-    } else if (is({"--timeout-delay"})) {
-      if (!parse_int(value, 0, 3'600'000, &o.timeout_delay_ms)) return bad("use milliseconds, 0 = close at once");
-    } else if (is({"--max-error-rate"})) {
-      if (!parse_int(value, 0, 1'000'000'000, &o.max_error_rate)) return bad("use 0 (no limit) or more");
-    } else if (is({"--error-rate-window"})) {
-      if (!parse_int(value, 1, 1'000'000, &o.error_rate_window)) return bad("use tends, 1 or more");
-    } else if (is({"--max-commands-in-process"})) {
-      if (!parse_int(value, 0, 1'000'000, &o.max_commands_in_process)) return bad("use 0 (no limit) or more");
-    } else if (is({"--max-commands-in-queue"})) {
-      if (!parse_int(value, 0, 100'000'000, &o.max_commands_in_queue)) return bad("use 0 (no limit) or more");
-    } else if (is({"--server-delay"})) {
-      if (!parse_int(value, 0, 3'600'000, &o.server_delay_ms)) return bad("use milliseconds");
-    } else if (is({"--user", "-U"})) {
-      o.user = value;
-    } else if (is({"--password", "-P"})) {
-      o.password = value;
-    } else if (is({"--auth"})) {
-      if (value == "INTERNAL") o.auth_mode = AuthMode::internal;
-      else if (value == "EXTERNAL") o.auth_mode = AuthMode::external;
-      else if (value == "EXTERNAL_INSECURE") o.auth_mode = AuthMode::external_insecure;
-      else if (value == "PKI") o.auth_mode = AuthMode::pki;
-      else return bad("use INTERNAL, EXTERNAL, EXTERNAL_INSECURE or PKI");
-    } else if (is({"--max-conns"})) {
-      if (!parse_int(value, 1, 100'000, &o.max_conns_per_node)) return bad("use 1..100000");
-    } else if (is({"--json"})) {
-      if (value.empty()) return bad("give a file name");
-      o.json_path = value;
-    } else if (is({"--hgrm"})) {
-      if (value.empty()) return bad("give a file name prefix");
-      o.hgrm_prefix = value;
-    } else if (is({"--plot"})) {
-      if (value.empty()) return bad("give a file name, e.g. latency.svg");
-      o.plot_path = value;
-    } else if (is({"--seed"})) {
-      std::int64_t s = 0;
-      if (!parse_i64(value, 0, INT64_MAX, &s)) return bad("use 0 or more");
-      o.seed = static_cast<std::uint64_t>(s);
-    }
+  Pending p;
+  CLI::App app("", "aerobench");
+  define_flags(app, o, p);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    r.what = ParseOutcome::What::help;
+    return r;
+  } catch (const CLI::ParseError& e) {
+    return fail(describe(e, app));
+  } catch (const FlagError& e) {
+    return fail(e.message);
   }
 
-  if (!hosts.empty()) {
+  if (!p.hosts.empty()) {
     std::string err;
-    if (!parse_hosts(hosts, port, &o.hosts, &err)) return fail("--hosts: " + err);
+    if (!parse_hosts(p.hosts, p.port, &o.hosts, &err)) return fail("--hosts: " + err);
   }
-  if (o.tls.enabled && hosts.empty()) {
+  if (o.tls.enabled && p.hosts.empty()) {
     return fail("--tls-enable needs --hosts (the embedded test cluster has no certificates)");
   }
-  if (batch_size > 1) {
+  if (p.batch_size > 1) {
     if (o.workload.kind != Workload::Kind::read_update) {
       return fail("--batch-size applies to RU workloads (use BR,<n> for batch reads only)");
     }
-    o.workload.batch_size = batch_size;
+    o.workload.batch_size = p.batch_size;
   }
-  if (o.workload.kind == Workload::Kind::insert && !duration_given) o.duration_s = 0;
-  if (o.ops > 0 && !duration_given) o.duration_s = 0;
+  if (o.workload.kind == Workload::Kind::insert && !p.duration_given) o.duration_s = 0;
+  if (o.ops > 0 && !p.duration_given) o.duration_s = 0;
   if (o.duration_s == 0 && o.ops == 0 && o.workload.kind != Workload::Kind::insert) {
     return fail("the run has no end: give --duration > 0 or --ops");
   }
@@ -426,109 +542,11 @@ ParseOutcome parse_flags(int argc, const char* const* argv) {
 }
 
 std::string help_text() {
-  return R"(aerobench: load generator and latency harness for the aerospike_async client
-
-Without --hosts it starts an embedded in-memory test cluster (3 nodes) in this process
-and runs against it, so it works on a machine with no Aerospike installed. With --hosts
-it runs against a real cluster, unchanged.
-
-Load models
-  closed loop (the default): --in-flight commands are kept in flight; each completion
-      starts the next command. The rate is whatever client and server sustain; latency
-      runs from the moment each command is submitted.
-  open loop (--rate R): commands are scheduled at R per second whatever the completions
-      do (at most --in-flight at once; the rest wait their turn). Latency runs from each
-      command's intended start time, so a stall counts against every command it delayed,
-      not just the one in flight (no coordinated omission).
-
-Target
-  --hosts H[:P][,H[:P]...]  seed hosts of a real cluster; IPv6 as [addr]:port
-                            (default: the embedded test cluster)
-  -p, --port P              port for hosts given without one (default 3000)
-  --nodes N                 nodes of the embedded cluster, 1..8 (default 3)
-  -n, --namespace NS        namespace (default test)
-  -s, --set SET             set (default testset)
-  --bin NAME                first bin name; more bins are NAME_2, NAME_3... (default testbin)
-
-Workload
-  -w, --workload W          I          insert every key once, then stop
-                            RU,<r>     r% reads, the rest writes (default RU,50)
-                            RMW        read, then write back if the generation is unchanged
-                            BR,<n>     batch reads of n random keys
-                            SCAN       whole-set scans: records/s and MB/s, and the ratio
-                                       to a bare reader of the same stream in the same run
-                            QUERY      the same with an index range query over the first
-                                       bin (integer; the index is created first)
-                            (SCAN/QUERY: --ops N = N rounds of one client pass and one
-                            bare pass each, else rounds until --duration)
-  -k, --keys N              key space: keys start-key .. start-key+N-1 (default 100000)
-  -K, --start-key N         first key (default 0)
-  -o, --object-spec SPEC    bins of a written record, comma-separated: I (= I4), I1..I8
-                            integers, D double, S<n> string of n chars, B<n> n bytes
-                            (default I4), e.g. -o S100 or -o I4,S100,B64
-  --random                  new random values for every write (default: one fixed record)
-  --batch-size N            with RU: each read is a batch read of N random keys
-  --prefill auto|yes|no     fill the key space before the measured run (auto = yes on
-                            the embedded cluster when the workload reads; there the
-                            records are stored directly, elsewhere inserted with workload I)
-
-Duration and load
-  -t, --duration S          seconds: 10, 2.5, 500ms, 2m (default 10; for I: until done)
-  --ops N                   stop after N commands (then no time limit unless -t is given)
-  --loops N                 event loops, each a thread doing socket work (default 1)
-  --in-flight N             commands in flight (default 100)
-  -g, --rate R              open loop at R commands per second (default: closed loop)
-  --executor serial|tbb     where completions run: on the loop's thread (serial, default)
-                            or on a oneTBB pool (tbb)
-  --tbb-threads N           threads of the TBB pool (default: one per core)
-  --io epoll|uring          the loops' backend (default epoll; uring falls back to epoll
-                            with one line where the kernel refuses io_uring)
-  --timeout MS              total timeout per command, ms (default 1000; 0 = none)
-  --max-conns N             connections per node (default: the larger of 100 and --in-flight)
-
-Resilience (client/policy.h; defaults are the client's)
-  --socket-timeout MS       idle timeout per attempt (0 = only the total timeout)
-  --retries N               retries per command (reads and writes)
-  --sleep-between-retries MS  first sleep before a retry
-  --backoff X               multiply the sleep by X at each further retry (default 1)
-  --max-sleep MS            cap on the sleep between retries (0 = none)
-  --jitter                  random sleep between half and all of it
-  --timeout-delay MS        drain a timed-out answer for up to MS and reuse the connection
-                            (default 0: close it)
-  --max-error-rate N        circuit breaker: errors per node per window before its commands
-                            fail at once (0 = no limit; client default 100)
-  --error-rate-window T     the breaker's window, in tends (client default 1)
-  --metrics                 record the client's metrics (ClientConfig::enable_metrics) and
-                            print latency and errors per node at the end (and in --json)
-  --services-alternate      take node addresses from peers-clear-alt (clients outside the
-                            cluster's network)
-  --max-commands-in-process N  flow control per loop: commands running at once (0 = no limit)
-  --max-commands-in-queue N    commands waiting behind them; beyond, queue_full (0 = no limit)
-  --server-delay MS         embedded cluster only: every node answers data commands MS late
-                            (with a shorter --socket-timeout: what timeouts cost)
-
-Security (a cluster with security enabled)
-  -U, --user USER           log in as USER
-  -P, --password PW         the user's password
-  --auth MODE               INTERNAL (default), EXTERNAL (LDAP; needs TLS),
-                            EXTERNAL_INSECURE (LDAP over plain TCP), PKI (TLS certificate)
-  asbench spellings accepted: --object-spec, --async-max-commands, --event-loops,
-  --throughput
-
-)" + std::string(tls_help_text()) +
-         R"(
-Output (a line per second while running, a latency table at the end)
-  --json FILE               the whole result: configuration, per-second series, histograms
-  --hgrm PREFIX             latency distributions in HdrHistogram's text format, one file
-                            per command type: PREFIX.read.hgrm, PREFIX.write.hgrm, ...
-  --plot FILE.svg           latency percentile spectrum and per-second throughput as an SVG
-  -q, --quiet               no per-second lines
-  --seed N                  random seed for keys and values (default 1)
-  --help
-
-Latencies are in microseconds; percentiles are exact to within 0.8%.
-Exit status: 0 when the run completed, 1 when it could not run, 2 on a bad flag.
-)";
+  Options o;
+  Pending p;
+  CLI::App app("", "aerobench");
+  define_flags(app, o, p);
+  return app.help();
 }
 
 }  // namespace aero::bench

@@ -7,8 +7,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -409,16 +412,25 @@ std::string stream_report(const StreamSpec& spec, const StreamResult& r) {
 
 std::string stream_json(const StreamSpec& spec, const StreamResult& r) {
   const Medians c = medians(r.client), b = medians(r.bare);
-  std::string out = "{\"workload\":\"" + std::string(spec.query ? "QUERY" : "SCAN") + "\"";
-  out += ",\"rounds\":" + std::to_string(r.client.size());
-  out += ",\"records_per_round\":" + std::to_string(c.records);
-  out += fmt(",\"client_records_per_s\":%.1f,\"client_mb_per_s\":%.3f", c.rps, c.mbps);
-  out += fmt(",\"bare_records_per_s\":%.1f,\"bare_mb_per_s\":%.3f", b.rps, b.mbps);
-  out += fmt(",\"ratio_records_per_s\":%.4f", r.median_ratio);
-  out += ",\"ratios\":[";
-  for (std::size_t i = 0; i < r.ratios.size(); ++i) out += (i ? "," : "") + fmt("%.4f", r.ratios[i]);
-  out += "]}\n";
-  return out;
+  // `digits` decimals, as the text report rounds them (not finite: null).
+  auto rounded = [](double v, int digits) {
+    const double scale = std::pow(10.0, digits);
+    return std::round(v * scale) / scale;
+  };
+  nlohmann::ordered_json ratios = nlohmann::ordered_json::array();
+  for (double ratio : r.ratios) ratios.push_back(rounded(ratio, 4));
+  const nlohmann::ordered_json j = {
+      {"workload", spec.query ? "QUERY" : "SCAN"},
+      {"rounds", r.client.size()},
+      {"records_per_round", c.records},
+      {"client_records_per_s", rounded(c.rps, 1)},
+      {"client_mb_per_s", rounded(c.mbps, 3)},
+      {"bare_records_per_s", rounded(b.rps, 1)},
+      {"bare_mb_per_s", rounded(b.mbps, 3)},
+      {"ratio_records_per_s", rounded(r.median_ratio, 4)},
+      {"ratios", std::move(ratios)},
+  };
+  return j.dump() + "\n";
 }
 
 }  // namespace aero::bench

@@ -1,67 +1,49 @@
 #include "bench/tool/tls_flags.h"
 
+#include <CLI/CLI.hpp>
+
 namespace aero::bench {
 
-bool parse_tls_flag(const std::string& arg, const std::string* inline_value, int argc,
-                    const char* const* argv, int& i, TlsConfig* tls, std::string* error) {
-  auto flag = [&](bool* target) {
-    if (inline_value != nullptr) {
-      *error = arg + " takes no value";
-      return false;
-    }
-    *target = true;
-    return true;
+void add_tls_flags(CLI::App& app, const std::string& group, TlsConfig* tls) {
+  auto flag = [&](const char* name, bool* target, const char* help) {
+    app.add_flag(name, *target, help)->disable_flag_override()->group(group);
   };
-  if (arg == "--tls-enable") return flag(&tls->enabled);
-  if (arg == "--tls-crl-check") return flag(&tls->crl_check);
-  if (arg == "--tls-crl-checkall") return flag(&tls->crl_check_all);
-  std::string* target = nullptr;
-  if (arg == "--tls-cafile") target = &tls->ca_file;
-  else if (arg == "--tls-capath") target = &tls->ca_path;
-  else if (arg == "--tls-certfile") target = &tls->cert_file;
-  else if (arg == "--tls-keyfile") target = &tls->key_file;
-  else if (arg == "--tls-cipher-suite") target = &tls->cipher_suite;
-  else if (arg == "--tls-cert-blacklist") target = &tls->cert_blacklist;
-  else if (arg == "--tls-protocols") target = &tls->min_protocol;
-  if (target == nullptr) {
-    *error = "unknown flag '" + arg + "' (see --help)";
-    return false;
-  }
-  std::string value;
-  if (inline_value != nullptr) {
-    value = *inline_value;
-  } else if (i + 1 < argc) {
-    value = argv[++i];
-  } else {
-    *error = "missing value for " + arg;
-    return false;
-  }
-  if (value.empty()) {
-    *error = "empty value for " + arg;
-    return false;
-  }
-  if (arg == "--tls-protocols" && value != "TLSv1.2" && value != "TLSv1.3") {
-    *error = "bad value '" + value + "' for --tls-protocols: the lowest version accepted, TLSv1.2 or TLSv1.3";
-    return false;
-  }
-  *target = value;
-  return true;
-}
-
-const char* tls_help_text() {
-  return R"(TLS (a cluster with TLS listeners; name each seed's certificate in --hosts as
-host:tls-name:port, peers' names come from the cluster):
-  --tls-enable              connect with TLS
-  --tls-cafile FILE         trusted CA certificates (PEM); default: the system's
-  --tls-capath DIR          trusted CA folder (hashed, c_rehash)
-  --tls-certfile FILE       client certificate chain (PEM), for mutual TLS
-  --tls-keyfile FILE        client private key (PEM), for mutual TLS
-  --tls-protocols V         lowest version accepted: TLSv1.2 (default) or TLSv1.3
-  --tls-cipher-suite LIST   OpenSSL cipher list for TLS 1.2
-  --tls-cert-blacklist FILE serial numbers (hex, one per line) of refused certificates
-  --tls-crl-check           check the server certificate against CRLs in the CA file/path
-  --tls-crl-checkall        ... and its whole chain
-)";
+  // A file, folder or list: not empty.
+  auto text = [&](const char* name, std::string* target, const char* placeholder,
+                  const char* help) {
+    app.add_option(name, *target, help)
+        ->option_text(placeholder)
+        ->group(group)
+        ->check(CLI::Validator(
+            [name](std::string& v) {
+              return v.empty() ? "empty value for " + std::string(name) : std::string();
+            },
+            "", "not empty"));
+  };
+  flag("--tls-enable", &tls->enabled, "connect with TLS");
+  text("--tls-cafile", &tls->ca_file, "FILE",
+       "trusted CA certificates (PEM); default: the system's");
+  text("--tls-capath", &tls->ca_path, "DIR", "trusted CA folder (hashed, c_rehash)");
+  text("--tls-certfile", &tls->cert_file, "FILE", "client certificate chain (PEM), for mutual TLS");
+  text("--tls-keyfile", &tls->key_file, "FILE", "client private key (PEM), for mutual TLS");
+  app.add_option("--tls-protocols", tls->min_protocol,
+                 "lowest version accepted: TLSv1.2 (default) or TLSv1.3")
+      ->option_text("V")
+      ->group(group)
+      ->check(CLI::Validator(
+          [](std::string& v) {
+            return v == "TLSv1.2" || v == "TLSv1.3" ? std::string()
+                                                    : "bad value '" + v +
+                                                          "' for --tls-protocols: the lowest "
+                                                          "version accepted, TLSv1.2 or TLSv1.3";
+          },
+          "", "TLS version"));
+  text("--tls-cipher-suite", &tls->cipher_suite, "LIST", "OpenSSL cipher list for TLS 1.2");
+  text("--tls-cert-blacklist", &tls->cert_blacklist, "FILE",
+       "serial numbers (hex, one per line) of refused certificates");
+  flag("--tls-crl-check", &tls->crl_check,
+       "check the server certificate against CRLs in the CA file/path");
+  flag("--tls-crl-checkall", &tls->crl_check_all, "... and its whole chain");
 }
 
 }  // namespace aero::bench

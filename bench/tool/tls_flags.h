@@ -8,15 +8,15 @@
 
 #include "client/policy.h"
 
+namespace CLI {
+class App;
+}
+
 namespace aero::bench {
 
-// Handles `arg` when it is a TLS flag (it starts with "--tls-"): takes its value from
-// `inline_value` (--flag=value) or the next argument (advancing `i`). False with `error` set
-// for an unknown TLS flag or a bad or missing value.
-bool parse_tls_flag(const std::string& arg, const std::string* inline_value, int argc,
-                    const char* const* argv, int& i, TlsConfig* tls, std::string* error);
-
-// The --help lines of the TLS flags.
-const char* tls_help_text();
+// Declares the TLS flags on `app` (CLI11), under the --help heading `group`; parsing fills
+// `tls` (which must outlive the parse). A bad value fails the parse with a message naming the
+// flag.
+void add_tls_flags(CLI::App& app, const std::string& group, TlsConfig* tls);
 
 }  // namespace aero::bench

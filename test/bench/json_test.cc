@@ -1,51 +1,27 @@
-// JSON output: the writer's escaping and punctuation, and the whole --json document checked
-// with a strict parser against the numbers it was made from.
+// JSON output: the whole --json document checked with a strict parser against the numbers
+// it was made from (escaping, numbers that are not finite, key order).
 #include "bench/tool/json.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <limits>
+
+#include "bench/tool/stream.h"
 #include "bench/tool/svg.h"
-#include "test/bench/json_parse.h"
 
 namespace aero::bench {
 namespace {
 
-using testing::Json;
-using testing::JsonParser;
+using Json = nlohmann::json;
 
+// Parses with nlohmann-json's strict parser (RFC 8259: no trailing commas, no NaN); a parse
+// error fails the test.
 Json parse_ok(const std::string& text) {
   Json j;
-  std::string err;
-  EXPECT_TRUE(JsonParser::parse(text, &j, &err)) << err << "\n" << text.substr(0, 400);
+  EXPECT_NO_THROW(j = Json::parse(text)) << text.substr(0, 400);
   return j;
-}
-
-TEST(JsonWriter, EscapesStrings) {
-  EXPECT_EQ(JsonWriter::quote("plain"), "\"plain\"");
-  EXPECT_EQ(JsonWriter::quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
-  EXPECT_EQ(JsonWriter::quote("\n\r\t\b\f"), "\"\\n\\r\\t\\b\\f\"");
-  EXPECT_EQ(JsonWriter::quote(std::string("\x01\x1f\x7f", 3)), "\"\\u0001\\u001f\\u007f\"");
-  EXPECT_EQ(JsonWriter::quote(std::string("nul\0x", 5)), "\"nul\\u0000x\"");
-  EXPECT_EQ(JsonWriter::quote("caf\xc3\xa9"), "\"caf\xc3\xa9\"");  // UTF-8 kept
-  // Round trip through a strict parser.
-  const std::string nasty = std::string("q\"\\/\n\x02 end", 10);
-  Json j = parse_ok(JsonWriter::quote(nasty));
-  EXPECT_EQ(j.s, nasty);
-}
-
-TEST(JsonWriter, PunctuationAndNumbers) {
-  JsonWriter w;
-  w.begin_object();
-  w.field("a", 1).field("b", -2).field("c", std::uint64_t{18446744073709551615ull});
-  w.key("d").begin_array().value(0.1).value(1e300).value(std::numeric_limits<double>::quiet_NaN());
-  w.value(std::numeric_limits<double>::infinity()).begin_object().end_object().begin_array().end_array();
-  w.end_array();
-  w.field("e", true).field("f", "x").key("g").null();
-  w.end_object();
-  EXPECT_EQ(w.str(),
-            "{\"a\":1,\"b\":-2,\"c\":18446744073709551615,\"d\":[0.1,1e+300,null,null,{},[]],"
-            "\"e\":true,\"f\":\"x\",\"g\":null}");
-  parse_ok(w.str());
 }
 
 RunResult sample_result() {
@@ -90,44 +66,78 @@ TEST(ResultJson, IsValidAndComplete) {
   RunResult r = sample_result();
   const std::string text = result_json(r, o);
   Json j = parse_ok(text);
-  EXPECT_EQ(j["tool"].s, "aerobench");
-  EXPECT_EQ(j["config"]["set"].s, o.set);
-  EXPECT_EQ(j["config"]["workload"].s, "RU,50");
-  EXPECT_EQ(j["config"]["load_model"].s, "closed");
-  EXPECT_EQ(j["config"]["embedded"].b, true);
-  EXPECT_EQ(j["prefill"]["records"].n, 100);
-  EXPECT_EQ(j["commands"].n, 1500);
-  EXPECT_DOUBLE_EQ(j["per_second"].n, 500);
-  EXPECT_EQ(j["errors"].n, 5);
-  EXPECT_EQ(j["timeouts"].n, 3);
-  EXPECT_EQ(j["not_found"].n, 5);
-  EXPECT_DOUBLE_EQ(j["cpu"]["per_command_us"].n, 0.75 * 1e6 / 1500);
-  EXPECT_EQ(j["cpu"]["includes_server"].b, true);
-  ASSERT_EQ(j["series"].items.size(), 3u);
-  EXPECT_EQ(j["series"].items[1]["t_s"].n, 2);
-  EXPECT_EQ(j["series"].items[1]["read"]["count"].n, 333);
-  EXPECT_EQ(j["series"].items[1]["read"]["p50_us"].n, 500);
-  EXPECT_EQ(j["series"].items[1]["errors"]["timeout"].n, 1);
-  EXPECT_EQ(j["series"].items[1].get("batch"), nullptr);  // unused kinds left out
-  const Json& read = j["latency"]["read"];
-  EXPECT_EQ(read["count"].n, 1000);
-  EXPECT_EQ(read["max_us"].n, 1000);
-  EXPECT_NEAR(read["p50_us"].n, 500, 500 * 0.01);
-  EXPECT_NEAR(read["p99.9_us"].n, 999, 999 * 0.01);
+  EXPECT_EQ(j["tool"].get<std::string>(), "aerobench");
+  EXPECT_EQ(j["config"]["set"].get<std::string>(), o.set);
+  EXPECT_EQ(j["config"]["workload"].get<std::string>(), "RU,50");
+  EXPECT_EQ(j["config"]["load_model"].get<std::string>(), "closed");
+  EXPECT_EQ(j["config"]["embedded"].get<bool>(), true);
+  EXPECT_EQ(j["prefill"]["records"].get<double>(), 100);
+  EXPECT_EQ(j["commands"].get<double>(), 1500);
+  EXPECT_DOUBLE_EQ(j["per_second"].get<double>(), 500);
+  EXPECT_EQ(j["errors"].get<double>(), 5);
+  EXPECT_EQ(j["timeouts"].get<double>(), 3);
+  EXPECT_EQ(j["not_found"].get<double>(), 5);
+  EXPECT_DOUBLE_EQ(j["cpu"]["per_command_us"].get<double>(), 0.75 * 1e6 / 1500);
+  EXPECT_EQ(j["cpu"]["includes_server"].get<bool>(), true);
+  ASSERT_EQ(j["series"].size(), 3u);
+  EXPECT_EQ(j["series"][1]["t_s"].get<double>(), 2);
+  EXPECT_EQ(j["series"][1]["read"]["count"].get<double>(), 333);
+  EXPECT_EQ(j["series"][1]["read"]["p50_us"].get<double>(), 500);
+  EXPECT_EQ(j["series"][1]["errors"]["timeout"].get<double>(), 1);
+  EXPECT_FALSE(j["series"][1].contains("batch"));  // unused kinds left out
+  Json& read = j["latency"]["read"];
+  EXPECT_EQ(read["count"].get<double>(), 1000);
+  EXPECT_EQ(read["max_us"].get<double>(), 1000);
+  EXPECT_NEAR(read["p50_us"].get<double>(), 500, 500 * 0.01);
+  EXPECT_NEAR(read["p99.9_us"].get<double>(), 999, 999 * 0.01);
   // The buckets add up to the count and lie inside the recorded range.
   double sum = 0;
-  for (const Json& b : read["buckets"].items) {
-    ASSERT_EQ(b.items.size(), 3u);
-    EXPECT_LE(b.items[0].n, b.items[1].n);
-    sum += b.items[2].n;
+  for (const Json& b : read["buckets"]) {
+    ASSERT_EQ(b.size(), 3u);
+    EXPECT_LE(b[0].get<double>(), b[1].get<double>());
+    sum += b[2].get<double>();
   }
   EXPECT_EQ(sum, 1000);
-  EXPECT_EQ(j["latency"].get("rmw"), nullptr);
-  ASSERT_EQ(j["errors_by_code"].items.size(), 2u);
-  EXPECT_EQ(j["errors_by_code"].items[0]["code"].n, -6);
-  EXPECT_EQ(j["errors_by_code"].items[0]["read"].n, 2);
-  EXPECT_EQ(j["errors_by_code"].items[1]["code"].n, 9);
-  EXPECT_FALSE(j["errors_by_code"].items[1]["name"].s.empty());
+  EXPECT_FALSE(j["latency"].contains("rmw"));
+  ASSERT_EQ(j["errors_by_code"].size(), 2u);
+  EXPECT_EQ(j["errors_by_code"][0]["code"].get<double>(), -6);
+  EXPECT_EQ(j["errors_by_code"][0]["read"].get<double>(), 2);
+  EXPECT_EQ(j["errors_by_code"][1]["code"].get<double>(), 9);
+  EXPECT_FALSE(j["errors_by_code"][1]["name"].get<std::string>().empty());
+}
+
+TEST(ResultJson, KeysInTheDocumentedOrderAndNonFiniteAsNull) {
+  Options o;
+  RunResult r = sample_result();
+  r.cpu_user_s = std::numeric_limits<double>::infinity();
+  r.elapsed_s = std::numeric_limits<double>::quiet_NaN();
+  const std::string text = result_json(r, o);
+  ASSERT_EQ(text.back(), '\n');
+  const nlohmann::ordered_json j = nlohmann::ordered_json::parse(text);
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : j.items()) keys.push_back(key);
+  const std::vector<std::string> want = {
+      "tool",           "format",         "config",         "prefill",          "elapsed_s",
+      "commands",       "per_second",     "not_found",      "errors",           "timeouts",
+      "sockets_opened", "sockets_closed", "drains_started", "drains_recovered", "cpu",
+      "series",         "latency",        "errors_by_code"};
+  EXPECT_EQ(keys, want);
+  EXPECT_TRUE(j["elapsed_s"].is_null());
+  EXPECT_TRUE(j["cpu"]["user_s"].is_null());
+  // Compact, as bench/compare's reader expects ("key":value, no spaces).
+  EXPECT_NE(text.find("\"commands\":1500,"), std::string::npos);
+}
+
+TEST(StreamJson, RoundedAndValid) {
+  StreamSpec spec;
+  spec.query = true;
+  StreamResult r;
+  r.ratios = {0.123456, 1.5};
+  r.median_ratio = 0.81234567;
+  const Json j = parse_ok(stream_json(spec, r));
+  EXPECT_EQ(j["workload"], "QUERY");
+  EXPECT_EQ(j["ratio_records_per_s"], 0.8123);
+  EXPECT_EQ(j["ratios"], Json::array({0.1235, 1.5}));
 }
 
 TEST(ResultJson, EmptyRunIsStillValid) {
@@ -137,9 +147,9 @@ TEST(ResultJson, EmptyRunIsStillValid) {
   r.used = op_kinds_used(o.workload);
   r.totals = std::make_unique<Snapshot>();
   Json j = parse_ok(result_json(r, o));
-  EXPECT_EQ(j["commands"].n, 0);
-  EXPECT_EQ(j["config"]["load_model"].s, "open");
-  EXPECT_EQ(j["series"].items.size(), 0u);
+  EXPECT_EQ(j["commands"].get<double>(), 0);
+  EXPECT_EQ(j["config"]["load_model"].get<std::string>(), "open");
+  EXPECT_EQ(j["series"].size(), 0u);
 }
 
 TEST(Svg, SelfContainedAndEscaped) {

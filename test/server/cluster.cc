@@ -109,6 +109,10 @@ std::vector<std::string> Cluster::addresses() const {
   return out;
 }
 
+std::vector<std::string> Cluster::user_agents(size_t i) const {
+  return state_->user_agents(static_cast<int>(i));
+}
+
 size_t Cluster::record_count(std::string_view ns) {
     Namespace* n = state_->store().find(ns);
   return n == nullptr ? 0 : n->live_count(state_->clock().now());

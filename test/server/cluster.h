@@ -65,6 +65,10 @@ class Cluster {
   // Users, roles and sessions when ClusterOptions::security is set; nullptr otherwise.
   security::Security* security();
 
+  // The user agents node `i`'s open connections sent (`user-agent-set`, clients of 8.1+
+  // servers), decoded: e.g. "1,cpp-async-0.3.0,not-set". One entry per connection, sorted.
+  std::vector<std::string> user_agents(size_t i) const;
+
   // ---- Data. ----
   // Live (not expired) records of a namespace; 0 for an unknown one.
   size_t record_count(std::string_view ns);

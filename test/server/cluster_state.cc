@@ -1,5 +1,6 @@
 #include "test/server/cluster_state.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "test/server/background.h"
@@ -50,6 +51,28 @@ void ClusterState::set_map(std::shared_ptr<const PartitionMap> map) {
   std::lock_guard<std::mutex> lock(map_mutex_);
   map_ = std::move(map);
   map_version_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void ClusterState::set_user_agent(int node, std::uintptr_t connection, std::string agent) {
+  std::lock_guard<std::mutex> lock(user_agents_mutex_);
+  user_agents_[{node, connection}] = std::move(agent);
+}
+
+void ClusterState::forget_user_agent(int node, std::uintptr_t connection) {
+  std::lock_guard<std::mutex> lock(user_agents_mutex_);
+  user_agents_.erase({node, connection});
+}
+
+std::vector<std::string> ClusterState::user_agents(int node) const {
+  std::vector<std::string> out;
+  {
+    std::lock_guard<std::mutex> lock(user_agents_mutex_);
+    for (const auto& [key, agent] : user_agents_) {
+      if (key.first == node) out.push_back(agent);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 int64_t ClusterState::uptime_seconds() const {

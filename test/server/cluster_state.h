@@ -8,9 +8,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "test/server/clock.h"
@@ -80,6 +82,14 @@ class ClusterState {
   // Seconds since the cluster object was created (the `uptime` statistic).
   int64_t uptime_seconds() const;
 
+  // User agents (`user-agent-set:value=<base64>`, sent by 8.1+ clients): what each open
+  // connection of node `node` sent, decoded. `connection` identifies the connection while it
+  // is open; forget_user_agent() when it closes. Any thread.
+  void set_user_agent(int node, std::uintptr_t connection, std::string agent);
+  void forget_user_agent(int node, std::uintptr_t connection);
+  // The agents of node `node`'s open connections, one per connection that sent one, sorted.
+  std::vector<std::string> user_agents(int node) const;
+
  private:
   const ClusterOptions options_;
   Store store_;
@@ -94,6 +104,8 @@ class ClusterState {
   const std::chrono::steady_clock::time_point created_;
   std::shared_ptr<TlsServerContext> tls_;
   std::unique_ptr<udf::UdfRegistry> udfs_;
+  mutable std::mutex user_agents_mutex_;
+  std::map<std::pair<int, std::uintptr_t>, std::string> user_agents_;
   std::unique_ptr<BackgroundRunner> background_;  // last: its thread stops first
 };
 

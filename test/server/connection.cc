@@ -60,6 +60,8 @@ void Connection::close() {
   }
   ::close(fd_);
   fd_ = -1;
+  loop_.node().cluster().forget_user_agent(loop_.node().index(),
+                                           reinterpret_cast<std::uintptr_t>(this));
   NodeCounters::bump(loop_.node().counters().connections_closed);
   if (job_) finish_job(JobStatus::kResponseError);  // the client never got the whole stream
   delayed_.clear();
@@ -199,7 +201,8 @@ void Connection::handle_request(uint8_t type, const uint8_t* body, size_t size) 
   switch (type) {
     case wire::kTypeInfo: {
       NodeCounters::bump(counters.info_requests);
-      InfoContext ctx{node.cluster(), node.index(), &loop_.map(), &counters};
+      InfoContext ctx{node.cluster(), node.index(), &loop_.map(), &counters,
+                      reinterpret_cast<std::uintptr_t>(this)};
       ResponseWriter w(sink);
       if (!security::admit_info(node.cluster().security() ? auth_ : kOpen, w)) break;
       answer_info(ctx, std::string_view(reinterpret_cast<const char*>(body), size), w);

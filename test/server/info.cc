@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "test/server/sindex_keys.h"  // base64_decode
 #include "test/server/udf/info.h"
 #include "test/server/wire.h"
 
@@ -194,7 +195,18 @@ std::string info_value(const InfoContext& ctx, std::string_view line) {
   if (name == "service-tls-alt") return host_port(c, size_t(ctx.node), true, true);
   if (name == "services" || name == "services-alumni") return services_value(ctx, false);
   if (name == "services-alternate") return services_value(ctx, true);
-  if (name == "user-agent-set") return "ok";
+  if (name == "user-agent-set") {
+    // "user-agent-set:value=<base64 of '1,<client>-<version>,<app id>'>" (client side:
+    // client/cluster/user_agent.h). Kept per connection until it closes.
+    constexpr std::string_view kValue = "value=";
+    std::string agent;
+    if (!req.args.starts_with(kValue) || !base64_decode(req.args.substr(kValue.size()), &agent) ||
+        agent.empty()) {
+      return "ERROR::bad-user-agent";
+    }
+    if (ctx.connection != 0) c.set_user_agent(ctx.node, ctx.connection, std::move(agent));
+    return "ok";
+  }
   if (auto v = udf::udf_info_value(c, name, req.args)) return *v;
   return std::string(kInfoUnrecognized);
 }

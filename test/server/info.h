@@ -23,6 +23,8 @@ struct InfoContext {
   int node = 0;
   const PartitionMap* map = nullptr;
   const NodeCounters* counters = nullptr;
+  // The asking connection (ClusterState::set_user_agent); 0: none (tests).
+  std::uintptr_t connection = 0;
 };
 
 // Appends one type-1 frame answering `body`: for each '\n'-terminated line, the line as
