@@ -205,6 +205,11 @@ std::string result_json(const RunResult& r, const Options& o) {
   j.field("sockets_closed", r.sockets_closed);
   j.field("drains_started", r.drains_started);
   j.field("drains_recovered", r.drains_recovered);
+  j.field("loop_system_calls", r.loop_system_calls);
+  j.field("loop_syscalls_per_command",
+          total > 0 ? static_cast<double>(r.loop_system_calls) / static_cast<double>(total) : 0.0);
+  j.field("loop_polls_per_command",
+          total > 0 ? static_cast<double>(r.loop_polls) / static_cast<double>(total) : 0.0);
   if (!r.client_metrics_json.empty()) j.key("client_metrics").raw(r.client_metrics_json);
   j.key("cpu").begin_object();
   j.field("user_s", r.cpu_user_s).field("sys_s", r.cpu_sys_s);

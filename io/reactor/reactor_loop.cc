@@ -50,6 +50,7 @@ LoopStats ReactorLoop::stats() const {
   s.polls = polls_.load(std::memory_order_relaxed);
   s.sockets_opened = sockets_opened_.load(std::memory_order_relaxed);
   s.sockets_closed = sockets_closed_.load(std::memory_order_relaxed);
+  s.system_calls = calls_.load(std::memory_order_relaxed) + poller_->system_calls() + s.wakeups;
   return s;
 }
 

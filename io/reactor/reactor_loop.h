@@ -144,6 +144,10 @@ class ReactorLoop final : public Loop {
   void try_accept(Socket& s);  // reactor_accept.cc
   void complete(IoHandler& handler, std::error_code error, std::size_t bytes);
   void complete(ConnectHandler& handler, std::error_code error, SocketId socket);
+  // Counts `n` system calls made on the loop thread (LoopStats::system_calls).
+  void count_calls(std::uint64_t n = 1) {
+    calls_.store(calls_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
 
   std::unique_ptr<Poller> poller_;
   std::atomic<std::thread::id> owner_;           // the loop thread (asserts, in_loop_thread)
@@ -168,6 +172,7 @@ class ReactorLoop final : public Loop {
   std::atomic<std::uint64_t> polls_{0};
   std::atomic<std::uint64_t> sockets_opened_{0};
   std::atomic<std::uint64_t> sockets_closed_{0};
+  std::atomic<std::uint64_t> calls_{0};  // loop-thread system calls outside the poller
 
   // Last: destroyed first, after ~ReactorLoop has run every accepted task.
   SerialExecutor executor_;

@@ -95,6 +95,7 @@ void ReactorLoop::destroy_socket(Socket& s) {
   // the registration alive past close().
   poller_->remove(s.fd);
   ::close(s.fd);
+  count_calls();
   bump(sockets_closed_);
   const auto slot = static_cast<std::uint32_t>(s.id & kSlotMask);
   s.id = 0;
@@ -153,6 +154,7 @@ SocketId ReactorLoop::connect(const Endpoint& to, TimePoint deadline, ConnectHan
   sockaddr_storage address;
   const socklen_t length = to_sockaddr(to, address);
   const int fd = open_stream_socket(address.ss_family);
+  count_calls(2);  // socket() and setsockopt() (or a failed socket())
   if (fd < 0) {
     complete(handler, errno_code(errno), SocketId{});
     return SocketId{};
@@ -168,6 +170,7 @@ SocketId ReactorLoop::connect(const Endpoint& to, TimePoint deadline, ConnectHan
   const SocketId id{s->id};
   // EINTR from a non-blocking connect means it goes on in the background, like EINPROGRESS.
   const bool connected = ::connect(fd, reinterpret_cast<const sockaddr*>(&address), length) == 0;
+  count_calls();
   if (!connected && errno != EINPROGRESS && errno != EINTR) {
     const int err = errno;
     destroy_socket(*s);
@@ -198,6 +201,7 @@ SocketId ReactorLoop::connect(const Endpoint& to, TimePoint deadline, ConnectHan
 void ReactorLoop::finish_connect(Socket& s) {
   int err = 0;
   socklen_t length = sizeof err;
+  count_calls();
   if (::getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &err, &length) != 0) err = errno;
   if (err == EINPROGRESS || err == EALREADY || err == EINTR) return;  // not decided yet
   if (err != 0) {
@@ -241,6 +245,7 @@ void ReactorLoop::try_read(Socket& s) {
   while (true) {
     const std::size_t want = s.read_size - s.read_done;
     const ssize_t n = ::recv(s.fd, s.read_data + s.read_done, want, 0);
+    count_calls();
     if (n > 0) {
       s.read_done += static_cast<std::size_t>(n);
       // A short TCP read emptied the receive queue, and data arriving later raises a new
@@ -303,6 +308,7 @@ void ReactorLoop::try_write(Socket& s) {
     }
     // sendmsg is writev with flags: kSendFlags turns SIGPIPE into an EPIPE error.
     ssize_t n;
+    count_calls();
     if (count == 1) {
       n = ::send(s.fd, iov[0].iov_base, iov[0].iov_len, kSendFlags);
     } else {

@@ -83,6 +83,9 @@ LoopStats UringLoop::stats() const {
   s.polls = polls_.load(std::memory_order_relaxed);
   s.sockets_opened = sockets_opened_.load(std::memory_order_relaxed);
   s.sockets_closed = sockets_closed_.load(std::memory_order_relaxed);
+  // Every io_uring_enter (waits, early submits, overflow flushes), the eventfd writes of
+  // wake-ups, and socket setup and teardown. The eventfd read is an SQE, not a call.
+  s.system_calls = ring_->counters().enters + s.wakeups + calls_.load(std::memory_order_relaxed);
   return s;
 }
 

@@ -216,6 +216,11 @@ class UringLoop final : public Loop {
   void finish_io(Op* op, std::error_code error);
   void complete(IoHandler& handler, std::error_code error, std::size_t bytes);
   void complete(ConnectHandler& handler, std::error_code error, SocketId socket);
+  // Counts `n` system calls made on the loop thread besides io_uring_enter (socket setup and
+  // close), for LoopStats::system_calls.
+  void count_calls(std::uint64_t n = 1) {
+    calls_.store(calls_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
 
   std::unique_ptr<UringRing> ring_;
   int wake_fd_ = -1;
@@ -247,6 +252,7 @@ class UringLoop final : public Loop {
   std::atomic<std::uint64_t> polls_{0};
   std::atomic<std::uint64_t> sockets_opened_{0};
   std::atomic<std::uint64_t> sockets_closed_{0};
+  std::atomic<std::uint64_t> calls_{0};  // see count_calls()
   std::atomic<std::uint64_t> retracted_{0};
   std::atomic<std::uint64_t> async_cancels_{0};
 

@@ -60,6 +60,7 @@ void UringLoop::destroy_socket(Socket& s) {
   // The kernel holds its own reference on the file of every operation it has, so closing
   // the number now is safe: those operations end through their ASYNC_CANCEL (by user_data).
   ::close(s.fd);
+  count_calls();
   bump(sockets_closed_);
   const auto slot = static_cast<std::uint32_t>(s.id & kSlotMask);
   s.id = 0;
@@ -261,6 +262,7 @@ SocketId UringLoop::connect(const Endpoint& to, TimePoint deadline, ConnectHandl
   const socklen_t length = to_sockaddr(to, address);
   // Blocking: io_uring never blocks on it, and ops on an O_NONBLOCK file may come back EAGAIN.
   const int fd = ::socket(address.ss_family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_TCP);
+  count_calls(2);  // socket() and setsockopt() (or a failed socket())
   if (fd < 0) {
     complete(handler, errno_code(errno), SocketId{});
     return SocketId{};
