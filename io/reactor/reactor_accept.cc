@@ -116,7 +116,7 @@ void ReactorLoop::try_accept(Socket& s) {
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     count_calls();
-    // allocate_socket may grow slots_: `s` stays valid (slots are heap objects), but the
+    // allocate_socket may grow the socket table: `s` stays valid (heap objects), but the
     // listener's id is re-read from it after, never cached across the call.
     Socket* accepted = allocate_socket(fd);
     if (accepted == nullptr) {

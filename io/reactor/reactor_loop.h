@@ -42,6 +42,7 @@
 #include "executor/serial_executor.h"
 #include "io/loop.h"
 #include "io/reactor/poller.h"
+#include "io/socket_table.h"
 #include "io/timer_queue.h"
 
 namespace aero::io {
@@ -76,7 +77,8 @@ class ReactorLoop final : public Loop {
   TimePoint now() const override;
 
  private:
-  // Per-socket state; lives in slots_, reused (with a new generation) after close.
+  // Per-socket state; lives in sockets_ (io/socket_table.h), reused (with a new generation)
+  // after close.
   struct Socket {
     std::uint64_t id = 0;  // 0 while the slot is free
     std::uint64_t generation = 1;
@@ -115,9 +117,6 @@ class ReactorLoop final : public Loop {
     SocketId socket;
   };
 
-  static constexpr unsigned kSlotBits = 24;
-  static constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
-  static constexpr std::uint64_t kMaxGeneration = std::uint64_t{1} << (64 - kSlotBits);
   static constexpr int kMaxEvents = 256;
   static constexpr int kMaxReadyRounds = 16;
 
@@ -133,7 +132,7 @@ class ReactorLoop final : public Loop {
 
   // Sockets (reactor_sockets.cc).
   static int open_stream_socket(int family);
-  Socket* find(SocketId id);
+  Socket* find(SocketId id) { return sockets_.find(id.value); }
   Socket* allocate_socket(int fd);
   void destroy_socket(Socket& s);  // deregisters, closes, frees the slot
   bool fail_operations(Socket& s, std::error_code error);  // completes what is pending
@@ -161,8 +160,7 @@ class ReactorLoop final : public Loop {
   mutable TimePoint now_;
   mutable bool now_valid_ = false;
 
-  std::vector<std::unique_ptr<Socket>> slots_;
-  std::vector<std::uint32_t> free_slots_;
+  SocketTable<Socket> sockets_;
   TimerQueue timers_;
   std::vector<Completion> ready_;
   std::vector<Completion> draining_;

@@ -58,34 +58,17 @@ int ReactorLoop::open_stream_socket(int family) {
 
 // ---- the socket table ----
 
-ReactorLoop::Socket* ReactorLoop::find(SocketId id) {
-  const std::uint64_t slot = id.value & kSlotMask;
-  if (slot >= slots_.size()) return nullptr;
-  Socket* s = slots_[slot].get();
-  return (s->id == id.value && id.value != 0) ? s : nullptr;
-}
-
 ReactorLoop::Socket* ReactorLoop::allocate_socket(int fd) {
-  std::uint32_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  } else {
-    slot = static_cast<std::uint32_t>(slots_.size());
-    if (slot > kSlotMask) return nullptr;
-    auto fresh = std::make_unique<Socket>();
-    fresh->connect_timer.set_handler([this, slot] {
-      Socket& s = *slots_[slot];
-      if (s.connecting) fail_connect(s, std::make_error_code(std::errc::timed_out));
+  Socket* s = sockets_.allocate([this](Socket& fresh) {
+    fresh.connect_timer.set_handler([this, &fresh] {
+      if (fresh.connecting) fail_connect(fresh, std::make_error_code(std::errc::timed_out));
     });
-    slots_.push_back(std::move(fresh));
-  }
-  Socket& s = *slots_[slot];
-  s.id = s.generation << kSlotBits | slot;
-  s.fd = fd;
-  s.readable = s.writable = s.peer_closed = s.connecting = s.listening = false;
+  });
+  if (s == nullptr) return nullptr;
+  s->fd = fd;
+  s->readable = s->writable = s->peer_closed = s->connecting = s->listening = false;
   bump(sockets_opened_);
-  return &s;
+  return s;
 }
 
 void ReactorLoop::destroy_socket(Socket& s) {
@@ -97,15 +80,12 @@ void ReactorLoop::destroy_socket(Socket& s) {
   ::close(s.fd);
   count_calls();
   bump(sockets_closed_);
-  const auto slot = static_cast<std::uint32_t>(s.id & kSlotMask);
-  s.id = 0;
   s.fd = -1;
   s.connecting = false;
   s.listening = false;
   s.read_data = nullptr;
   s.write_buffers = nullptr;
-  // A slot whose generation would wrap is retired instead of reused: ids stay unique.
-  if (++s.generation < kMaxGeneration) free_slots_.push_back(slot);
+  sockets_.free(s);
 }
 
 void ReactorLoop::complete(IoHandler& handler, std::error_code error, std::size_t bytes) {
