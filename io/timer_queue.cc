@@ -7,12 +7,17 @@ void TimerQueue::start(Timer& timer, TimePoint deadline) {
   timer.deadline_ = deadline;
   timer.sequence_ = next_sequence_++;
   if (timer.armed()) {
-    // The key changed in either direction: one of the two sifts moves it, the other is a no-op.
-    std::size_t index = timer.heap_index_;
-    sift_up(index);
-    sift_down(timer.heap_index_);
+    if (deadline >= timer.key_deadline_) {
+      // Later (or equal, with a later sequence): the heap key stays as it is, earlier than the
+      // real one; run_expired() moves the entry when the key comes due.
+      ++deferred_moves_;
+      return;
+    }
+    rekey(&timer);  // earlier: up at once
+    sift_up(timer.heap_index_);
     return;
   }
+  rekey(&timer);
   heap_.push_back(&timer);
   timer.heap_index_ = heap_.size() - 1;
   sift_up(heap_.size() - 1);
@@ -66,7 +71,15 @@ std::size_t TimerQueue::run_expired(TimePoint now) {
   std::size_t fired = 0;
   while (!heap_.empty()) {
     Timer* top = heap_.front();
-    if (top->deadline_ > now || top->sequence_ >= mark) break;
+    if (top->key_deadline_ > now) break;
+    if (stale(top)) {
+      // Moved later since it was placed: now to its real place (it may still be due).
+      rekey(top);
+      sift_down(0);
+      ++stale_moves_;
+      continue;
+    }
+    if (top->sequence_ >= mark) break;
     remove_at(0);
     ++fired;
     if (top->on_expire_) top->on_expire_();  // may start/cancel any timer, this one too

@@ -4,6 +4,15 @@
 // deadlines fire in start order. Each Timer stores its own heap index, so start, re-arm and
 // cancel are O(log n) and allocate nothing beyond the heap vector's amortised growth.
 //
+// Lazy re-arm: a timer sits in the heap under a key (deadline, sequence) that is never later
+// than its real one. Moving an armed timer later (a socket timeout restarted on every read)
+// only records the new deadline, O(1); when the old key reaches the top and is due,
+// run_expired() finds the real deadline later and moves the entry there (one sift instead of
+// one per re-arm). Moving one earlier sifts it up at once. Every timer with a real key earlier
+// than the top's is itself at the top or below a stale key no later than its own, so timers
+// fire in exactly the order of their real keys. next_deadline() may therefore be earlier than
+// the earliest real deadline (a stale key): the loop then wakes once for nothing.
+//
 // Threads: loop thread only (the owning loop asserts it; this class does not).
 #pragma once
 
@@ -23,7 +32,7 @@ class TimerQueue {
   ~TimerQueue() { disarm_all(); }
 
   // Arms `timer` for `deadline`, or moves it there when already armed (it then counts as
-  // started now for the tie-break).
+  // started now for the tie-break). Moving it later is O(1) (see above).
   void start(Timer& timer, TimePoint deadline);
 
   // Disarms `timer`. False when it was not armed.
@@ -32,8 +41,14 @@ class TimerQueue {
   bool empty() const { return heap_.empty(); }
   std::size_t size() const { return heap_.size(); }
 
-  // Deadline of the earliest timer; only when !empty().
-  TimePoint next_deadline() const { return heap_.front()->deadline_; }
+  // When to call run_expired() next: the earliest timer's deadline, or earlier when a timer
+  // moved later since it was placed (see above); only when !empty().
+  TimePoint next_deadline() const { return heap_.front()->key_deadline_; }
+
+  // Re-arms that moved a timer later without touching the heap, and the stale entries that
+  // run_expired() moved to their real deadline since (for tests and benchmarks).
+  std::uint64_t deferred_moves() const { return deferred_moves_; }
+  std::uint64_t stale_moves() const { return stale_moves_; }
 
   // Runs the handlers of timers due at `now`, earliest first. Timers started or re-armed
   // by those handlers wait for the next call even if already due, so a handler that re-arms
@@ -44,10 +59,17 @@ class TimerQueue {
   void disarm_all();
 
  private:
-  // Earlier deadline first, then earlier start.
+  // Earlier key deadline first, then earlier start (the heap's order).
   static bool before(const Timer* a, const Timer* b) {
-    if (a->deadline_ != b->deadline_) return a->deadline_ < b->deadline_;
-    return a->sequence_ < b->sequence_;
+    if (a->key_deadline_ != b->key_deadline_) return a->key_deadline_ < b->key_deadline_;
+    return a->key_sequence_ < b->key_sequence_;
+  }
+  static bool stale(const Timer* t) {
+    return t->key_deadline_ != t->deadline_ || t->key_sequence_ != t->sequence_;
+  }
+  static void rekey(Timer* t) {
+    t->key_deadline_ = t->deadline_;
+    t->key_sequence_ = t->sequence_;
   }
   void place(Timer* timer, std::size_t index) {
     heap_[index] = timer;
@@ -59,6 +81,8 @@ class TimerQueue {
 
   std::vector<Timer*> heap_;
   std::uint64_t next_sequence_ = 1;
+  std::uint64_t deferred_moves_ = 0;
+  std::uint64_t stale_moves_ = 0;
 };
 
 }  // namespace aero::io

@@ -1,24 +1,47 @@
-// compare: the client against the bare limit, in one run, each in its own process.
+// compare: the client against the bare limits, in one run, each in its own process.
 //
 //   bazel run //bench/compare                      # embedded test server in its own process
+//   bazel run //bench/compare -- --in-flight 100 --rounds 3 --duration 3   # a quick run
 //   bazel run //bench/compare -- --hosts 10.0.0.1:3000 --rounds 5
+//   bazel run //bench/compare -- --scaling          # the client with 1, 2 and 4 loops
 //
 // 1. The server: with --hosts, that node; otherwise a 1-node test cluster (test/server) in a
 //    child process of its own, so that no server work lands in a client's CPU time.
 // 2. Prefill: aerobench inserts the key space (workload I), so gets find their records.
-// 3. Rounds: the limit (bench/limit:aerospike_limit), aerobench with serial completions and
-//    aerobench with completions on a oneTBB pool, and (unless --uring no) the io_uring limit
-//    (aerospike_limit --io uring) and the serial client on io_uring (aerobench --io uring),
-//    one after the other (the order rotates from round to round), each a fresh process
-//    with the same workload: --in-flight commands (default 100), 1 loop, 50% gets and 50%
-//    puts of one 100-byte string bin, --duration seconds each.
+// 3. Rounds: for each --in-flight count (default 1, 16 and 100), the rows of the table, one
+//    after the other (the order rotates from round to round), each a fresh process with the
+//    same workload: that many commands in flight, 1 loop, 50% gets and 50% puts of one
+//    100-byte string bin, --duration seconds each. The rows: the bare epoll limit
+//    (bench/limit:aerospike_limit), the bare io_uring limit (aerospike_limit --io uring),
+//    the client on epoll (aerobench, serial completions), the client on io_uring (aerobench
+//    --io uring) and the client on epoll with completions on a oneTBB pool (--uring no drops
+//    the two io_uring rows; --metrics-variant and --tls-variant add rows, see below).
 // 4. Report: per run, throughput and CPU time per command (user + sys of that process over
 //    its measured window, as the programs report it; whole-process figures from wait4()
-//    beside them), and the ratios client/limit, per round and as the median over rounds.
-//    Goals: CPU per command within 1.15x of the limit's, throughput at least 0.95x.
-// With --tls-variant the server also listens with TLS (a certificate made for the run with
-// the `openssl` command) and the serial client runs once more over TLS: the report adds what
-// TLS costs per command against the same client in plaintext, per round.
+//    beside them); then per in-flight count the table: medians over the rounds of the
+//    throughput, the CPU per command, the system calls per command and the context switches
+//    per command, and of the ratios to the epoll limit of the same round.
+//
+// System calls per command are counted by the programs themselves, at each call, over the
+// measured window: the limits count their epoll_wait/send/recv or io_uring_enter calls;
+// aerobench reports its loops' io::LoopStats::system_calls (every call the loop makes:
+// waits, sends, receives, wake-up eventfd writes and reads, socket setup and close). That
+// is exact for the loop threads, which make every socket call of the client; what it leaves
+// out are other threads' calls (the TBB pool's futex waits, the tend thread's info requests
+// once a second): the context switches per command (wait4's voluntary + involuntary, whole
+// process) show when those matter.
+//
+// With --metrics-variant the serial client also runs with ClientConfig::enable_metrics (what
+// recording metrics costs). With --tls-variant the server also listens with TLS (a
+// certificate made for the run with the `openssl` command) and the serial client runs once
+// more over TLS. Both are also reported against the plain serial client of the same round.
+//
+// --scaling: instead of the table, the serial client with --scaling-loops loops (default
+// 1,2,4) at --in-flight commands in flight (total, default 100), each loop count per round
+// in a rotating order: throughput and CPU per command per loop count, and the throughput
+// against 1 loop. The test server is one process with one event loop per node; on a
+// machine with few cores it shares them with the client, and the curve flattens once the
+// server (or the machine) is the bottleneck.
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -41,12 +64,15 @@ namespace {
 
 struct Args {
   std::string hosts;  // empty: own test server
-  double duration_s = 10;
-  int rounds = 1;
+  double duration_s = 5;
+  int rounds = 5;
   bool metrics_variant = false;  // also run the serial client with --metrics
   bool tls_variant = false;      // also run the serial client over TLS
   bool uring = true;             // also the io_uring limit and the serial client on io_uring
-  int in_flight = 100;
+  std::vector<int> in_flight = {1, 16, 100};
+  bool in_flight_given = false;
+  bool scaling = false;  // --scaling: the client with several loop counts
+  std::vector<int> scaling_loops = {1, 2, 4};
   long keys = 100000;
   std::string object = "S100";
   std::string aerobench = "bench/tool/aerobench";
@@ -56,13 +82,35 @@ struct Args {
 };
 
 void usage(std::FILE* out) {
-  std::fprintf(out,
-               "usage: compare [--hosts HOST:PORT] [--duration S] [--rounds N] [--in-flight N]\n"
-               "               [--keys N] [-o SPEC] [--json FILE] [--keep DIR]\n"
-               "               [--aerobench PATH] [--limit PATH] [--metrics-variant]\n"
-               "               [--uring yes|no] [--tls-variant]\n"
-               "Runs bench/limit and aerobench (serial, tbb) against the same server, each in its\n"
-               "own process, and prints CPU per command and throughput with their ratios.\n");
+  std::fprintf(
+      out,
+      "usage: compare [--hosts HOST:PORT] [--duration S] [--rounds N] [--in-flight N[,N...]]\n"
+      "               [--keys N] [-o SPEC] [--json FILE] [--keep DIR]\n"
+      "               [--aerobench PATH] [--limit PATH] [--metrics-variant]\n"
+      "               [--uring yes|no] [--tls-variant]\n"
+      "               [--scaling] [--scaling-loops N[,N...]]\n"
+      "Runs the bare epoll and io_uring limits (bench/limit) and aerobench (epoll, io_uring,\n"
+      "TBB completions) against the same server, each in its own process, and prints per\n"
+      "in-flight count throughput, CPU, system calls and context switches per command, and\n"
+      "the ratios to the epoll limit (medians over the rounds). Defaults: --in-flight\n"
+      "1,16,100, --rounds 5, --duration 5. --scaling: the client with 1, 2 and 4 loops\n"
+      "(--in-flight 100 unless given) instead.\n");
+}
+
+// A comma-separated list of positive integers ("1,16,100"); false when malformed.
+bool parse_int_list(const std::string& text, std::vector<int>* out) {
+  out->clear();
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', at), text.size());
+    const std::string item = text.substr(at, comma - at);
+    char* end = nullptr;
+    const long v = std::strtol(item.c_str(), &end, 10);
+    if (item.empty() || *end != '\0' || v < 1 || v > 1000000) return false;
+    out->push_back(static_cast<int>(v));
+    at = comma + 1;
+  }
+  return !out->empty();
 }
 
 // Finds a data dependency whether run by `bazel run` (cwd = runfiles) or directly.
@@ -163,7 +211,10 @@ struct Run {
   double commands = 0, elapsed_s = 0, per_second = 0;
   double cpu_user_s = 0, cpu_sys_s = 0, cpu_per_command_us = 0;  // measured window
   double errors = 0;
-  double process_cpu_s = 0;  // whole process (wait4)
+  double syscalls_per_command = 0;  // counted by the program (see the top of this file)
+  double process_cpu_s = 0;         // whole process (wait4)
+  double context_switches = 0;      // whole process (wait4): voluntary + involuntary
+  double switches_per_command() const { return commands > 0 ? context_switches / commands : 0; }
 };
 
 // The first number after "key": in a JSON text (our own files: top-level fields come first).
@@ -197,6 +248,7 @@ Run run_child(const std::string& name, const std::vector<std::string>& argv, con
   if (pid < 0 || wait4(pid, &status, 0, &ru) != pid) return r;
   r.process_cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
                     static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  r.context_switches = static_cast<double>(ru.ru_nvcsw + ru.ru_nivcsw);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     std::fprintf(stderr, "compare: %s failed (see %s)\n", name.c_str(), log.c_str());
     return r;
@@ -210,6 +262,8 @@ Run run_child(const std::string& name, const std::vector<std::string>& argv, con
          json_number(text, "sys_s", &r.cpu_sys_s) &&
          json_number(text, "per_command_us", &r.cpu_per_command_us) &&
          json_number(text, "errors", &r.errors);
+  // Older programs without the count leave it 0.
+  json_number(text, "loop_syscalls_per_command", &r.syscalls_per_command);
   if (!r.ok) std::fprintf(stderr, "compare: cannot read %s's results in %s\n", name.c_str(), json.c_str());
   return r;
 }
@@ -222,11 +276,30 @@ double median(std::vector<double> v) {
 }
 
 void print_run(const Run& r) {
-  std::printf("  %-18s %12.0f/s %10.2f us/cmd   (user %.2f + sys %.2f s, %.0f commands, %.0f errors; "
-              "whole process %.2f s)\n",
-              r.name.c_str(), r.per_second, r.cpu_per_command_us, r.cpu_user_s, r.cpu_sys_s,
-              r.commands, r.errors, r.process_cpu_s);
+  std::printf(
+      "  %-22s %10.0f/s %8.2f us/cmd %6.3f syscalls/cmd   (user %.2f + sys %.2f s, %.0f "
+      "commands, %.0f errors; whole process %.2f s, %.3f context switches/cmd)\n",
+      r.name.c_str(), r.per_second, r.cpu_per_command_us, r.syscalls_per_command, r.cpu_user_s,
+      r.cpu_sys_s, r.commands, r.errors, r.process_cpu_s, r.switches_per_command());
 }
+
+// One row of a table: a bare limit or a client variant, run as its own process.
+struct Row {
+  enum class Kind { limit_epoll, limit_uring, client };
+  std::string name;   // JSON key and file name
+  std::string label;  // in the table
+  Kind kind = Kind::client;
+  std::string executor = "serial";
+  bool metrics = false;
+  bool uring = false;
+  bool tls = false;
+  int loops = 1;
+};
+
+// A row's figures over the rounds (one entry per round).
+struct Series {
+  std::vector<double> tput, cpu, syscalls, switches, cpu_ratio, tput_ratio;
+};
 
 }  // namespace
 
@@ -246,33 +319,58 @@ int main(int argc, char** argv) {
       a.metrics_variant = true;
       continue;
     }
+    if (f == "--scaling") {
+      a.scaling = true;
+      continue;
+    }
     if (i + 1 >= argc) {
       std::fprintf(stderr, "compare: missing value for %s\n", f.c_str());
       return 2;
     }
     const std::string v = argv[++i];
-    if (f == "--hosts") a.hosts = v;
-    else if (f == "--duration") a.duration_s = std::atof(v.c_str());
-    else if (f == "--rounds") a.rounds = std::atoi(v.c_str());
-    else if (f == "--in-flight") a.in_flight = std::atoi(v.c_str());
-    else if (f == "--keys") a.keys = std::atol(v.c_str());
-    else if (f == "--uring")
-      a.uring = v != "no";
-    else if (f == "-o") a.object = v;
-    else if (f == "--aerobench") a.aerobench = v;
-    else if (f == "--limit") a.limit = v;
-    else if (f == "--json") a.json_path = user_path(v);
-    else if (f == "--keep") a.keep_dir = user_path(v);
-    else {
+    bool bad = false;
+    if (f == "--hosts") {
+      a.hosts = v;
+    } else if (f == "--duration") {
+      a.duration_s = std::atof(v.c_str());
+    } else if (f == "--rounds") {
+      a.rounds = std::atoi(v.c_str());
+    } else if (f == "--in-flight") {
+      bad = !parse_int_list(v, &a.in_flight);
+      a.in_flight_given = true;
+    } else if (f == "--scaling-loops") {
+      bad = !parse_int_list(v, &a.scaling_loops) || a.scaling_loops.front() < 1;
+      for (int l : a.scaling_loops) bad = bad || l > 256;
+    } else if (f == "--keys") {
+      a.keys = std::atol(v.c_str());
+    } else if (f == "--uring") {
+      bad = v != "yes" && v != "no";
+      a.uring = v == "yes";
+    } else if (f == "-o") {
+      a.object = v;
+    } else if (f == "--aerobench") {
+      a.aerobench = v;
+    } else if (f == "--limit") {
+      a.limit = v;
+    } else if (f == "--json") {
+      a.json_path = user_path(v);
+    } else if (f == "--keep") {
+      a.keep_dir = user_path(v);
+    } else {
       std::fprintf(stderr, "compare: unknown flag %s\n", f.c_str());
       usage(stderr);
       return 2;
     }
+    if (bad) {
+      std::fprintf(stderr, "compare: bad value '%s' for %s\n", v.c_str(), f.c_str());
+      return 2;
+    }
   }
-  if (a.duration_s <= 0 || a.rounds < 1 || a.in_flight < 1 || a.keys < 1) {
-    std::fprintf(stderr, "compare: --duration, --rounds, --in-flight and --keys must be positive\n");
+  if (a.duration_s <= 0 || a.rounds < 1 || a.keys < 1) {
+    std::fprintf(stderr, "compare: --duration, --rounds and --keys must be positive\n");
     return 2;
   }
+  if (a.scaling && !a.in_flight_given) a.in_flight = {100};
   const std::string aerobench = locate(a.aerobench, argv[0]);
   const std::string limit = locate(a.limit, argv[0]);
 
@@ -297,6 +395,39 @@ int main(int argc, char** argv) {
                  dir.c_str());
     return 1;
   }
+
+  // The rows: ratios are against the first (the epoll limit; with --scaling, 1 loop).
+  std::vector<Row> rows;
+  if (a.scaling) {
+    for (int loops : a.scaling_loops) {
+      Row r;
+      r.name = "loops-" + std::to_string(loops);
+      r.label = "client, " + std::to_string(loops) + (loops == 1 ? " loop" : " loops");
+      r.loops = loops;
+      rows.push_back(r);
+    }
+  } else {
+    rows.push_back({"limit-epoll", "limit (epoll)", Row::Kind::limit_epoll});
+    if (a.uring) rows.push_back({"limit-uring", "limit (io_uring)", Row::Kind::limit_uring});
+    rows.push_back({"serial", "client (epoll)", Row::Kind::client});
+    if (a.uring) {
+      Row r{"serial-uring", "client (io_uring)", Row::Kind::client};
+      r.uring = true;
+      rows.push_back(r);
+    }
+    rows.push_back({"tbb", "client (epoll, tbb)", Row::Kind::client, "tbb"});
+    if (a.metrics_variant) {
+      Row r{"serial-metrics", "client (epoll, metrics)", Row::Kind::client};
+      r.metrics = true;
+      rows.push_back(r);
+    }
+    if (a.tls_variant) {
+      Row r{"serial-tls", "client (epoll, TLS)", Row::Kind::client};
+      r.tls = true;
+      rows.push_back(r);
+    }
+  }
+
   pid_t server = -1;
   std::string hosts = a.hosts;
   std::string tls_hosts;
@@ -311,12 +442,19 @@ int main(int argc, char** argv) {
     if (a.tls_variant) tls_hosts = "127.0.0.1:compare.test:" + std::to_string(tls_port);
   }
   const std::string duration = std::to_string(a.duration_s);
-  const std::string in_flight = std::to_string(a.in_flight);
   const std::string keys = std::to_string(a.keys);
-  std::printf("compare: server %s (%s), %s in flight, 1 loop, 50%% get / 50%% put of -o %s, "
-              "%s keys, %g s per run, %d round(s)\n",
-              hosts.c_str(), a.hosts.empty() ? "test server in its own process" : "given",
-              in_flight.c_str(), a.object.c_str(), keys.c_str(), a.duration_s, a.rounds);
+  std::string in_flight_list;
+  for (int n : a.in_flight)
+    in_flight_list += (in_flight_list.empty() ? "" : ",") + std::to_string(n);
+  const double estimate_s = static_cast<double>(a.rounds) *
+                            static_cast<double>(a.in_flight.size()) *
+                            static_cast<double>(rows.size()) * (a.duration_s + 1.0);
+  std::printf(
+      "compare: server %s (%s), %s in flight, %s, 50%% get / 50%% put of -o %s, "
+      "%s keys, %g s per run, %d round(s), %zu runs per round (about %.0f s)\n",
+      hosts.c_str(), a.hosts.empty() ? "test server in its own process" : "given",
+      in_flight_list.c_str(), a.scaling ? "loops as in the rows" : "1 loop", a.object.c_str(),
+      keys.c_str(), a.duration_s, a.rounds, a.in_flight.size() * rows.size(), estimate_s);
 
   int status = 0;
   // Prefill.
@@ -327,108 +465,83 @@ int main(int argc, char** argv) {
     if (!p.ok) status = 1;
   }
 
-  // The client variants: serial and oneTBB completions, and with --metrics-variant the
-  // serial client with ClientConfig::enable_metrics on (what recording metrics costs).
-  struct Variant {
-    std::string name;
-    std::string executor;
-    bool metrics;
-    bool uring = false;
-    std::vector<double> cpu, tput;
-    bool tls = false;
-  };
-  std::vector<Variant> variants = {{"serial", "serial", false, false, {}, {}},
-                                   {"tbb", "tbb", false, false, {}, {}}};
-  if (a.metrics_variant) variants.push_back({"serial+metrics", "serial", true, false, {}, {}});
-  if (a.uring) variants.push_back({"serial-uring", "serial", false, true, {}, {}});
-  if (a.tls_variant) variants.push_back({"serial+tls", "serial", false, false, {}, {}, true});
-  // The limits: epoll (every ratio is against it), and io_uring.
-  const int limits = a.uring ? 2 : 1;
-  std::vector<double> uring_limit_cpu, uring_limit_tput;
-  const int runs = static_cast<int>(variants.size()) + limits;
-  for (int round = 1; round <= a.rounds && status == 0; ++round) {
-    std::printf("round %d:\n", round);
-    const std::string tag = dir + "/r" + std::to_string(round) + "-";
-    // The runs in a rotating order, so that no variant always runs first or last.
-    Run lim, lim_uring;
-    std::vector<Run> clients(variants.size());
-    for (int step = 0; step < runs; ++step) {
-      const int which = (step + round - 1) % runs;
-      if (which == 0) {
-        lim = run_child("limit", {limit, "--hosts", hosts, "--in-flight", in_flight, "--duration",
-                                  duration, "-k", keys, "-o", a.object, "--read-percent", "50",
-                                  "--json", tag + "limit.json"},
-                        tag + "limit.json", tag + "limit.log");
-        continue;
-      }
-      if (which == 1 && a.uring) {
-        lim_uring = run_child("limit-uring",
-                              {limit, "--hosts", hosts, "--in-flight", in_flight, "--duration",
-                               duration, "-k", keys, "-o", a.object, "--read-percent", "50", "--io",
-                               "uring", "--json", tag + "limit-uring.json"},
-                              tag + "limit-uring.json", tag + "limit-uring.log");
-        continue;
-      }
-      const Variant& v = variants[static_cast<std::size_t>(which - limits)];
-      std::string file = v.name;
-      std::replace(file.begin(), file.end(), '+', '-');
-      std::vector<std::string> args = {aerobench,
-                                       "--hosts",
-                                       v.tls ? tls_hosts : hosts,
-                                       "--in-flight",
-                                       in_flight,
-                                       "--loops",
-                                       "1",
-                                       "-t",
-                                       duration,
-                                       "-k",
-                                       keys,
-                                       "-o",
-                                       a.object,
-                                       "-w",
-                                       "RU,50",
-                                       "--prefill",
-                                       "no",
-                                       "--executor",
-                                       v.executor,
-                                       "-q",
-                                       "--json",
-                                       tag + file + ".json"};
-      if (v.metrics) args.push_back("--metrics");
-      if (v.tls) {
-        args.push_back("--tls-enable");
-        args.push_back("--tls-cafile");
-        args.push_back(dir + "/ca.pem");
-      }
-      if (v.uring) {
+  auto run_row = [&](const Row& row, int in_flight, const std::string& tag) {
+    const std::string n = std::to_string(in_flight);
+    const std::string json = tag + row.name + ".json", log = tag + row.name + ".log";
+    if (row.kind != Row::Kind::client) {
+      std::vector<std::string> args = {limit,        "--hosts",        hosts, "--in-flight", n,
+                                       "--duration", duration,         "-k",  keys,          "-o",
+                                       a.object,     "--read-percent", "50",  "--json",      json};
+      if (row.kind == Row::Kind::limit_uring) {
         args.push_back("--io");
         args.push_back("uring");
       }
-      clients[static_cast<std::size_t>(which - limits)] =
-          run_child("aerobench " + v.name, args, tag + file + ".json", tag + file + ".log");
+      return run_child(row.label, args, json, log);
     }
-    bool all_ok = lim.ok && (!a.uring || lim_uring.ok);
-    for (const Run& c : clients) all_ok = all_ok && c.ok;
-    if (!all_ok) {
-      status = 1;
-      break;
+    std::vector<std::string> args = {aerobench,
+                                     "--hosts",
+                                     row.tls ? tls_hosts : hosts,
+                                     "--in-flight",
+                                     n,
+                                     "--loops",
+                                     std::to_string(row.loops),
+                                     "-t",
+                                     duration,
+                                     "-k",
+                                     keys,
+                                     "-o",
+                                     a.object,
+                                     "-w",
+                                     "RU,50",
+                                     "--prefill",
+                                     "no",
+                                     "--executor",
+                                     row.executor,
+                                     "-q",
+                                     "--json",
+                                     json};
+    if (row.metrics) args.push_back("--metrics");
+    if (row.tls) {
+      args.push_back("--tls-enable");
+      args.push_back("--tls-cafile");
+      args.push_back(dir + "/ca.pem");
     }
-    print_run(lim);
-    if (a.uring) {
-      print_run(lim_uring);
-      std::printf("  %-18s CPU/cmd %.2fx the limit, throughput %.2fx the limit\n", "",
-                  lim_uring.cpu_per_command_us / lim.cpu_per_command_us,
-                  lim_uring.per_second / lim.per_second);
-      uring_limit_cpu.push_back(lim_uring.cpu_per_command_us / lim.cpu_per_command_us);
-      uring_limit_tput.push_back(lim_uring.per_second / lim.per_second);
+    if (row.uring) {
+      args.push_back("--io");
+      args.push_back("uring");
     }
-    for (std::size_t i = 0; i < clients.size(); ++i) {
-      const Run& c = clients[i];
-      print_run(c);
-      std::printf("  %-18s CPU/cmd %.2fx the limit, throughput %.2fx the limit\n", "",
-                  c.cpu_per_command_us / lim.cpu_per_command_us, c.per_second / lim.per_second);
-      variants[i].cpu.push_back(c.cpu_per_command_us / lim.cpu_per_command_us);
-      variants[i].tput.push_back(c.per_second / lim.per_second);
+    return run_child(row.label, args, json, log);
+  };
+
+  // series[in-flight index][row index]
+  std::vector<std::vector<Series>> series(a.in_flight.size(), std::vector<Series>(rows.size()));
+  const std::size_t n_rows = rows.size();
+  for (int round = 1; round <= a.rounds && status == 0; ++round) {
+    for (std::size_t f = 0; f < a.in_flight.size() && status == 0; ++f) {
+      const int in_flight = a.in_flight[f];
+      std::printf("round %d, %d in flight:\n", round, in_flight);
+      const std::string tag =
+          dir + "/r" + std::to_string(round) + "-f" + std::to_string(in_flight) + "-";
+      // The runs in a rotating order, so that no row always runs first or last.
+      std::vector<Run> runs(n_rows);
+      for (std::size_t step = 0; step < n_rows; ++step) {
+        const std::size_t which = (step + static_cast<std::size_t>(round) - 1) % n_rows;
+        runs[which] = run_row(rows[which], in_flight, tag);
+      }
+      for (const Run& r : runs) status = r.ok ? status : 1;
+      if (status != 0) break;
+      const Run& base = runs[0];
+      for (std::size_t i = 0; i < n_rows; ++i) {
+        const Run& r = runs[i];
+        print_run(r);
+        Series& s = series[f][i];
+        s.tput.push_back(r.per_second);
+        s.cpu.push_back(r.cpu_per_command_us);
+        s.syscalls.push_back(r.syscalls_per_command);
+        s.switches.push_back(r.switches_per_command());
+        s.cpu_ratio.push_back(r.cpu_per_command_us / base.cpu_per_command_us);
+        s.tput_ratio.push_back(r.per_second / base.per_second);
+      }
     }
   }
   if (server > 0) {
@@ -439,52 +552,87 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "compare: failed; logs in %s\n", dir.c_str());
     return status;
   }
-  std::printf("\nclient / limit (median of %d round(s)); goal: CPU <= 1.15x, throughput >= 0.95x\n",
-              a.rounds);
-  std::string json = "{\"rounds\":" + std::to_string(a.rounds);
-  if (a.uring) {
-    const double c = median(uring_limit_cpu), t = median(uring_limit_tput);
-    std::printf("  %-15s CPU per command %.2fx, throughput %.2fx  (io_uring limit / epoll limit)\n",
-                "limit-uring:", c, t);
-    char item[160];
-    std::snprintf(item, sizeof item,
-                  ",\"limit-uring\":{\"cpu_ratio\":%.4f,\"throughput_ratio\":%.4f}", c, t);
-    json += item;
-  }
-  for (Variant& v : variants) {
-    const double c = median(v.cpu), t = median(v.tput);
-    std::printf("  %-15s CPU per command %.2fx, throughput %.2fx  %s\n", (v.name + ":").c_str(), c, t,
-                c <= 1.15 && t >= 0.95 ? "(goal met)" : "(goal not met)");
-    char item[160];
-    std::snprintf(item, sizeof item, ",\"%s\":{\"cpu_ratio\":%.4f,\"throughput_ratio\":%.4f}", v.name.c_str(),
-                  c, t);
-    json += item;
-  }
-  // A variant against the plain serial client, per round, so that both runs share the round's
-  // conditions.
-  auto against_serial = [&](const char* name, const char* label) {
-    for (const Variant& v : variants) {
-      if (v.name != name) continue;
+
+  std::string json = "{\"rounds\":" + std::to_string(a.rounds) + ",\"mode\":\"" +
+                     (a.scaling ? "scaling" : "table") +
+                     "\",\"duration_s\":" + std::to_string(a.duration_s) + ",\"tables\":[";
+  const char* against = a.scaling ? rows[0].label.c_str() : "the epoll limit";
+  for (std::size_t f = 0; f < a.in_flight.size(); ++f) {
+    std::printf("\n%d in flight, medians of %d round(s) (ratios: to %s of the same round)\n",
+                a.in_flight[f], a.rounds, against);
+    std::printf("  %-24s %12s %11s %13s %13s %8s %12s\n", "", "commands/s", "CPU us/cmd",
+                "syscalls/cmd", "ctx sw/cmd", "CPU x", "throughput x");
+    if (f > 0) json += ",";
+    json += "{\"in_flight\":" + std::to_string(a.in_flight[f]) + ",\"rows\":{";
+    for (std::size_t i = 0; i < n_rows; ++i) {
+      const Series& s = series[f][i];
+      const double tput = median(s.tput), cpu = median(s.cpu), sys = median(s.syscalls),
+                   sw = median(s.switches), cr = median(s.cpu_ratio), tr = median(s.tput_ratio);
+      std::printf("  %-24s %12.0f %11.2f %13.3f %13.3f %7.2fx %11.2fx\n", rows[i].label.c_str(),
+                  tput, cpu, sys, sw, cr, tr);
+      char item[400];
+      std::snprintf(item, sizeof item,
+                    "%s\"%s\":{\"per_second\":%.1f,\"cpu_per_command_us\":%.4f,"
+                    "\"syscalls_per_command\":%.4f,\"switches_per_command\":%.4f,"
+                    "\"cpu_ratio\":%.4f,\"throughput_ratio\":%.4f}",
+                    i > 0 ? "," : "", rows[i].name.c_str(), tput, cpu, sys, sw, cr, tr);
+      json += item;
+    }
+    json += "}}";
+    auto ratio_of = [&](const char* name) {
+      for (std::size_t i = 0; i < n_rows; ++i) {
+        if (rows[i].name == name) return median(series[f][i].cpu_ratio);
+      }
+      return -1.0;
+    };
+    if (!a.scaling) {
+      const double epoll = ratio_of("serial"), uring = ratio_of("serial-uring");
+      std::printf("  goals: client (epoll) CPU <= 1.05x the epoll limit: %.2fx %s", epoll,
+                  epoll <= 1.05 ? "(met)" : "(not met)");
+      if (uring >= 0) {
+        std::printf("; client (io_uring) < 1.00x: %.2fx %s", uring,
+                    uring < 1.0 ? "(met)" : "(not met)");
+      }
+      std::printf("\n");
+    }
+    // A variant against the plain serial client, per round, so both share the round's
+    // conditions.
+    auto against_serial = [&](const char* name, const char* label) {
+      std::size_t serial = n_rows, variant = n_rows;
+      for (std::size_t i = 0; i < n_rows; ++i) {
+        if (rows[i].name == "serial") serial = i;
+        if (rows[i].name == name) variant = i;
+      }
+      if (serial == n_rows || variant == n_rows) return;
       std::vector<double> cpu, tput;
-      for (std::size_t r = 0; r < variants[0].cpu.size(); ++r) {
-        cpu.push_back(v.cpu[r] / variants[0].cpu[r]);
-        tput.push_back(v.tput[r] / variants[0].tput[r]);
+      for (std::size_t r = 0; r < series[f][serial].cpu.size(); ++r) {
+        cpu.push_back(series[f][variant].cpu[r] / series[f][serial].cpu[r]);
+        tput.push_back(series[f][variant].tput[r] / series[f][serial].tput[r]);
       }
       std::printf(
-          "  %s (serial): CPU per command %.3fx, throughput %.3fx (median of the rounds' ratios)\n",
+          "  %s (serial client): CPU per command %.3fx, throughput %.3fx (median of the "
+          "rounds' ratios)\n",
           label, median(cpu), median(tput));
-    }
-  };
-  against_serial("serial+metrics", "metrics on / off");
-  against_serial("serial+tls", "TLS / plaintext");
+    };
+    against_serial("serial-metrics", "metrics on / off");
+    against_serial("serial-tls", "TLS / plaintext");
+  }
+  if (a.scaling) {
+    std::printf(
+        "(the test server runs in its own process, one event loop per node; on this "
+        "machine's %ld cores it shares them with the client)\n",
+        sysconf(_SC_NPROCESSORS_ONLN));
+  }
   std::printf("results and logs: %s\n", dir.c_str());
-  json += ",\"dir\":\"" + dir + "\"}\n";
+  json += "],\"dir\":\"" + dir + "\"}\n";
   if (!a.json_path.empty()) {
     std::FILE* f = std::fopen(a.json_path.c_str(), "w");
-    if (f != nullptr) {
-      std::fputs(json.c_str(), f);
-      std::fclose(f);
+    if (f == nullptr || std::fputs(json.c_str(), f) < 0) {
+      std::fprintf(stderr, "compare: cannot write %s\n", a.json_path.c_str());
+      if (f != nullptr) std::fclose(f);
+      return 1;
     }
+    std::fclose(f);
   }
   return 0;
 }

@@ -85,6 +85,11 @@ std::string result_json(const RunResult& r, const Options& o) {
   j["sockets_closed"] = r.sockets_closed;
   j["drains_started"] = r.drains_started;
   j["drains_recovered"] = r.drains_recovered;
+  j["loop_system_calls"] = r.loop_system_calls;
+  j["loop_syscalls_per_command"] =
+      total > 0 ? static_cast<double>(r.loop_system_calls) / static_cast<double>(total) : 0.0;
+  j["loop_polls_per_command"] =
+      total > 0 ? static_cast<double>(r.loop_polls) / static_cast<double>(total) : 0.0;
   if (!r.client_metrics_json.empty()) {
     // client/metrics/export.h's document, embedded as a value (null if it were not JSON).
     Json metrics = Json::parse(r.client_metrics_json, nullptr, /*allow_exceptions=*/false);

@@ -308,12 +308,23 @@ int run(const Options& o) {
   }
   const ClientStats stats0 = client->stats();
   const metrics::MetricsSnapshot metrics0 = client->metrics();
+  auto loop_totals = [&client] {
+    io::LoopStats sum;
+    for (std::size_t i = 0; i < client->loop_count(); ++i) {
+      const io::LoopStats s = client->loop(i).stats();
+      sum.system_calls += s.system_calls;
+      sum.polls += s.polls;
+    }
+    return sum;
+  };
+  const io::LoopStats loops0 = loop_totals();
   const Cpu cpu0 = Cpu::now();
   g_run.store(&load);
   load.start();
   reporter.start(load.t0_ns());
   load.wait();
   const Cpu cpu1 = Cpu::now();
+  const io::LoopStats loops1 = loop_totals();
   g_run.store(nullptr);
   reporter.stop(load.end_ns());
 
@@ -324,6 +335,8 @@ int run(const Options& o) {
   result.cpu_user_s = cpu1.user - cpu0.user;
   result.cpu_sys_s = cpu1.sys - cpu0.sys;
   result.max_backlog = load.max_backlog();
+  result.loop_system_calls = loops1.system_calls - loops0.system_calls;
+  result.loop_polls = loops1.polls - loops0.polls;
   if (embedded) {
     for (std::size_t i = 0; i < embedded->size(); ++i) embedded->node(i).clear_fault();
   }

@@ -50,6 +50,11 @@ struct RunResult {
   std::uint64_t sockets_closed = 0;
   std::uint64_t drains_started = 0;
   std::uint64_t drains_recovered = 0;
+  // The client's loops during the measured run (io::LoopStats differences, summed over the
+  // loops): the system calls they made (exact counts, see io::LoopStats::system_calls) and
+  // their waits.
+  std::uint64_t loop_system_calls = 0;
+  std::uint64_t loop_polls = 0;
   // --metrics: the client's own metrics of the measured run (client/metrics), per node.
   std::string client_metrics_json;  // client/metrics/export.h's to_json
   std::string per_node_report;      // one line per node and command kind

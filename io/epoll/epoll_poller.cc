@@ -47,10 +47,14 @@ int EpollPoller::add(int fd, std::uint64_t id) {
   epoll_event event{};
   event.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
   event.data.u64 = id;
+  count_call();
   return ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) == 0 ? 0 : errno;
 }
 
-void EpollPoller::remove(int fd) { ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); }
+void EpollPoller::remove(int fd) {
+  count_call();
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+}
 
 void EpollPoller::wake() {
   const std::uint64_t one = 1;
@@ -62,6 +66,7 @@ void EpollPoller::wake() {
 std::size_t EpollPoller::wait(int timeout_ms, std::span<ReadinessEvent> out) {
   const int capacity = static_cast<int>(out.size() < kMaxEvents ? out.size() : kMaxEvents);
   const int n = ::epoll_wait(epoll_fd_, events_, capacity, timeout_ms);
+  count_call();
   if (n < 0) {
     if (errno == EINTR) return 0;
     fatal("epoll_wait");
@@ -73,8 +78,9 @@ std::size_t EpollPoller::wait(int timeout_ms, std::span<ReadinessEvent> out) {
       // Reset the counter so the next write is a fresh edge (even with EPOLLET every write
       // would raise one, but an unread counter could eventually saturate).
       std::uint64_t value;
-      while (::read(wake_fd_, &value, sizeof value) < 0 && errno == EINTR) {
-      }
+      do {
+        count_call();
+      } while (::read(wake_fd_, &value, sizeof value) < 0 && errno == EINTR);
       continue;
     }
     const std::uint32_t e = event.events;

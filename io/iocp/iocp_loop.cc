@@ -75,9 +75,7 @@ IocpLoop::~IocpLoop() {
   running_ = false;
   executor_.shutdown();
   wind_down();
-  for (auto& slot : slots_) {
-    if (slot->id != 0) destroy_socket(*slot);
-  }
+  sockets_.for_each_open([this](Socket& s) { destroy_socket(s); });
   wind_down();  // nothing was pending any more; this only drains what closing queued
   ::CloseHandle(port_);
   ::WSACleanup();
@@ -180,9 +178,7 @@ void IocpLoop::drain_ready(int max_rounds) {
 void IocpLoop::wind_down() {
   stopping_ = true;
   const std::error_code canceled = std::make_error_code(std::errc::operation_canceled);
-  for (auto& slot : slots_) {
-    if (slot->id != 0) cancel_operations(*slot, canceled);
-  }
+  sockets_.for_each_open([&](Socket& s) { cancel_operations(s, canceled); });
   timers_.disarm_all();
   const auto start = Clock::now();
   bool closed_all = false;
@@ -196,9 +192,7 @@ void IocpLoop::wind_down() {
       if (waited > kGiveUpAfter) fatal("waiting for aborted operations", 0);
       if (waited > kCloseAllAfter && !closed_all) {
         closed_all = true;
-        for (auto& slot : slots_) {
-          if (slot->id != 0) destroy_socket(*slot);
-        }
+        sockets_.for_each_open([this](Socket& s) { destroy_socket(s); });
       }
       poll(100);
       continue;

@@ -45,6 +45,7 @@
 #include "executor/serial_executor.h"
 #include "io/iocp/windows_headers.h"
 #include "io/loop.h"
+#include "io/socket_table.h"
 #include "io/timer_queue.h"
 
 namespace aero::io {
@@ -112,7 +113,8 @@ class IocpLoop final : public Loop {
     Op* next_free = nullptr;
   };
 
-  // Per-socket state; lives in slots_, reused (with a new generation) after close.
+  // Per-socket state; lives in sockets_ (io/socket_table.h), reused (with a new generation)
+  // after close.
   struct Socket {
     std::uint64_t id = 0;  // 0 while the slot is free
     std::uint64_t generation = 1;
@@ -135,9 +137,6 @@ class IocpLoop final : public Loop {
     SocketId socket;
   };
 
-  static constexpr unsigned kSlotBits = 24;
-  static constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
-  static constexpr std::uint64_t kMaxGeneration = std::uint64_t{1} << (64 - kSlotBits);
   static constexpr ULONG_PTR kWakeKey = 1;  // sockets use key 0
   static constexpr ULONG kMaxEntries = 128;
   static constexpr int kMaxReadyRounds = 16;
@@ -152,7 +151,7 @@ class IocpLoop final : public Loop {
   void assert_loop_thread() const { assert(in_loop_thread() && "io::Loop: wrong thread"); }
 
   // Sockets and operations (iocp_sockets.cc).
-  Socket* find(std::uint64_t id);
+  Socket* find(std::uint64_t id) { return sockets_.find(id); }
   Socket* allocate_socket(SOCKET handle);
   void destroy_socket(Socket& s);  // cancels what is pending, closes, frees the slot
   bool cancel_operations(Socket& s, std::error_code error);  // detaches and aborts
@@ -188,8 +187,7 @@ class IocpLoop final : public Loop {
   bool local_wake_ = false;  // the executor got work from the loop thread itself
   mutable TimePoint now_;
 
-  std::vector<std::unique_ptr<Socket>> slots_;
-  std::vector<std::uint32_t> free_slots_;
+  SocketTable<Socket> sockets_;
   std::vector<std::unique_ptr<Op>> ops_;  // every Op ever made; never shrinks
   Op* free_ops_ = nullptr;
   std::size_t issued_ops_ = 0;  // Ops the kernel holds: the loop cannot end before 0

@@ -30,30 +30,14 @@ constexpr std::size_t kMaxSendBytes = std::size_t{256} * 1024;
 
 // ---- the socket table ----
 
-IocpLoop::Socket* IocpLoop::find(std::uint64_t id) {
-  const std::uint64_t slot = id & kSlotMask;
-  if (id == 0 || slot >= slots_.size()) return nullptr;
-  Socket* s = slots_[slot].get();
-  return s->id == id ? s : nullptr;
-}
-
 IocpLoop::Socket* IocpLoop::allocate_socket(SOCKET handle) {
-  std::uint32_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  } else {
-    slot = static_cast<std::uint32_t>(slots_.size());
-    if (slot > kSlotMask) return nullptr;
-    slots_.push_back(std::make_unique<Socket>());
-  }
-  Socket& s = *slots_[slot];
-  s.id = s.generation << kSlotBits | slot;
-  s.handle = handle;
-  s.listening = false;
-  s.family = 0;
+  Socket* s = sockets_.allocate();
+  if (s == nullptr) return nullptr;
+  s->handle = handle;
+  s->listening = false;
+  s->family = 0;
   bump(sockets_opened_);
-  return &s;
+  return s;
 }
 
 void IocpLoop::destroy_socket(Socket& s) {
@@ -65,11 +49,8 @@ void IocpLoop::destroy_socket(Socket& s) {
   // socket, and complete their (already cancelled) Ops.
   ::closesocket(s.handle);
   bump(sockets_closed_);
-  const auto slot = static_cast<std::uint32_t>(s.id & kSlotMask);
-  s.id = 0;
   s.handle = INVALID_SOCKET;
-  // A slot whose generation would wrap is retired instead of reused: ids stay unique.
-  if (++s.generation < kMaxGeneration) free_slots_.push_back(slot);
+  sockets_.free(s);
 }
 
 void IocpLoop::abort(Socket& s, Op*& pending, std::error_code error) {

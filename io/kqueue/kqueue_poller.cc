@@ -52,6 +52,7 @@ int KqueuePoller::add(int fd, std::uint64_t id) {
          as_udata(id));
   EV_SET(&changes[1], static_cast<std::uintptr_t>(fd), EVFILT_WRITE, EV_ADD | EV_CLEAR, 0, 0,
          as_udata(id));
+  count_call();
   return ::kevent(kqueue_fd_, changes, 2, nullptr, 0, nullptr) == 0 ? 0 : errno;
 }
 
@@ -74,6 +75,7 @@ std::size_t KqueuePoller::wait(int timeout_ms, std::span<ReadinessEvent> out) {
   const int capacity = static_cast<int>(out.size() < kMaxEvents ? out.size() : kMaxEvents);
   const int n = ::kevent(kqueue_fd_, nullptr, 0, events_, capacity,
                          timeout_ms < 0 ? nullptr : &timeout);
+  count_call();
   if (n < 0) {
     if (errno == EINTR) return 0;
     fatal("kevent(wait)");

@@ -9,6 +9,7 @@
 // Threads: wake() from any thread; everything else on the loop thread.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -43,6 +44,20 @@ class Poller {
   // sockets' events in `out` (a wake-up is consumed, not reported). Returns how many were
   // stored; 0 after a timeout, a wake-up or an interrupted wait.
   virtual std::size_t wait(int timeout_ms, std::span<ReadinessEvent> out) = 0;
+
+  // Any thread: the system calls this poller made on the loop thread (its waits, add,
+  // remove, the read of a wake-up), for LoopStats::system_calls. wake()'s own call is
+  // counted by the loop (LoopStats::wakeups).
+  std::uint64_t system_calls() const { return calls_.load(std::memory_order_relaxed); }
+
+ protected:
+  // Counts one system call; loop thread only (a relaxed load and store, no locked add).
+  void count_call() {
+    calls_.store(calls_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
+
+ private:
+  std::atomic<std::uint64_t> calls_{0};
 };
 
 }  // namespace aero::io

@@ -102,6 +102,7 @@ void ReactorLoop::accept(SocketId listener, AcceptHandler handler) {
 void ReactorLoop::try_accept(Socket& s) {
   while (true) {
     const int fd = accept_nonblocking(s.fd);
+    count_calls();
     if (fd < 0) {
       const int err = errno;
       if (err == EAGAIN || err == EWOULDBLOCK) {
@@ -114,7 +115,8 @@ void ReactorLoop::try_accept(Socket& s) {
     }
     const int one = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    // allocate_socket may grow slots_: `s` stays valid (slots are heap objects), but the
+    count_calls();
+    // allocate_socket may grow the socket table: `s` stays valid (heap objects), but the
     // listener's id is re-read from it after, never cached across the call.
     Socket* accepted = allocate_socket(fd);
     if (accepted == nullptr) {

@@ -29,9 +29,7 @@ ReactorLoop::~ReactorLoop() {
   running_ = false;
   executor_.shutdown();
   wind_down();
-  for (auto& slot : slots_) {
-    if (slot->id != 0) destroy_socket(*slot);
-  }
+  sockets_.for_each_open([this](Socket& s) { destroy_socket(s); });
   drain_ready(INT_MAX);  // cancellations of connects closed just above
 }
 
@@ -50,6 +48,7 @@ LoopStats ReactorLoop::stats() const {
   s.polls = polls_.load(std::memory_order_relaxed);
   s.sockets_opened = sockets_opened_.load(std::memory_order_relaxed);
   s.sockets_closed = sockets_closed_.load(std::memory_order_relaxed);
+  s.system_calls = calls_.load(std::memory_order_relaxed) + poller_->system_calls() + s.wakeups;
   return s;
 }
 
@@ -137,9 +136,7 @@ void ReactorLoop::drain_ready(int max_rounds) {
 void ReactorLoop::wind_down() {
   stopping_ = true;
   const std::error_code canceled = std::make_error_code(std::errc::operation_canceled);
-  for (auto& slot : slots_) {
-    if (slot->id != 0) fail_operations(*slot, canceled);
-  }
+  sockets_.for_each_open([&](Socket& s) { fail_operations(s, canceled); });
   timers_.disarm_all();
   while (true) {
     drain_ready(INT_MAX);

@@ -42,6 +42,7 @@
 #include "executor/serial_executor.h"
 #include "io/loop.h"
 #include "io/reactor/poller.h"
+#include "io/socket_table.h"
 #include "io/timer_queue.h"
 
 namespace aero::io {
@@ -76,7 +77,8 @@ class ReactorLoop final : public Loop {
   TimePoint now() const override;
 
  private:
-  // Per-socket state; lives in slots_, reused (with a new generation) after close.
+  // Per-socket state; lives in sockets_ (io/socket_table.h), reused (with a new generation)
+  // after close.
   struct Socket {
     std::uint64_t id = 0;  // 0 while the slot is free
     std::uint64_t generation = 1;
@@ -115,9 +117,6 @@ class ReactorLoop final : public Loop {
     SocketId socket;
   };
 
-  static constexpr unsigned kSlotBits = 24;
-  static constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
-  static constexpr std::uint64_t kMaxGeneration = std::uint64_t{1} << (64 - kSlotBits);
   static constexpr int kMaxEvents = 256;
   static constexpr int kMaxReadyRounds = 16;
 
@@ -133,7 +132,7 @@ class ReactorLoop final : public Loop {
 
   // Sockets (reactor_sockets.cc).
   static int open_stream_socket(int family);
-  Socket* find(SocketId id);
+  Socket* find(SocketId id) { return sockets_.find(id.value); }
   Socket* allocate_socket(int fd);
   void destroy_socket(Socket& s);  // deregisters, closes, frees the slot
   bool fail_operations(Socket& s, std::error_code error);  // completes what is pending
@@ -144,6 +143,10 @@ class ReactorLoop final : public Loop {
   void try_accept(Socket& s);  // reactor_accept.cc
   void complete(IoHandler& handler, std::error_code error, std::size_t bytes);
   void complete(ConnectHandler& handler, std::error_code error, SocketId socket);
+  // Counts `n` system calls made on the loop thread (LoopStats::system_calls).
+  void count_calls(std::uint64_t n = 1) {
+    calls_.store(calls_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
 
   std::unique_ptr<Poller> poller_;
   std::atomic<std::thread::id> owner_;           // the loop thread (asserts, in_loop_thread)
@@ -157,8 +160,7 @@ class ReactorLoop final : public Loop {
   mutable TimePoint now_;
   mutable bool now_valid_ = false;
 
-  std::vector<std::unique_ptr<Socket>> slots_;
-  std::vector<std::uint32_t> free_slots_;
+  SocketTable<Socket> sockets_;
   TimerQueue timers_;
   std::vector<Completion> ready_;
   std::vector<Completion> draining_;
@@ -168,6 +170,7 @@ class ReactorLoop final : public Loop {
   std::atomic<std::uint64_t> polls_{0};
   std::atomic<std::uint64_t> sockets_opened_{0};
   std::atomic<std::uint64_t> sockets_closed_{0};
+  std::atomic<std::uint64_t> calls_{0};  // loop-thread system calls outside the poller
 
   // Last: destroyed first, after ~ReactorLoop has run every accepted task.
   SerialExecutor executor_;

@@ -58,34 +58,17 @@ int ReactorLoop::open_stream_socket(int family) {
 
 // ---- the socket table ----
 
-ReactorLoop::Socket* ReactorLoop::find(SocketId id) {
-  const std::uint64_t slot = id.value & kSlotMask;
-  if (slot >= slots_.size()) return nullptr;
-  Socket* s = slots_[slot].get();
-  return (s->id == id.value && id.value != 0) ? s : nullptr;
-}
-
 ReactorLoop::Socket* ReactorLoop::allocate_socket(int fd) {
-  std::uint32_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  } else {
-    slot = static_cast<std::uint32_t>(slots_.size());
-    if (slot > kSlotMask) return nullptr;
-    auto fresh = std::make_unique<Socket>();
-    fresh->connect_timer.set_handler([this, slot] {
-      Socket& s = *slots_[slot];
-      if (s.connecting) fail_connect(s, std::make_error_code(std::errc::timed_out));
+  Socket* s = sockets_.allocate([this](Socket& fresh) {
+    fresh.connect_timer.set_handler([this, &fresh] {
+      if (fresh.connecting) fail_connect(fresh, std::make_error_code(std::errc::timed_out));
     });
-    slots_.push_back(std::move(fresh));
-  }
-  Socket& s = *slots_[slot];
-  s.id = s.generation << kSlotBits | slot;
-  s.fd = fd;
-  s.readable = s.writable = s.peer_closed = s.connecting = s.listening = false;
+  });
+  if (s == nullptr) return nullptr;
+  s->fd = fd;
+  s->readable = s->writable = s->peer_closed = s->connecting = s->listening = false;
   bump(sockets_opened_);
-  return &s;
+  return s;
 }
 
 void ReactorLoop::destroy_socket(Socket& s) {
@@ -95,16 +78,14 @@ void ReactorLoop::destroy_socket(Socket& s) {
   // the registration alive past close().
   poller_->remove(s.fd);
   ::close(s.fd);
+  count_calls();
   bump(sockets_closed_);
-  const auto slot = static_cast<std::uint32_t>(s.id & kSlotMask);
-  s.id = 0;
   s.fd = -1;
   s.connecting = false;
   s.listening = false;
   s.read_data = nullptr;
   s.write_buffers = nullptr;
-  // A slot whose generation would wrap is retired instead of reused: ids stay unique.
-  if (++s.generation < kMaxGeneration) free_slots_.push_back(slot);
+  sockets_.free(s);
 }
 
 void ReactorLoop::complete(IoHandler& handler, std::error_code error, std::size_t bytes) {
@@ -153,6 +134,7 @@ SocketId ReactorLoop::connect(const Endpoint& to, TimePoint deadline, ConnectHan
   sockaddr_storage address;
   const socklen_t length = to_sockaddr(to, address);
   const int fd = open_stream_socket(address.ss_family);
+  count_calls(2);  // socket() and setsockopt() (or a failed socket())
   if (fd < 0) {
     complete(handler, errno_code(errno), SocketId{});
     return SocketId{};
@@ -168,6 +150,7 @@ SocketId ReactorLoop::connect(const Endpoint& to, TimePoint deadline, ConnectHan
   const SocketId id{s->id};
   // EINTR from a non-blocking connect means it goes on in the background, like EINPROGRESS.
   const bool connected = ::connect(fd, reinterpret_cast<const sockaddr*>(&address), length) == 0;
+  count_calls();
   if (!connected && errno != EINPROGRESS && errno != EINTR) {
     const int err = errno;
     destroy_socket(*s);
@@ -198,6 +181,7 @@ SocketId ReactorLoop::connect(const Endpoint& to, TimePoint deadline, ConnectHan
 void ReactorLoop::finish_connect(Socket& s) {
   int err = 0;
   socklen_t length = sizeof err;
+  count_calls();
   if (::getsockopt(s.fd, SOL_SOCKET, SO_ERROR, &err, &length) != 0) err = errno;
   if (err == EINPROGRESS || err == EALREADY || err == EINTR) return;  // not decided yet
   if (err != 0) {
@@ -241,6 +225,7 @@ void ReactorLoop::try_read(Socket& s) {
   while (true) {
     const std::size_t want = s.read_size - s.read_done;
     const ssize_t n = ::recv(s.fd, s.read_data + s.read_done, want, 0);
+    count_calls();
     if (n > 0) {
       s.read_done += static_cast<std::size_t>(n);
       // A short TCP read emptied the receive queue, and data arriving later raises a new
@@ -303,6 +288,7 @@ void ReactorLoop::try_write(Socket& s) {
     }
     // sendmsg is writev with flags: kSendFlags turns SIGPIPE into an EPIPE error.
     ssize_t n;
+    count_calls();
     if (count == 1) {
       n = ::send(s.fd, iov[0].iov_base, iov[0].iov_len, kSendFlags);
     } else {

@@ -116,7 +116,8 @@ void UringLoop::on_accepted(Op* op, std::int32_t result) {
   }
   const int one = 1;
   ::setsockopt(result, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  // allocate_socket may grow slots_ (`listener` stays valid: slots are heap objects).
+  count_calls();
+  // allocate_socket may grow the socket table (`listener` stays valid: heap objects).
   Socket* accepted = allocate_socket(result);
   if (accepted == nullptr) {
     ::close(result);

@@ -61,9 +61,7 @@ UringLoop::~UringLoop() {
   running_ = false;
   executor_.shutdown();
   wind_down();
-  for (auto& slot : slots_) {
-    if (slot->id != 0) destroy_socket(*slot);
-  }
+  sockets_.for_each_open([this](Socket& s) { destroy_socket(s); });
   wind_down();  // nothing was pending any more; this only drains what closing queued
   ::close(wake_fd_);
 }
@@ -83,6 +81,9 @@ LoopStats UringLoop::stats() const {
   s.polls = polls_.load(std::memory_order_relaxed);
   s.sockets_opened = sockets_opened_.load(std::memory_order_relaxed);
   s.sockets_closed = sockets_closed_.load(std::memory_order_relaxed);
+  // Every io_uring_enter (waits, early submits, overflow flushes), the eventfd writes of
+  // wake-ups, and socket setup and teardown. The eventfd read is an SQE, not a call.
+  s.system_calls = ring_->counters().enters + s.wakeups + calls_.load(std::memory_order_relaxed);
   return s;
 }
 
@@ -247,9 +248,7 @@ void UringLoop::drain_ready(int max_rounds) {
 void UringLoop::wind_down() {
   stopping_ = true;
   const std::error_code canceled = std::make_error_code(std::errc::operation_canceled);
-  for (auto& slot : slots_) {
-    if (slot->id != 0) cancel_operations(*slot, canceled);
-  }
+  sockets_.for_each_open([&](Socket& s) { cancel_operations(s, canceled); });
   if (wake_armed_ && !retract_sqe(wake_position_)) {
     std::uint32_t unused;
     io_uring_sqe* sqe = queue_sqe(kWakeCancelData, unused);

@@ -55,6 +55,7 @@
 
 #include "executor/serial_executor.h"
 #include "io/loop.h"
+#include "io/socket_table.h"
 #include "io/timer_queue.h"
 #include "io/uring/uring_ring.h"
 
@@ -147,7 +148,8 @@ class UringLoop final : public Loop {
     Op* next_free = nullptr;
   };
 
-  // Per-socket state; lives in slots_, reused (with a new generation) after close.
+  // Per-socket state; lives in sockets_ (io/socket_table.h), reused (with a new generation)
+  // after close.
   struct Socket {
     std::uint64_t id = 0;  // 0 while the slot is free
     std::uint64_t generation = 1;
@@ -168,9 +170,6 @@ class UringLoop final : public Loop {
     SocketId socket;
   };
 
-  static constexpr unsigned kSlotBits = 24;
-  static constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
-  static constexpr std::uint64_t kMaxGeneration = std::uint64_t{1} << (64 - kSlotBits);
   static constexpr int kMaxReadyRounds = 16;
   // user_data values that are not an Op's address (Ops are 8-byte aligned).
   static constexpr std::uint64_t kCancelTag = 1;       // Op address | 1: its ASYNC_CANCEL
@@ -197,7 +196,7 @@ class UringLoop final : public Loop {
   void assert_loop_thread() const { assert(in_loop_thread() && "io::Loop: wrong thread"); }
 
   // Sockets and operations (uring_sockets.cc).
-  Socket* find(std::uint64_t id);
+  Socket* find(std::uint64_t id) { return sockets_.find(id); }
   Socket* allocate_socket(int fd);
   void destroy_socket(Socket& s);  // cancels what is pending, closes, frees the slot
   bool cancel_operations(Socket& s, std::error_code error);  // detaches and retracts
@@ -216,6 +215,11 @@ class UringLoop final : public Loop {
   void finish_io(Op* op, std::error_code error);
   void complete(IoHandler& handler, std::error_code error, std::size_t bytes);
   void complete(ConnectHandler& handler, std::error_code error, SocketId socket);
+  // Counts `n` system calls made on the loop thread besides io_uring_enter (socket setup and
+  // close), for LoopStats::system_calls.
+  void count_calls(std::uint64_t n = 1) {
+    calls_.store(calls_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
 
   std::unique_ptr<UringRing> ring_;
   int wake_fd_ = -1;
@@ -234,8 +238,7 @@ class UringLoop final : public Loop {
   mutable TimePoint now_;
   mutable bool now_valid_ = false;
 
-  std::vector<std::unique_ptr<Socket>> slots_;
-  std::vector<std::uint32_t> free_slots_;
+  SocketTable<Socket> sockets_;
   std::vector<std::unique_ptr<Op>> ops_;  // every Op ever made; never shrinks
   Op* free_ops_ = nullptr;
   std::size_t in_flight_ = 0;  // SQEs queued or submitted whose CQE has not come yet
@@ -247,6 +250,7 @@ class UringLoop final : public Loop {
   std::atomic<std::uint64_t> polls_{0};
   std::atomic<std::uint64_t> sockets_opened_{0};
   std::atomic<std::uint64_t> sockets_closed_{0};
+  std::atomic<std::uint64_t> calls_{0};  // see count_calls()
   std::atomic<std::uint64_t> retracted_{0};
   std::atomic<std::uint64_t> async_cancels_{0};
 

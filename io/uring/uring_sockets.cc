@@ -28,28 +28,12 @@ constexpr std::size_t kMaxTransfer = std::size_t{1} << 30;
 
 // ---- the socket table ----
 
-UringLoop::Socket* UringLoop::find(std::uint64_t id) {
-  const std::uint64_t slot = id & kSlotMask;
-  if (id == 0 || slot >= slots_.size()) return nullptr;
-  Socket* s = slots_[slot].get();
-  return s->id == id ? s : nullptr;
-}
-
 UringLoop::Socket* UringLoop::allocate_socket(int fd) {
-  std::uint32_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  } else {
-    slot = static_cast<std::uint32_t>(slots_.size());
-    if (slot > kSlotMask) return nullptr;
-    slots_.push_back(std::make_unique<Socket>());
-  }
-  Socket& s = *slots_[slot];
-  s.id = s.generation << kSlotBits | slot;
-  s.fd = fd;
+  Socket* s = sockets_.allocate();
+  if (s == nullptr) return nullptr;
+  s->fd = fd;
   bump(sockets_opened_);
-  return &s;
+  return s;
 }
 
 void UringLoop::destroy_socket(Socket& s) {
@@ -60,13 +44,11 @@ void UringLoop::destroy_socket(Socket& s) {
   // The kernel holds its own reference on the file of every operation it has, so closing
   // the number now is safe: those operations end through their ASYNC_CANCEL (by user_data).
   ::close(s.fd);
+  count_calls();
   bump(sockets_closed_);
-  const auto slot = static_cast<std::uint32_t>(s.id & kSlotMask);
-  s.id = 0;
   s.fd = -1;
   s.listening = false;
-  // A slot whose generation would wrap is retired instead of reused: ids stay unique.
-  if (++s.generation < kMaxGeneration) free_slots_.push_back(slot);
+  sockets_.free(s);
 }
 
 void UringLoop::abort(Op*& pending, std::error_code error) {
@@ -261,6 +243,7 @@ SocketId UringLoop::connect(const Endpoint& to, TimePoint deadline, ConnectHandl
   const socklen_t length = to_sockaddr(to, address);
   // Blocking: io_uring never blocks on it, and ops on an O_NONBLOCK file may come back EAGAIN.
   const int fd = ::socket(address.ss_family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_TCP);
+  count_calls(2);  // socket() and setsockopt() (or a failed socket())
   if (fd < 0) {
     complete(handler, errno_code(errno), SocketId{});
     return SocketId{};

@@ -51,6 +51,73 @@ TEST(TimerQueue, ReArmMovesAndCountsAsANewStart) {
   EXPECT_EQ(order, (std::vector<char>{'a', 'b'}));
 }
 
+TEST(TimerQueue, MovingLaterLeavesTheHeapAloneUntilTheOldDeadline) {
+  TimerQueue queue;
+  int fired = 0;
+  Timer t([&] { ++fired; });
+  Timer other([&] { ++fired; });
+  const TimePoint t0{};
+  queue.start(t, t0 + 10ms);
+  queue.start(other, t0 + 60ms);
+  for (int i = 2; i <= 10; ++i) queue.start(t, t0 + std::chrono::milliseconds(10 * i));
+  EXPECT_EQ(queue.deferred_moves(), 9u);  // an idle timeout pushed forward: no heap work
+  EXPECT_EQ(t.deadline(), t0 + 100ms);
+  EXPECT_EQ(queue.next_deadline(), t0 + 10ms);  // the stale key: one early wake-up
+  EXPECT_EQ(queue.run_expired(t0 + 50ms), 0u);  // not due: moved to its real place instead
+  EXPECT_EQ(queue.stale_moves(), 1u);
+  EXPECT_EQ(queue.next_deadline(), t0 + 60ms);
+  EXPECT_EQ(queue.run_expired(t0 + 99ms), 1u);  // `other` only
+  EXPECT_TRUE(t.armed());
+  queue.start(t, t0 + 100ms);  // the same deadline again: deferred, a later start
+  EXPECT_EQ(queue.run_expired(t0 + 100ms), 1u);
+  EXPECT_FALSE(t.armed());
+  EXPECT_EQ(fired, 2);
+  EXPECT_EQ(queue.stale_moves(), 2u);
+}
+
+// Random starts (earlier and later), re-arms and cancels: timers fire exactly in the order of
+// their real (deadline, last start), as if every re-arm had moved the heap entry.
+TEST(TimerQueue, LazyReArmKeepsTheExactFiringOrder) {
+  TimerQueue queue;
+  constexpr int kTimers = 300;
+  std::mt19937 random(7);
+  std::vector<std::unique_ptr<Timer>> timers;
+  std::vector<int> fired;
+  std::vector<std::uint64_t> started_at(kTimers, 0);  // the model: each armed timer's last start
+  std::vector<bool> armed(kTimers, false);
+  std::uint64_t clock = 0;
+  for (int i = 0; i < kTimers; ++i) {
+    timers.push_back(std::make_unique<Timer>([&fired, i] { fired.push_back(i); }));
+  }
+  for (int step = 0; step < 20000; ++step) {
+    const int k = static_cast<int>(random() % kTimers);
+    if (random() % 8 == 0) {
+      EXPECT_EQ(queue.cancel(*timers[k]), armed[k]);
+      armed[k] = false;
+    } else {
+      queue.start(*timers[k], TimePoint{} + std::chrono::microseconds(random() % 1000));
+      started_at[k] = ++clock;
+      armed[k] = true;
+    }
+  }
+  std::vector<int> expected;
+  for (int i = 0; i < kTimers; ++i) {
+    if (armed[i]) expected.push_back(i);
+  }
+  std::sort(expected.begin(), expected.end(), [&](int a, int b) {
+    if (timers[a]->deadline() != timers[b]->deadline()) {
+      return timers[a]->deadline() < timers[b]->deadline();
+    }
+    return started_at[a] < started_at[b];
+  });
+  EXPECT_GT(queue.deferred_moves(), 0u);
+  for (int us = 0; us <= 1000; us += 37)
+    queue.run_expired(TimePoint{} + std::chrono::microseconds(us));
+  queue.run_expired(TimePoint{} + 1s);
+  EXPECT_EQ(fired, expected);
+  EXPECT_TRUE(queue.empty());
+}
+
 TEST(TimerQueue, HandlersMayRearmAndCancelButNewStartsWait) {
   TimerQueue queue;
   int a_runs = 0, b_runs = 0;

@@ -300,8 +300,14 @@ TEST(UringLoop, RoundTripsBatchSubmissions) {
   constexpr int kRounds = 200;
   EchoServer server(1);
   const UringStats before = loop->uring_stats();
+  const LoopStats stats_before = loop->stats();
   EXPECT_EQ(echo_many(*loop, server.endpoint(), 1, kRounds), kRounds);
   const UringStats after = loop->uring_stats();
+  // LoopStats::system_calls: every enter, plus socket() and setsockopt() of the connect and
+  // the close(), plus any wake-up's eventfd write; sends and receives are SQEs, not calls.
+  const LoopStats stats_after = loop->stats();
+  EXPECT_EQ(stats_after.system_calls - stats_before.system_calls,
+            (after.enters - before.enters) + 3 + (stats_after.wakeups - stats_before.wakeups));
   std::printf("%llu io_uring_enter calls for %d round trips\n",
               static_cast<unsigned long long>(after.enters - before.enters), kRounds);
   EXPECT_LE(after.enters - before.enters, 2u * kRounds + 20);
