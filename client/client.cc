@@ -84,19 +84,28 @@ struct Client::PerLoop {
   PerLoop(io::Loop& loop, std::size_t index, cluster::Cluster& cluster, const ClientConfig& config,
           std::atomic<std::int64_t>* live)
       : ctx(loop, index, cluster, config.completion_executor, config),
-        records(live),
-        flags(live),
-        writes(live) {}
+        records(loop, live),
+        views(loop, live),
+        flags(loop, live),
+        writes(loop, live) {}
   command::LoopContext ctx;
   command::ObjectPool<command::SingleCommand<Record>> records;
+  command::ObjectPool<command::SingleCommand<RecordView>> views;
   command::ObjectPool<command::SingleCommand<bool>> flags;
   command::ObjectPool<command::SingleCommand<void>> writes;
 
   template <class R>
   auto& pool() {
     if constexpr (std::is_same_v<R, Record>) return records;
+    else if constexpr (std::is_same_v<R, RecordView>)
+      return views;
     else if constexpr (std::is_same_v<R, bool>) return flags;
     else return writes;
+  }
+  // Single-record commands given back on the loop's thread (ObjectPool::owner_released).
+  std::int64_t owner_released() const {
+    return records.owner_released() + views.owner_released() + flags.owner_released() +
+           writes.owner_released();
   }
 };
 
@@ -183,7 +192,7 @@ void Client::close() {
   if (tender_) tender_->stop();
   // Quiescence: every command taken from a pool comes back once its completion ran and
   // its loop is done with it; each is bounded by its own deadline.
-  while (outstanding_.load() > 0) {
+  while (outstanding_now() > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   // Drains of timed-out connections (Policy::timeout_delay) use the per-loop state too: wait
@@ -230,7 +239,7 @@ ClientStats Client::stats() const {
     s.sockets_opened += ls.sockets_opened;
     s.sockets_closed += ls.sockets_closed;
   }
-  s.commands_outstanding = outstanding_.load(std::memory_order_relaxed);
+  s.commands_outstanding = outstanding_now();
   add_security_stats(s);
   return s;
 }
@@ -241,6 +250,14 @@ metrics::MetricsSnapshot Client::metrics() const {
   for (const auto& pl : per_loop_) m.loops.push_back(pl->ctx.metrics());
   if (tender_) m.cluster = tender_->metrics();
   return m;
+}
+
+std::int64_t Client::outstanding_now() const {
+  // The pools' counters first: each only grows, and a command counted there was counted in
+  // outstanding_ before (so the difference never undercounts what is in flight).
+  std::int64_t released = 0;
+  for (const auto& pl : per_loop_) released += pl->owner_released();
+  return outstanding_.load() - released;
 }
 
 Client::PerLoop& Client::pick(io::Loop* loop) {
@@ -282,17 +299,17 @@ void Client::submit_single(const Key& key, const Policy& policy, bool is_write, 
     return;
   }
   PerLoop& pl = pick(loop);
-  SubmitGuard guard(outstanding_);
-  if (closed_.load()) {
-    fail_now<R>(pl, cb, Status(ClientCode::client_closed, "the client is closed"));
-    return;
-  }
-  if (!cb) {
-    fail_now<R>(pl, cb, Status(ClientCode::invalid_argument, "empty callback"));
-    return;
-  }
   auto& pool = pl.template pool<R>();
+  // acquire() counts the command in outstanding_ (sequentially consistent) before closed_
+  // is read: it is this call's SubmitGuard (see there).
   auto* cmd = pool.acquire();
+  if (closed_.load() || !cb) {
+    fail_now<R>(pl, cb,
+                closed_.load() ? Status(ClientCode::client_closed, "the client is closed")
+                               : Status(ClientCode::invalid_argument, "empty callback"));
+    pool.release(cmd);
+    return;
+  }
   wire::Status encoded = encode(cmd->request_buffer());
   command::Timing timing = command::Timing::from(policy, is_write, io::Clock::now());
   if (udf) timing.kind = metrics::CommandKind::udf;
@@ -301,6 +318,7 @@ void Client::submit_single(const Key& key, const Policy& policy, bool is_write, 
                not_found != 0 ? command::NotFound::false_ : command::NotFound::error,
                std::move(cb), &pool, static_cast<unsigned>(round_robin_.load(std::memory_order_relaxed)));
   if (!encoded.ok()) {
+    cmd->use_atomic_refs();  // its two ends may run on two threads (this one and the loop)
     cmd->fail_before_start(Status(ClientCode::invalid_argument, encoded.message()));
     return;
   }
@@ -329,6 +347,21 @@ void Client::get(const Key& key, const ReadPolicy& policy, RecordCallback cb, io
   wire::ReadAttrs a = read_attrs(policy, policy.read_touch_ttl_percent);
   submit_single<Record>(key, policy, false, 0, false, loop, std::move(cb),
                         [&](wire::Buffer& out) { return wire::encode_get(out, key, a); });
+}
+
+void Client::get_view(const Key& key, const ReadPolicy& policy, RecordViewCallback cb,
+                      io::Loop* loop) {
+  wire::ReadAttrs a = read_attrs(policy, policy.read_touch_ttl_percent);
+  submit_single<RecordView>(key, policy, false, 0, false, loop, std::move(cb),
+                            [&](wire::Buffer& out) { return wire::encode_get(out, key, a); });
+}
+
+void Client::get_view(const Key& key, BinNames bins, const ReadPolicy& policy,
+                      RecordViewCallback cb, io::Loop* loop) {
+  wire::ReadAttrs a = read_attrs(policy, policy.read_touch_ttl_percent);
+  submit_single<RecordView>(
+      key, policy, false, 0, false, loop, std::move(cb),
+      [&](wire::Buffer& out) { return wire::encode_get_bins(out, key, bins.span(), a); });
 }
 
 void Client::get(const Key& key, BinNames bins, const ReadPolicy& policy, RecordCallback cb,

@@ -40,6 +40,7 @@
 #include "client/info.h"
 #include "client/metrics/metrics.h"
 #include "client/policy.h"
+#include "client/record_view.h"
 #include "client/scan.h"
 #include "client/status.h"
 #include "client/types.h"
@@ -156,6 +157,21 @@ class Client {
   Future<Record> get(const Key& key, BinNames bins) { return get(key, bins, config_.read); }
   Future<Record> get_header(const Key& key, const ReadPolicy& policy);
   Future<Record> get_header(const Key& key) { return get_header(key, config_.read); }
+
+  // ---- get_view: get (all bins, or the named ones) without allocating ----
+  // The callback receives the record as views into the command's receive buffer
+  // (client/record_view.h), valid only while it runs: nothing is copied and, in steady
+  // state, nothing is allocated. Not found, errors and cancellation arrive as with get()
+  // (a Status; exactly one call).
+  void get_view(const Key& key, const ReadPolicy& policy, RecordViewCallback cb,
+                io::Loop* loop = nullptr);
+  // get_view() with the client's default read policy.
+  void get_view(const Key& key, RecordViewCallback cb) {
+    get_view(key, config_.read, std::move(cb));
+  }
+  // get_view() of the named bins only.
+  void get_view(const Key& key, BinNames bins, const ReadPolicy& policy, RecordViewCallback cb,
+                io::Loop* loop = nullptr);
 
   // ---- exists: true when the record exists ----
   void exists(const Key& key, const ReadPolicy& policy, ExistsCallback cb, io::Loop* loop = nullptr);
@@ -383,7 +399,11 @@ class Client {
   std::unique_ptr<metrics::MetricsReporter> reporter_;  // ClientConfig::metrics_listener
   std::atomic<std::uint64_t> round_robin_{0};
   std::atomic<bool> closed_{false};
+  // Commands, batches, scans and info calls in flight: taken (incremented) and finished
+  // (decremented), except single-record commands finished on their loop's thread, which
+  // their pool counts instead (command/object_pool.h); outstanding_now() adds it up.
   std::atomic<std::int64_t> outstanding_{0};
+  std::int64_t outstanding_now() const;
   mutable std::mutex udf_sources_mutex_;  // guards udf_sources_
   std::map<std::string, std::string, std::less<>> udf_sources_;  // registered through this client
 };

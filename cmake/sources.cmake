@@ -110,6 +110,7 @@ set(AEROSPIKE_ASYNC_CLIENT_SOURCES
   client/metrics/metrics.cc
   client/metrics/recorder.cc
   client/metrics/reporter.cc
+  client/record_view.cc
   client/scan.cc
   client/status.cc
   client/tls/client_tls.cc

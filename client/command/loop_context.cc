@@ -10,9 +10,10 @@ LoopContext::LoopContext(io::Loop& loop, std::size_t index, cluster::Cluster& cl
     : loop_(loop),
       index_(index),
       cluster_(cluster),
-      completion_executor_(completion_executor != nullptr ? completion_executor
-                                                          : &loop.executor()),
-      config_(config) {}
+      completion_executor_(completion_executor != nullptr ? completion_executor : &loop.executor()),
+      config_(config),
+      completes_on_loop_(completion_executor == nullptr ||
+                         completion_executor == &loop.executor()) {}
 
 LoopContext::~LoopContext() = default;
 
@@ -28,7 +29,7 @@ void LoopContext::submit(Command* cmd) {
 }
 
 void LoopContext::admit(Command* cmd) {
-  started_.fetch_add(1, std::memory_order_relaxed);
+  bump(started_);
   if (!cmd->arrive()) {
     cmd->fail_before_start(cmd->cancelled_status());
     return;
@@ -93,6 +94,55 @@ void LoopContext::fail_queued(const Status& status) {
     remove_queued(cmd);
     cmd->leave_queue();
     cmd->fail_before_start(status);
+  }
+}
+
+void LoopContext::deliver_soon(Deliverable* d) {
+  if (!loop_.in_loop_thread()) {
+    if (!completion_executor_->submit([d] { d->deliver(); })) d->deliver();
+    return;
+  }
+  d->deliver_next_ = nullptr;
+  if (deliver_tail_ != nullptr) {
+    deliver_tail_->deliver_next_ = d;
+  } else {
+    deliver_head_ = d;
+  }
+  deliver_tail_ = d;
+  if (flush_posted_) return;
+  flush_posted_ = true;
+  // Runs after the I/O handlers of this iteration (the loop runs its executor between I/O
+  // batches), so every command that finishes in the iteration joins this one hand-over.
+  if (!loop_.post([this] { flush_deliveries(); })) flush_deliveries();
+}
+
+void LoopContext::flush_deliveries() {
+  flush_posted_ = false;
+  Deliverable* list = deliver_head_;
+  deliver_head_ = deliver_tail_ = nullptr;
+  if (completes_on_loop_) {
+    run_deliveries(list);  // already on the loop's executor
+    return;
+  }
+  while (list != nullptr) {
+    // Cut the next chunk off the list before handing it over: the executor may run (and
+    // the objects be reused) at once.
+    Deliverable* chunk = list;
+    Deliverable* last = list;
+    for (int n = 1; n < kDeliveriesPerTask && last->deliver_next_ != nullptr; ++n) {
+      last = last->deliver_next_;
+    }
+    list = last->deliver_next_;
+    last->deliver_next_ = nullptr;
+    if (!completion_executor_->submit([chunk] { run_deliveries(chunk); })) run_deliveries(chunk);
+  }
+}
+
+void LoopContext::run_deliveries(Deliverable* d) {
+  while (d != nullptr) {
+    Deliverable* next = d->deliver_next_;  // read first: deliver() may hand the object back
+    d->deliver();
+    d = next;
   }
 }
 

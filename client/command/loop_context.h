@@ -23,6 +23,22 @@ namespace aero::command {
 
 class Command;
 
+// A finished command waiting for its completion to run (LoopContext::deliver_soon). The
+// link lives in the object, so queueing one allocates nothing.
+class Deliverable {
+ public:
+  // Runs the user's completion; the object may be reused as soon as it returns.
+  virtual void deliver() = 0;
+
+ protected:
+  Deliverable() = default;
+  ~Deliverable() = default;
+
+ private:
+  friend class LoopContext;
+  Deliverable* deliver_next_ = nullptr;
+};
+
 class LoopContext {
  public:
   LoopContext(io::Loop& loop, std::size_t index, cluster::Cluster& cluster,
@@ -35,6 +51,20 @@ class LoopContext {
 
   // Where completions run: the user's executor, or this loop's serial executor.
   Executor& completion_executor() { return *completion_executor_; }
+  // True when completions run on this loop's own serial executor (no user executor).
+  bool completes_on_loop() const { return completes_on_loop_; }
+
+  // Runs `d->deliver()` on the completion executor, soon. On the loop thread the finished
+  // commands of one loop iteration are collected and handed over together: one task posted
+  // to the loop per iteration, which runs them (serial executor) or hands them to the user's
+  // executor as tasks of up to kDeliveriesPerTask completions each (one submit per task
+  // instead of one per command). Off the loop thread (a command failed before it reached its
+  // loop) it is submitted alone. Where an executor refuses (shut down), the deliveries run
+  // on the calling thread.
+  void deliver_soon(Deliverable* d);
+  // The most completions one task on a user's executor runs, one after the other (the
+  // tasks themselves run in parallel on a pool).
+  static constexpr int kDeliveriesPerTask = 16;
 
   // Any thread: hands `cmd` to the loop (directly when already on it). If the loop no
   // longer accepts work, the command fails with ClientCode::client_closed on this thread.
@@ -82,6 +112,14 @@ class LoopContext {
   cluster::Cluster& cluster_;
   Executor* completion_executor_;
   const ClientConfig& config_;
+
+  void flush_deliveries();                     // loop thread
+  static void run_deliveries(Deliverable* d);  // runs a list; touches no LoopContext
+
+  bool completes_on_loop_;
+  Deliverable* deliver_head_ = nullptr;  // loop thread: finished, completion not handed over
+  Deliverable* deliver_tail_ = nullptr;
+  bool flush_posted_ = false;
 
   std::shared_ptr<const cluster::ClusterSnapshot> snapshot_;
   std::uint64_t snapshot_version_ = ~0ull;

@@ -4,13 +4,18 @@
 //   R = Record: get, get bins, get header, operate (the bins and metadata)
 //   R = bool:   exists (true when found), remove (true when the record existed)
 //   R = void:   put, touch
+//   R = RecordView: get_view (the bins as views into the receive buffer, no allocation;
+//                   the callback runs before the object, and so the buffer, is reused)
 //
 // The submitting thread takes the object from a pool, encodes the request into it, and
 // hands it to a loop; the loop runs it; the completion executor runs the callback; the
 // object returns to its pool when both the loop and the callback are done with it.
 //
 // Threads: prepare() on the submitting thread; the Command parts on the loop thread; the
-// callback on the completion executor.
+// callback on the completion executor. The two references (loop side, callback side) are
+// an atomic count, except when completions run on the loop's own serial executor: then both
+// are dropped on the loop thread (or, for a command its loop refused, both on the thread
+// that submitted it), and a plain decrement does.
 #pragma once
 
 #include <atomic>
@@ -21,11 +26,12 @@
 #include "client/command/loop_context.h"
 #include "client/command/object_pool.h"
 #include "client/command/routing.h"
+#include "client/record_view.h"
+#include "client/types.h"
 #include "client/wire/buffer.h"
 #include "client/wire/message.h"
 #include "client/wire/result_code.h"
 #include "client/wire/udf.h"
-#include "client/types.h"
 #include "executor/unique_function.h"
 
 namespace aero::command {
@@ -37,9 +43,13 @@ enum class NotFound : std::uint8_t {
 };
 
 template <class R>
-class SingleCommand final : public Command {
+class SingleCommand final : public Command, public PoolLink, public Deliverable {
  public:
   using Callback = UniqueFunction<void(Result<R>)>;
+
+  // Submitting thread, after prepare(), for a command failed off its loop's thread before
+  // it reached the loop: its two references may then be dropped on two threads.
+  void use_atomic_refs() { serial_ = false; }
 
   // Submitting thread: the buffer to encode the request frame into.
   wire::Buffer& request_buffer() { return request_; }
@@ -56,6 +66,8 @@ class SingleCommand final : public Command {
     rotation_ = rotation;
     status_ = Status();
     if constexpr (std::is_same_v<R, Record>) record_.reset();
+    if constexpr (std::is_same_v<R, RecordView>) view_ = RecordView();
+    serial_ = ctx->completes_on_loop();
     refs_.store(2, std::memory_order_relaxed);
   }
 
@@ -89,6 +101,10 @@ class SingleCommand final : public Command {
       auto rec = msg->to_record();
       if (!rec.ok()) return Status(ClientCode::bad_response, rec.status().message());
       record_.emplace(std::move(*rec));
+    } else if constexpr (std::is_same_v<R, RecordView>) {
+      // Points into the receive buffer, which nothing writes again before the object is
+      // reused (after deliver()). parse_single_message validated every bin.
+      view_ = RecordView(*msg);
     } else if constexpr (std::is_same_v<R, bool>) {
       found_ = true;
     }
@@ -97,15 +113,17 @@ class SingleCommand final : public Command {
 
   void complete(Status status) override {
     status_ = std::move(status);
-    if (!context()->completion_executor().submit([this] { deliver(); })) deliver();
+    context()->deliver_soon(this);
   }
 
-  void deliver() {
+  void deliver() override {
     Callback cb = std::move(callback_);
     if (!status_.ok()) {
       cb(Result<R>(std::move(status_)));
     } else if constexpr (std::is_same_v<R, Record>) {
       cb(Result<Record>(std::move(*record_)));
+    } else if constexpr (std::is_same_v<R, RecordView>) {
+      cb(Result<RecordView>(view_));
     } else if constexpr (std::is_same_v<R, bool>) {
       cb(Result<bool>(found_));
     } else {
@@ -118,6 +136,12 @@ class SingleCommand final : public Command {
   void on_loop_done() override { unref(); }
 
   void unref() {
+    if (serial_) {
+      const int left = refs_.load(std::memory_order_relaxed) - 1;
+      refs_.store(left, std::memory_order_relaxed);
+      if (left == 0) home_->release(this);
+      return;
+    }
     if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) home_->release(this);
   }
 
@@ -130,7 +154,9 @@ class SingleCommand final : public Command {
   ObjectPool<SingleCommand>* home_ = nullptr;
   Status status_;
   std::optional<Record> record_;
+  RecordView view_;
   bool found_ = false;
+  bool serial_ = false;  // completions on the loop's serial executor (see the header)
   std::atomic<int> refs_{0};
 };
 

@@ -5,7 +5,8 @@
 // thread are counted: the embedded test server and the tender run on their own threads.
 // A closed loop keeps 1,000 commands in flight (each completion issues the next) for
 // 100,000 commands; allocations are counted over a window after a warm-up, separately for
-// puts and for gets of one integer bin, and printed per command.
+// puts, for gets of one integer bin, and for the same gets with the view callback
+// (Client::get_view), and printed per command.
 //
 // To find where a counted allocation comes from, run the test with
 // AERO_ALLOC_BACKTRACE=N: the first N counted allocations in the window print a backtrace.
@@ -83,10 +84,13 @@ constexpr std::uint64_t kWarmUp = 20000;     // completions before the window
 constexpr std::uint64_t kWindowEnd = 80000;  // completions at the window's end
 constexpr int kKeys = 1000;
 
+enum class Kind { put, get, get_view };
+
 // Issues kTotal commands, keeping kInFlight in flight: each completion issues the next.
 class ClosedLoop {
  public:
-  ClosedLoop(Client& client, bool puts) : client_(client), puts_(puts), set_(testing::test_set("demo")) {
+  ClosedLoop(Client& client, Kind kind)
+      : client_(client), kind_(kind), set_(testing::test_set("demo")) {
     write_.total_timeout = 10000ms;
     read_.total_timeout = 10000ms;
   }
@@ -104,9 +108,14 @@ class ClosedLoop {
     const std::uint64_t n = issued_.fetch_add(1, std::memory_order_relaxed);
     if (n >= kTotal) return;
     const Key k("test", set_, static_cast<std::int64_t>(n % kKeys));
-    if (puts_) {
+    if (kind_ == Kind::put) {
       client_.put(k, {{"v", static_cast<std::int64_t>(n % kKeys)}}, write_,
                   [this](Result<void> r) { on_done(r.ok()); });
+    } else if (kind_ == Kind::get_view) {
+      client_.get_view(k, read_, [this, n](Result<RecordView> r) {
+        on_done(r.ok() && r->size() == 1 && (*r->begin()).name() == "v" &&
+                (*r->begin()).as_int() == static_cast<std::int64_t>(n % kKeys));
+      });
     } else {
       client_.get(k, read_, [this, n](Result<Record> r) {
         on_done(r.ok() && r->bins.size() == 1 &&
@@ -134,7 +143,7 @@ class ClosedLoop {
   }
 
   Client& client_;
-  const bool puts_;
+  const Kind kind_;
   const std::string set_;  // the test's set (test/client/test_cluster.h)
   WritePolicy write_;
   ReadPolicy read_;
@@ -167,8 +176,8 @@ class AllocationTest : public ::testing::Test {
     g_counting = false;
   }
 
-  double per_command(bool puts, const char* what) {
-    ClosedLoop loop(*cc_.client, puts);
+  double per_command(Kind kind, const char* what) {
+    ClosedLoop loop(*cc_.client, kind);
     loop.run();
     EXPECT_TRUE(loop.wait()) << "the closed loop did not finish";
     EXPECT_EQ(loop.failures(), 0u);
@@ -185,13 +194,16 @@ class AllocationTest : public ::testing::Test {
 };
 
 TEST_F(AllocationTest, PutsAndGetsInSteadyState) {
-  const double puts = per_command(true, "put (1 int bin)");
-  const double gets = per_command(false, "get (1 int bin)");
+  const double puts = per_command(Kind::put, "put (1 int bin)");
+  const double gets = per_command(Kind::get, "get (1 int bin)");
+  const double views = per_command(Kind::get_view, "get_view (1 int bin)");
   // Measured: see the printout. A put allocates nothing in steady state; a get allocates
   // the Record handed to the user (its bin vector). The bounds leave room for noise (a
   // rare pool growth, a tend) but fail on a regression of one allocation per command.
   EXPECT_LT(puts, 0.5);
   EXPECT_LT(gets, 1.5);
+  // The view callback copies nothing out of the answer: no allocation at all per get.
+  EXPECT_EQ(views, 0.0);
 }
 
 }  // namespace
