@@ -73,7 +73,7 @@ class RecordView {
   // Walks the bins, yielding BinView by value.
   class iterator {
    public:
-    using value_type = BinView;             ///< what the iterator yields
+    using value_type = BinView;              ///< what the iterator yields
     using difference_type = std::ptrdiff_t;  ///< for std::iterator_traits
     iterator() = default;
     // Used by RecordView::begin()/end().

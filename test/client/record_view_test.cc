@@ -54,7 +54,8 @@ class Once {
         if (auto rec = v.to_record(); rec.ok()) s.record = std::move(rec).value();
         for (BinView b : v) {
           auto value = b.to_value();
-          s.bins.emplace_back(std::string(b.name()), value.ok() ? std::move(value).value() : Value());
+          s.bins.emplace_back(std::string(b.name()),
+                              value.ok() ? std::move(value).value() : Value());
           s.types.push_back(b.type());
         }
         if (auto b = v.find("i")) s.int_bin = b->as_int();
@@ -174,8 +175,8 @@ TEST_P(RecordViewTest, NotFoundAndErrorsCompleteOnce) {
   // Refused while encoding (bin name over 15 bytes): fails before reaching the loop.
   client().get_view(key(3), {"a_bin_name_that_is_too_long"}, client().config().read,
                     bad_name.callback());
-  client().get_view(Key("no_such_namespace", testing::test_set("demo"), 1),
-                    client().config().read, bad_namespace.callback());
+  client().get_view(Key("no_such_namespace", testing::test_set("demo"), 1), client().config().read,
+                    bad_namespace.callback());
   auto m = missing.wait();
   ASSERT_TRUE(m.has_value());
   EXPECT_EQ(m->code, result::record_not_found);
@@ -206,13 +207,12 @@ TEST_P(RecordViewTest, ManyInFlight) {
   std::function<void()> issue = [&] {
     const int n = issued.fetch_add(1);
     if (n >= kTotal) return;
-    client().get_view(key(100 + n % kKeys), client().config().read,
-                      [&, n](Result<RecordView> r) {
-                        auto v = r.ok() ? r->find("v") : std::nullopt;
-                        if (!v || v->as_int() != n % kKeys) wrong.fetch_add(1);
-                        if (completed.fetch_add(1) + 1 == kTotal) all.set_value();
-                        issue();
-                      });
+    client().get_view(key(100 + n % kKeys), client().config().read, [&, n](Result<RecordView> r) {
+      auto v = r.ok() ? r->find("v") : std::nullopt;
+      if (!v || v->as_int() != n % kKeys) wrong.fetch_add(1);
+      if (completed.fetch_add(1) + 1 == kTotal) all.set_value();
+      issue();
+    });
   };
   for (int i = 0; i < 64; ++i) issue();
   ASSERT_EQ(all.get_future().wait_for(60s), std::future_status::ready);
