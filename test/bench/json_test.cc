@@ -116,11 +116,27 @@ TEST(ResultJson, KeysInTheDocumentedOrderAndNonFiniteAsNull) {
   const nlohmann::ordered_json j = nlohmann::ordered_json::parse(text);
   std::vector<std::string> keys;
   for (const auto& [key, value] : j.items()) keys.push_back(key);
-  const std::vector<std::string> want = {
-      "tool",           "format",         "config",         "prefill",          "elapsed_s",
-      "commands",       "per_second",     "not_found",      "errors",           "timeouts",
-      "sockets_opened", "sockets_closed", "drains_started", "drains_recovered", "cpu",
-      "series",         "latency",        "errors_by_code"};
+  const std::vector<std::string> want = {"tool",
+                                         "format",
+                                         "config",
+                                         "prefill",
+                                         "elapsed_s",
+                                         "commands",
+                                         "per_second",
+                                         "not_found",
+                                         "errors",
+                                         "timeouts",
+                                         "sockets_opened",
+                                         "sockets_closed",
+                                         "drains_started",
+                                         "drains_recovered",
+                                         "loop_system_calls",
+                                         "loop_syscalls_per_command",
+                                         "loop_polls_per_command",
+                                         "cpu",
+                                         "series",
+                                         "latency",
+                                         "errors_by_code"};
   EXPECT_EQ(keys, want);
   EXPECT_TRUE(j["elapsed_s"].is_null());
   EXPECT_TRUE(j["cpu"]["user_s"].is_null());
