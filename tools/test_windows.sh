@@ -204,8 +204,11 @@ if [ "$build_failed" -eq 0 ]; then
     run_example() {
       local name="$1"; shift
       local out rc=0
-      out="$(cd "$scratch" && AEROSPIKE_TEST_HOSTS="$AEROSPIKE_TEST_HOSTS" \
-             "$OLDPWD/toolchains/mingw/wine_run.sh" "$windows_bin/examples/$name.exe" 2>&1 | tr -d '\r')" || rc=$?
+      # Into a file, not a pipe: the shell then waits for the program, not for the end of a
+      # pipe that a process Wine starts on the side could keep open (see wine_run.sh --persist).
+      (cd "$scratch" && AEROSPIKE_TEST_HOSTS="$AEROSPIKE_TEST_HOSTS" \
+        "$OLDPWD/toolchains/mingw/wine_run.sh" "$windows_bin/examples/$name.exe" >"$scratch/out" 2>&1) || rc=$?
+      out="$(tr -d '\r' <"$scratch/out")"
       local line missing=""
       for line in "$@"; do grep -qxF "$line" <<<"$out" || missing="$line"; done
       if [ "$rc" -eq 0 ] && [ -z "$missing" ]; then

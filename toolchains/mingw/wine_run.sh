@@ -50,9 +50,19 @@ fi
 # it. With a wineserver starting and stopping around every test binary, 5 of 57 client test
 # runs froze under load on 2026-12-05 (every thread, the watchdog's too, and winedbg could not
 # attach); with one persistent wineserver, 0 of 57 (tools/test_windows.sh).
+#
+# The wineserver and Wine's services (services.exe, winedevice.exe, rpcss.exe, explorer.exe...)
+# live as long as the run, and a process inherits its starter's stdout and stderr: started by
+# a program whose output a caller reads through a pipe (`out="$(wine_run.sh x.exe)"`), they
+# would hold that pipe open and the caller would wait for its end forever (the CI run of
+# 2026-12-05 hung so in its wine step). So `--persist` starts both itself, detached from every
+# caller's streams: the wineserver, then one trivial program that brings the services up.
 if [ "$1" = "--persist" ]; then
   # Fails when a wineserver already runs for this prefix (another run's): that one is used.
-  wineserver --persistent 2>/dev/null || echo "wine_run: a wineserver already runs for $WINEPREFIX" >&2
+  wineserver --persistent </dev/null >/dev/null 2>&1 \
+    || echo "wine_run: a wineserver already runs for $WINEPREFIX" >&2
+  timeout 300 wine cmd.exe /c exit 0 </dev/null >/dev/null 2>&1 \
+    || echo "wine_run: Wine's services did not start cleanly" >&2
   exit 0
 fi
 if [ "$1" = "--stop" ]; then
