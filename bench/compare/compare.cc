@@ -54,9 +54,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <sstream>
+#include <initializer_list>
 #include <string>
 #include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "test/server/cluster.h"
 
@@ -81,37 +84,12 @@ struct Args {
   std::string keep_dir;  // keep the children's JSON and logs here
 };
 
-void usage(std::FILE* out) {
-  std::fprintf(
-      out,
-      "usage: compare [--hosts HOST:PORT] [--duration S] [--rounds N] [--in-flight N[,N...]]\n"
-      "               [--keys N] [-o SPEC] [--json FILE] [--keep DIR]\n"
-      "               [--aerobench PATH] [--limit PATH] [--metrics-variant]\n"
-      "               [--uring yes|no] [--tls-variant]\n"
-      "               [--scaling] [--scaling-loops N[,N...]]\n"
-      "Runs the bare epoll and io_uring limits (bench/limit) and aerobench (epoll, io_uring,\n"
-      "TBB completions) against the same server, each in its own process, and prints per\n"
-      "in-flight count throughput, CPU, system calls and context switches per command, and\n"
-      "the ratios to the epoll limit (medians over the rounds). Defaults: --in-flight\n"
-      "1,16,100, --rounds 5, --duration 5. --scaling: the client with 1, 2 and 4 loops\n"
-      "(--in-flight 100 unless given) instead.\n");
-}
-
-// A comma-separated list of positive integers ("1,16,100"); false when malformed.
-bool parse_int_list(const std::string& text, std::vector<int>* out) {
-  out->clear();
-  std::size_t at = 0;
-  while (at <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', at), text.size());
-    const std::string item = text.substr(at, comma - at);
-    char* end = nullptr;
-    const long v = std::strtol(item.c_str(), &end, 10);
-    if (item.empty() || *end != '\0' || v < 1 || v > 1000000) return false;
-    out->push_back(static_cast<int>(v));
-    at = comma + 1;
-  }
-  return !out->empty();
-}
+constexpr const char* kDescription =
+    "Runs the bare epoll and io_uring limits (bench/limit) and aerobench (epoll, io_uring,\n"
+    "TBB completions) against the same server, each in its own process, and prints per\n"
+    "in-flight count throughput, CPU, system calls and context switches per command, and\n"
+    "the ratios to the epoll limit (medians over the rounds). --scaling: the client with\n"
+    "1, 2 and 4 loops (--in-flight 100 unless given) instead.";
 
 // Finds a data dependency whether run by `bazel run` (cwd = runfiles) or directly.
 std::string locate(const std::string& path, const char* argv0) {
@@ -217,14 +195,18 @@ struct Run {
   double switches_per_command() const { return commands > 0 ? context_switches / commands : 0; }
 };
 
-// The first number after "key": in a JSON text (our own files: top-level fields come first).
-bool json_number(const std::string& text, const std::string& key, double* out) {
-  const std::string needle = "\"" + key + "\":";
-  const std::size_t at = text.find(needle);
-  if (at == std::string::npos) return false;
-  char* end = nullptr;
-  *out = std::strtod(text.c_str() + at + needle.size(), &end);
-  return end != text.c_str() + at + needle.size();
+// The number at `path` (e.g. {"cpu", "user_s"}) in a program's JSON result, or false when the
+// path is missing or not a number. Parsed, not searched: the same key also appears nested
+// (prefill's and each second's "errors", the client metrics' counters).
+bool json_number(const nlohmann::json& doc, std::initializer_list<const char*> path, double* out) {
+  const nlohmann::json* at = &doc;
+  for (const char* key : path) {
+    if (!at->is_object() || !at->contains(key)) return false;
+    at = &(*at)[key];
+  }
+  if (!at->is_number()) return false;
+  *out = at->get<double>();
+  return true;
 }
 
 Run run_child(const std::string& name, const std::vector<std::string>& argv, const std::string& json,
@@ -254,16 +236,16 @@ Run run_child(const std::string& name, const std::vector<std::string>& argv, con
     return r;
   }
   std::ifstream in(json);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
-  r.ok = json_number(text, "commands", &r.commands) && json_number(text, "elapsed_s", &r.elapsed_s) &&
-         json_number(text, "per_second", &r.per_second) && json_number(text, "user_s", &r.cpu_user_s) &&
-         json_number(text, "sys_s", &r.cpu_sys_s) &&
-         json_number(text, "per_command_us", &r.cpu_per_command_us) &&
-         json_number(text, "errors", &r.errors);
+  const nlohmann::json doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  r.ok = json_number(doc, {"commands"}, &r.commands) &&
+         json_number(doc, {"elapsed_s"}, &r.elapsed_s) &&
+         json_number(doc, {"per_second"}, &r.per_second) &&
+         json_number(doc, {"cpu", "user_s"}, &r.cpu_user_s) &&
+         json_number(doc, {"cpu", "sys_s"}, &r.cpu_sys_s) &&
+         json_number(doc, {"cpu", "per_command_us"}, &r.cpu_per_command_us) &&
+         json_number(doc, {"errors"}, &r.errors);
   // Older programs without the count leave it 0.
-  json_number(text, "loop_syscalls_per_command", &r.syscalls_per_command);
+  json_number(doc, {"loop_syscalls_per_command"}, &r.syscalls_per_command);
   if (!r.ok) std::fprintf(stderr, "compare: cannot read %s's results in %s\n", name.c_str(), json.c_str());
   return r;
 }
@@ -305,71 +287,42 @@ struct Series {
 
 int main(int argc, char** argv) {
   Args a;
-  for (int i = 1; i < argc; ++i) {
-    const std::string f = argv[i];
-    if (f == "--help") {
-      usage(stdout);
-      return 0;
-    }
-    if (f == "--tls-variant") {
-      a.tls_variant = true;
-      continue;
-    }
-    if (f == "--metrics-variant") {
-      a.metrics_variant = true;
-      continue;
-    }
-    if (f == "--scaling") {
-      a.scaling = true;
-      continue;
-    }
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "compare: missing value for %s\n", f.c_str());
-      return 2;
-    }
-    const std::string v = argv[++i];
-    bool bad = false;
-    if (f == "--hosts") {
-      a.hosts = v;
-    } else if (f == "--duration") {
-      a.duration_s = std::atof(v.c_str());
-    } else if (f == "--rounds") {
-      a.rounds = std::atoi(v.c_str());
-    } else if (f == "--in-flight") {
-      bad = !parse_int_list(v, &a.in_flight);
-      a.in_flight_given = true;
-    } else if (f == "--scaling-loops") {
-      bad = !parse_int_list(v, &a.scaling_loops) || a.scaling_loops.front() < 1;
-      for (int l : a.scaling_loops) bad = bad || l > 256;
-    } else if (f == "--keys") {
-      a.keys = std::atol(v.c_str());
-    } else if (f == "--uring") {
-      bad = v != "yes" && v != "no";
-      a.uring = v == "yes";
-    } else if (f == "-o") {
-      a.object = v;
-    } else if (f == "--aerobench") {
-      a.aerobench = v;
-    } else if (f == "--limit") {
-      a.limit = v;
-    } else if (f == "--json") {
-      a.json_path = user_path(v);
-    } else if (f == "--keep") {
-      a.keep_dir = user_path(v);
-    } else {
-      std::fprintf(stderr, "compare: unknown flag %s\n", f.c_str());
-      usage(stderr);
-      return 2;
-    }
-    if (bad) {
-      std::fprintf(stderr, "compare: bad value '%s' for %s\n", v.c_str(), f.c_str());
-      return 2;
-    }
-  }
-  if (a.duration_s <= 0 || a.rounds < 1 || a.keys < 1) {
-    std::fprintf(stderr, "compare: --duration, --rounds and --keys must be positive\n");
-    return 2;
-  }
+  CLI::App app{kDescription, "compare"};
+  app.add_option("--hosts", a.hosts, "HOST:PORT of a running server (default: own test server)");
+  app.add_option("--duration", a.duration_s, "seconds per run")
+      ->check(CLI::Range(0.01, 86400.0))
+      ->capture_default_str();
+  app.add_option("--rounds", a.rounds, "rounds; the table shows medians")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  CLI::Option* in_flight =
+      app.add_option("--in-flight", a.in_flight, "commands in flight, N[,N...]")
+          ->delimiter(',')
+          ->check(CLI::Range(1, 1000000))
+          ->capture_default_str();
+  app.add_option("--keys", a.keys, "key space")
+      ->check(CLI::Range(1L, 1000000000L))
+      ->capture_default_str();
+  app.add_option("-o", a.object, "aerobench's object spec")->capture_default_str();
+  app.add_option("--json", a.json_path, "write the table as JSON to FILE");
+  app.add_option("--keep", a.keep_dir, "keep the children's JSON and logs in DIR");
+  app.add_option("--aerobench", a.aerobench, "path of aerobench")->capture_default_str();
+  app.add_option("--limit", a.limit, "path of aerospike_limit")->capture_default_str();
+  app.add_flag("--metrics-variant", a.metrics_variant, "also run the serial client with --metrics");
+  app.add_option_function<std::string>(
+         "--uring", [&a](const std::string& v) { a.uring = v == "yes"; },
+         "also the io_uring limit and the client on io_uring (default yes)")
+      ->check(CLI::IsMember({"yes", "no"}));
+  app.add_flag("--tls-variant", a.tls_variant, "also run the serial client over TLS");
+  app.add_flag("--scaling", a.scaling, "the client with several loop counts instead");
+  app.add_option("--scaling-loops", a.scaling_loops, "loop counts for --scaling, N[,N...]")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  a.in_flight_given = in_flight->count() > 0;
+  a.json_path = user_path(a.json_path);
+  a.keep_dir = user_path(a.keep_dir);
   if (a.scaling && !a.in_flight_given) a.in_flight = {100};
   const std::string aerobench = locate(a.aerobench, argv[0]);
   const std::string limit = locate(a.limit, argv[0]);
