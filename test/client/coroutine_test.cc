@@ -200,7 +200,7 @@ TEST_F(CoroutineTest, WithATbbExecutorCoroutinesResumeOnTbbWorkers) {
   EXPECT_EQ(s.missing_by_result, 1);
   EXPECT_GT(r.suspended.load(), 0);
   EXPECT_EQ(r.wrong_thread.load(), 0);
-  cc_.client.reset();  // close the client before the executor goes
+  cc_.close_client();  // before the executor goes
 }
 
 }  // namespace

@@ -83,6 +83,14 @@ struct ClusterClient {
   // it is unregistered before the client goes away.
   std::unique_ptr<WatchdogHook> watchdog;
 
+  // Closes the client before the fixture ends (e.g. before an executor it completes on goes
+  // away), unregistering its watchdog report first so that the report never reads a closed
+  // client.
+  void close_client() {
+    watchdog.reset();
+    client.reset();
+  }
+
   // The cluster without a client: starts `options` embedded, or names AEROSPIKE_TEST_HOSTS.
   static ClusterClient start_cluster(testserver::ClusterOptions options) {
     ClusterClient cc;
