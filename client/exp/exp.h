@@ -40,17 +40,17 @@ namespace aero::exp {
 
 // An expression's result type (the server's result_type numbering).
 enum class Type : uint8_t {
-  nil = 0,
-  boolean = 1,
-  integer = 2,
-  string = 3,
-  list = 4,
-  map = 5,
-  blob = 6,
-  floating = 7,
-  geo = 8,
-  hll = 9,
-  any = 10,  // raw msgpack: infinity, wildcard
+  nil = 0,       // nil
+  boolean = 1,   // true / false
+  integer = 2,   // 64-bit signed integer
+  string = 3,    // string
+  list = 4,      // list
+  map = 5,       // map
+  blob = 6,      // bytes
+  floating = 7,  // double
+  geo = 8,       // GeoJSON
+  hll = 9,       // HyperLogLog
+  any = 10,      // raw msgpack: infinity, wildcard
 };
 
 namespace detail {
