@@ -17,6 +17,7 @@
 namespace aero::cdt::bit {
 
 using wire::Operation;
+// The bytes of a blob operand (a bit pattern, most significant bit of byte 0 first).
 using Blob = std::vector<uint8_t>;
 
 // RESIZE: make the blob `byte_size` bytes (BitResizeFlags: from front, grow/shrink only).
@@ -31,26 +32,33 @@ Operation remove(std::string bin, int64_t byte_offset, uint32_t byte_size,
 // SET: overwrite `bit_size` bits at `bit_offset` with the leading bits of `value`.
 Operation set(std::string bin, int64_t bit_offset, uint32_t bit_size, Blob value,
               const BitPolicy& policy = {}, const Context& ctx = {});
-// OR / XOR / AND: combine `bit_size` bits at `bit_offset` with `value`.
+// OR (bit op 4): or the leading `bit_size` bits of `value` into the bits at `bit_offset`.
 Operation bit_or(std::string bin, int64_t bit_offset, uint32_t bit_size, Blob value,
                  const BitPolicy& policy = {}, const Context& ctx = {});
+// XOR (bit op 5): exclusive-or the leading `bit_size` bits of `value` into the bits at
+// `bit_offset`.
 Operation bit_xor(std::string bin, int64_t bit_offset, uint32_t bit_size, Blob value,
                   const BitPolicy& policy = {}, const Context& ctx = {});
+// AND (bit op 6): and the leading `bit_size` bits of `value` into the bits at `bit_offset`.
 Operation bit_and(std::string bin, int64_t bit_offset, uint32_t bit_size, Blob value,
                   const BitPolicy& policy = {}, const Context& ctx = {});
 // NOT: invert `bit_size` bits at `bit_offset`.
 Operation bit_not(std::string bin, int64_t bit_offset, uint32_t bit_size,
                   const BitPolicy& policy = {}, const Context& ctx = {});
-// LSHIFT / RSHIFT: shift the `bit_size` bits at `bit_offset` by `shift`.
+// LSHIFT (bit op 8): shift the `bit_size` bits at `bit_offset` left by `shift`, filling
+// with 0.
 Operation lshift(std::string bin, int64_t bit_offset, uint32_t bit_size, uint32_t shift,
                  const BitPolicy& policy = {}, const Context& ctx = {});
+// RSHIFT (bit op 9): shift the `bit_size` bits at `bit_offset` right by `shift`, filling
+// with 0.
 Operation rshift(std::string bin, int64_t bit_offset, uint32_t bit_size, uint32_t shift,
                  const BitPolicy& policy = {}, const Context& ctx = {});
-// ADD / SUBTRACT: treat the `bit_size` (<= 64) bits as an integer (signed or not) and add
-// or subtract `value`; `action` says what overflow does.
+// ADD (bit op 10): treat the `bit_size` (<= 64) bits as an integer (signed or not) and add
+// `value`; `action` says what overflow does.
 Operation add(std::string bin, int64_t bit_offset, uint32_t bit_size, int64_t value,
               bool is_signed, BitOverflowAction action, const BitPolicy& policy = {},
               const Context& ctx = {});
+// SUBTRACT (bit op 11): as add, but subtract `value`; `action` says what underflow does.
 Operation subtract(std::string bin, int64_t bit_offset, uint32_t bit_size, int64_t value,
                    bool is_signed, BitOverflowAction action, const BitPolicy& policy = {},
                    const Context& ctx = {});
@@ -62,10 +70,12 @@ Operation set_int(std::string bin, int64_t bit_offset, uint32_t bit_size, int64_
 Operation get(std::string bin, int64_t bit_offset, uint32_t bit_size, const Context& ctx = {});
 // COUNT: how many of those bits are 1.
 Operation count(std::string bin, int64_t bit_offset, uint32_t bit_size, const Context& ctx = {});
-// LSCAN / RSCAN: the offset (from the left / right end of the range) of the first bit equal
-// to `value`, or -1.
+// LSCAN (bit op 52): the offset, from the start of the range, of the first bit equal to
+// `value` scanning left to right, or -1.
 Operation lscan(std::string bin, int64_t bit_offset, uint32_t bit_size, bool value,
                 const Context& ctx = {});
+// RSCAN (bit op 53): the offset, from the start of the range, of the last bit equal to
+// `value` (the first found scanning right to left), or -1.
 Operation rscan(std::string bin, int64_t bit_offset, uint32_t bit_size, bool value,
                 const Context& ctx = {});
 // GET_INT: the `bit_size` (<= 64) bits as an integer.

@@ -20,15 +20,16 @@
 
 namespace aero::cdt {
 
+// Context item type codes (the server's CDT context types; create flags are ORed on top).
 namespace ctx_type {
-inline constexpr uint32_t kExp = 0x04;  // selected by an expression
-inline constexpr uint32_t kListIndex = 0x10;
-inline constexpr uint32_t kListRank = 0x11;
-inline constexpr uint32_t kListValue = 0x13;
-inline constexpr uint32_t kMapIndex = 0x20;
-inline constexpr uint32_t kMapRank = 0x21;
-inline constexpr uint32_t kMapKey = 0x22;
-inline constexpr uint32_t kMapValue = 0x23;
+inline constexpr uint32_t kExp = 0x04;        // selected by an expression
+inline constexpr uint32_t kListIndex = 0x10;  // list element by index
+inline constexpr uint32_t kListRank = 0x11;   // list element by value rank
+inline constexpr uint32_t kListValue = 0x13;  // list element by value
+inline constexpr uint32_t kMapIndex = 0x20;   // map entry by key-order index
+inline constexpr uint32_t kMapRank = 0x21;    // map entry by value rank
+inline constexpr uint32_t kMapKey = 0x22;     // map entry by key
+inline constexpr uint32_t kMapValue = 0x23;   // map entry by value
 inline constexpr uint32_t kValueBit = 0x02;  // the item's operand is a value (key/value steps)
 }  // namespace ctx_type
 
@@ -52,12 +53,16 @@ constexpr uint32_t map_create_flag(MapOrder order) {
   return 0x40;
 }
 
+// A CDT context: the steps, outermost first, from a bin's collection to the nested one an
+// operation addresses. Built by chaining the step methods; empty means the bin itself.
 class Context {
  public:
+  // One step: its type code (ctx_type, with any create flag ORed in) and its operand.
   struct Item {
-    uint32_t type = 0;
+    uint32_t type = 0;                  // ctx_type code | create flag (0x40 / 0x80 / 0xc0)
     wire::Value value;                  // index/rank as an integer, or the key/value
     std::vector<uint8_t> expression;   // kExp: the packed expression
+    // Same type, value and expression bytes.
     friend bool operator==(const Item&, const Item&) = default;
   };
 
@@ -90,8 +95,11 @@ class Context {
   // client/exp/path_exp.h's element_value/element_key/element_index (server 8.1, select.h).
   Context& all_children_with_filter(const exp::Expression& filter);
 
+  // True when there are no steps (the operation acts on the bin's own list or map).
   bool empty() const { return items_.empty(); }
+  // The number of steps.
   size_t size() const { return items_.size(); }
+  // The steps, outermost first; valid until the Context is next modified or destroyed.
   std::span<const Item> items() const { return items_; }
 
   // Appends the msgpack array [type, value, type, value, ...] to `out`, ORing
@@ -99,6 +107,7 @@ class Context {
   template <class W>
   void pack(W& w, uint32_t last_flag = 0) const;
 
+  // Same steps in the same order.
   friend bool operator==(const Context&, const Context&) = default;
 
  private:

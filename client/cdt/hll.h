@@ -20,6 +20,7 @@ namespace aero::cdt::hll {
 
 using wire::List;
 using wire::Operation;
+// HLL operands: each the raw bytes of an HLL value (as read from an HLL bin).
 using Hlls = std::vector<wire::Bytes>;
 
 // INIT: create (or reset) the HLL with these register sizes.

@@ -89,40 +89,55 @@ Operation remove_range(std::string bin, int64_t index, std::optional<uint64_t> c
 
 // ---- selectors: get_by_* reads, remove_by_* writes ----
 
-// GET_BY_INDEX / REMOVE_BY_INDEX
+// GET_BY_INDEX (list op 19): the element at `index`, answered as `rt` asks.
 Operation get_by_index(std::string bin, int64_t index, ReturnType rt, const Context& ctx = {});
+// REMOVE_BY_INDEX (list op 32): remove the element at `index`; answers as `rt` asks
+// (kNone: nothing).
 Operation remove_by_index(std::string bin, int64_t index, ReturnType rt, const Context& ctx = {});
-// GET_BY_INDEX_RANGE / REMOVE_BY_INDEX_RANGE (count omitted: to the end)
+// GET_BY_INDEX_RANGE (list op 24): `count` elements from `index` (count omitted: to the end).
 Operation get_by_index_range(std::string bin, int64_t index, std::optional<uint64_t> count,
                              ReturnType rt, const Context& ctx = {});
+// REMOVE_BY_INDEX_RANGE (list op 37): remove `count` elements from `index` (omitted: to the
+// end); answers as `rt` asks.
 Operation remove_by_index_range(std::string bin, int64_t index, std::optional<uint64_t> count,
                                 ReturnType rt, const Context& ctx = {});
-// GET_BY_RANK / REMOVE_BY_RANK
+// GET_BY_RANK (list op 21): the element of value rank `rank` (0 = smallest, -1 = largest).
 Operation get_by_rank(std::string bin, int64_t rank, ReturnType rt, const Context& ctx = {});
+// REMOVE_BY_RANK (list op 34): remove the element of value rank `rank`; answers as `rt` asks.
 Operation remove_by_rank(std::string bin, int64_t rank, ReturnType rt, const Context& ctx = {});
-// GET_BY_RANK_RANGE / REMOVE_BY_RANK_RANGE (count omitted: to the largest)
+// GET_BY_RANK_RANGE (list op 26): `count` elements from rank `rank` up (omitted: to the
+// largest).
 Operation get_by_rank_range(std::string bin, int64_t rank, std::optional<uint64_t> count,
                             ReturnType rt, const Context& ctx = {});
+// REMOVE_BY_RANK_RANGE (list op 39): remove `count` elements from rank `rank` up (omitted: to
+// the largest); answers as `rt` asks.
 Operation remove_by_rank_range(std::string bin, int64_t rank, std::optional<uint64_t> count,
                                ReturnType rt, const Context& ctx = {});
-// GET_BY_VALUE / REMOVE_BY_VALUE: every element equal to `value` (Wildcard parts match all).
+// GET_ALL_BY_VALUE (list op 22): every element equal to `value` (Wildcard parts match all).
 Operation get_by_value(std::string bin, Value value, ReturnType rt, const Context& ctx = {});
+// REMOVE_ALL_BY_VALUE (list op 35): remove every element equal to `value`; answers as `rt`
+// asks.
 Operation remove_by_value(std::string bin, Value value, ReturnType rt, const Context& ctx = {});
-// GET_BY_VALUE_LIST / REMOVE_BY_VALUE_LIST: elements equal to any of `values`.
+// GET_BY_VALUE_LIST (list op 23): elements equal to any of `values`.
 Operation get_by_value_list(std::string bin, List values, ReturnType rt, const Context& ctx = {});
+// REMOVE_BY_VALUE_LIST (list op 36): remove the elements equal to any of `values`.
 Operation remove_by_value_list(std::string bin, List values, ReturnType rt,
                                const Context& ctx = {});
-// GET_BY_VALUE_INTERVAL / REMOVE_BY_VALUE_INTERVAL: begin <= element < end (nil begin: from
-// the smallest; nil end: no upper bound, not sent).
+// GET_BY_VALUE_INTERVAL (list op 25): begin <= element < end (nil begin: from the smallest;
+// nil end: no upper bound, not sent).
 Operation get_by_value_range(std::string bin, Value begin, Value end, ReturnType rt,
                              const Context& ctx = {});
+// REMOVE_BY_VALUE_INTERVAL (list op 38): remove begin <= element < end (nil bounds as in
+// get_by_value_range); answers as `rt` asks.
 Operation remove_by_value_range(std::string bin, Value begin, Value end, ReturnType rt,
                                 const Context& ctx = {});
-// GET_BY_VALUE_REL_RANK_RANGE / REMOVE_BY_VALUE_REL_RANK_RANGE: `count` elements starting
-// at `rank` relative to `value`'s rank (count omitted: to the largest).
+// GET_BY_VALUE_REL_RANK_RANGE (list op 27): `count` elements starting at `rank` relative to
+// `value`'s rank (where `value` is or would be; count omitted: to the largest).
 Operation get_by_value_rel_rank_range(std::string bin, Value value, int64_t rank,
                                       std::optional<uint64_t> count, ReturnType rt,
                                       const Context& ctx = {});
+// REMOVE_BY_VALUE_REL_RANK_RANGE (list op 40): remove the elements get_by_value_rel_rank_range
+// selects; answers as `rt` asks.
 Operation remove_by_value_rel_rank_range(std::string bin, Value value, int64_t rank,
                                          std::optional<uint64_t> count, ReturnType rt,
                                          const Context& ctx = {});

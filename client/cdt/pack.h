@@ -27,30 +27,40 @@ namespace aero::cdt {
 
 class Context;
 
+// Builds one packed CDT, bit or HLL operation into a byte buffer: begin(), then the
+// arguments (integer, value, blob, raw, array), then finish() or take().
 class Packer {
  public:
-  // The writer interface wire::detail::msgpack_write expects.
+  // The writer interface wire::detail::msgpack_write expects: append one byte.
   void u8(uint8_t v) { buf_.push_back(v); }
+  // Appends `v` as 2 bytes, big-endian.
   void u16be(uint16_t v) {
     u8(static_cast<uint8_t>(v >> 8));
     u8(static_cast<uint8_t>(v));
   }
+  // Appends `v` as 4 bytes, big-endian.
   void u32be(uint32_t v) {
     u16be(static_cast<uint16_t>(v >> 16));
     u16be(static_cast<uint16_t>(v));
   }
+  // Appends `v` as 8 bytes, big-endian.
   void u64be(uint64_t v) {
     u32be(static_cast<uint32_t>(v >> 32));
     u32be(static_cast<uint32_t>(v));
   }
+  // Appends `n` raw bytes from `p` (no msgpack header).
   void bytes(const void* p, size_t n) {
     const auto* b = static_cast<const uint8_t*>(p);
     buf_.insert(buf_.end(), b, b + n);
   }
+  // Appends the bytes of `s` raw (no msgpack header, no particle type byte).
   void str(std::string_view s) { bytes(s.data(), s.size()); }
 
+  // Appends a msgpack array header for `n` elements (fixarray, array16 or array32).
   void array(uint32_t n) { wire::detail::msgpack_write_count(*this, n, 0x90, 0xdc, 0xdd); }
+  // Appends `v` as a msgpack integer in its smallest form.
   void integer(int64_t v) { wire::detail::msgpack_write_int(*this, v); }
+  // Appends `v` msgpack-encoded (strings and blobs with their particle type byte).
   void value(const wire::Value& v) { wire::detail::msgpack_write(*this, v); }
   // Bytes as a blob (particle type 4), whatever particle type they carry (bit and HLL
   // operands are sent as blobs, as the captures from the official client show).
@@ -65,7 +75,9 @@ class Packer {
   // the context's last item (create on write).
   void begin(const Context& ctx, uint32_t op, uint32_t argc, uint32_t last_ctx_flag = 0);
 
+  // The bytes packed so far.
   const std::vector<uint8_t>& data() const { return buf_; }
+  // Moves the packed bytes out; do not append to the Packer afterwards.
   std::vector<uint8_t> take() { return std::move(buf_); }
 
   // The finished operation: packed bytes as a blob particle, the way the official clients

@@ -23,21 +23,27 @@
 
 namespace aero::exp {
 
+// Flags of exp_read.
 namespace read_flags {
-inline constexpr uint32_t none = 0;
+inline constexpr uint32_t none = 0;               // an unknown value fails the command with 26
 inline constexpr uint32_t eval_no_fail = 1 << 4;  // an unknown value reads as nil
 }  // namespace read_flags
 
+// Flags of exp_write (bits; combine with |).
 namespace write_flags {
-inline constexpr uint32_t none = 0;
-inline constexpr uint32_t create_only = 1 << 0;
-inline constexpr uint32_t update_only = 1 << 1;
-inline constexpr uint32_t allow_delete = 1 << 2;
-inline constexpr uint32_t policy_no_fail = 1 << 3;
-inline constexpr uint32_t eval_no_fail = 1 << 4;
+inline constexpr uint32_t none = 0;                 // create or update the bin
+inline constexpr uint32_t create_only = 1 << 0;     // fail with 6 when the bin exists
+inline constexpr uint32_t update_only = 1 << 1;     // fail with 17 when the bin does not exist
+inline constexpr uint32_t allow_delete = 1 << 2;    // a nil result deletes the bin
+inline constexpr uint32_t policy_no_fail = 1 << 3;  // the refusals above become no-ops
+inline constexpr uint32_t eval_no_fail = 1 << 4;    // an unknown value is a no-op, not 26
 }  // namespace write_flags
 
+// EXP_READ (op type 7): evaluates `e` (non-empty) on the server and answers its value under
+// `name`, which need not be a bin. `flags`: read_flags.
 wire::Operation exp_read(std::string name, const Expression& e, uint32_t flags = read_flags::none);
+// EXP_MODIFY (op type 8): evaluates `e` (non-empty) and stores the value in bin `bin`.
+// `flags`: write_flags.
 wire::Operation exp_write(std::string bin, const Expression& e, uint32_t flags = write_flags::none);
 
 }  // namespace aero::exp

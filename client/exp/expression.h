@@ -15,23 +15,31 @@
 
 namespace aero::exp {
 
+// A finished expression's packed msgpack bytes, shared and immutable (exp::build makes one).
 class Expression {
  public:
   Expression() = default;
+  // Takes `packed` as the expression's bytes, unchecked (bytes the server cannot parse make
+  // the command fail with 4).
   explicit Expression(std::string packed)
       : bytes_(std::make_shared<const std::string>(std::move(packed))) {}
 
+  // True for a default-constructed Expression (no bytes; as a filter: no filter).
   bool empty() const { return bytes_ == nullptr; }
   // The packed expression (empty view when empty()).
   std::string_view bytes() const { return bytes_ ? std::string_view(*bytes_) : std::string_view(); }
+  // The shared bytes (null when empty()); commands keep this pointer instead of copying.
   const std::shared_ptr<const std::string>& shared() const { return bytes_; }
 
+  // Same packed bytes (two empty expressions are equal).
   friend bool operator==(const Expression& a, const Expression& b) { return a.bytes() == b.bytes(); }
 
  private:
   std::shared_ptr<const std::string> bytes_;
 };
 
+// A boolean Expression for a policy's filter_exp; made by exp::filter(), empty by default
+// (no filter).
 class Filter : public Expression {
  public:
   Filter() = default;

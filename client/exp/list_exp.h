@@ -39,8 +39,11 @@ template <ReturnType R>
 concept Multi = exp::detail::list_result(R, false, Type::any) != Type::any;
 template <ReturnType R, Type V>
 concept Single = exp::detail::list_result(R, true, V) != Type::any;
+// The Exp type a list selector of several elements answers for return type R.
 template <ReturnType R>
 using MultiExp = Exp<exp::detail::list_result(R, false, Type::any)>;
+// The Exp type a single-element list selector answers for return type R, V being the element's
+// value type (used for kValue).
 template <ReturnType R, Type V>
 using SingleExp = Exp<exp::detail::list_result(R, true, V)>;
 

@@ -39,8 +39,11 @@ template <ReturnType R>
 concept Multi = exp::detail::map_result(R, false, Type::any) != Type::any;
 template <ReturnType R, Type V>
 concept Single = exp::detail::map_result(R, true, V) != Type::any;
+// The Exp type a map selector of several elements answers for return type R.
 template <ReturnType R>
 using MultiExp = Exp<exp::detail::map_result(R, false, Type::any)>;
+// The Exp type a single-entry map selector answers for return type R, V being the type of
+// the key (kKey) or value (kValue) it answers.
 template <ReturnType R, Type V>
 using SingleExp = Exp<exp::detail::map_result(R, true, V)>;
 
