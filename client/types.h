@@ -65,7 +65,8 @@ struct BatchRead {
 
   // Every bin of each record (the default).
   static BatchRead all() { return {}; }
-  static BatchRead header() { return {Kind::header, {}}; }  // exists / metadata only
+  // Generation and expiry only, no bins (existence and metadata).
+  static BatchRead header() { return {Kind::header, {}}; }
   // Only the bins named in `names`.
   static BatchRead named(std::vector<std::string> names) {
     return {Kind::bin_names, std::move(names)};
