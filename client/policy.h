@@ -235,8 +235,8 @@ struct ClientConfig {
 
   // Connections per node, split over the loops (remainder to the first loops).
   int async_max_conns_per_node = 100;
-  // Connections the tender opens ahead of use at every tend and keeps against idle trimming
-  // (default 0).
+  // Connections per node kept open even when idle (split over the loops as above): each tend
+  // opens what is missing, and idle trimming never goes below it. Default 0.
   int async_min_conns_per_node = 0;
   // Pooled connections idle longer than this are closed (checked when taken and trimmed
   // at every tend); keep it a few seconds below the server's proto-fd-idle-ms.
