@@ -101,8 +101,8 @@ struct Policy {
   // Which node a command goes to, and where its retries move (default: sequence). Scans and
   // queries use only master (as given) or sequence (anything else).
   Replica replica = Replica::sequence;
-  // AP namespaces: all sets info1 READ_MODE_AP_ALL (the server duplicate-resolves across
-  // replicas on read); one (default) does not. Reads only.
+  // AP namespaces: `all` sets info1 READ_MODE_AP_ALL (the server duplicate-resolves across
+  // replicas on read); `one` (default) does not. Reads only.
   ReadModeAP read_mode_ap = ReadModeAP::one;
   // SC namespaces: sent as info3 SC_READ_TYPE / SC_READ_RELAX (default session). Reads only.
   ReadModeSC read_mode_sc = ReadModeSC::session;
@@ -122,7 +122,8 @@ struct Policy {
   std::stop_token cancel;
 };
 
-// Policy of single-record reads (get, get_header, exists) and of operate's reads.
+// Policy of single-record reads (get, get_view, get_header, exists); operate takes a
+// WritePolicy, for its reads too.
 struct ReadPolicy : Policy {
   // Reset the record's TTL on read when within this percentage of its write TTL
   // (0 = server default, -1 = never, 1..100).
@@ -145,8 +146,7 @@ struct WritePolicy : Policy {
   bool durable_delete = false;
 };
 
-// Policy of batch reads (Client::batch_get): one batch command per node, each with these
-// timeouts and retries.
+// Policy of batch reads (Client::batch_get), whose keys are sent as one request per node.
 struct BatchPolicy : Policy {
   // Keep going on per-row errors and report each (C: respond_all_keys, default true).
   bool respond_all_keys = true;
