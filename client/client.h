@@ -77,7 +77,7 @@ namespace wire {
 struct BatchUdf;
 }
 
-// Completion of get, get_header, operate and apply's record: the record or the error. Each
+// Completion of get, get_header and operate: the record or the error. Each
 // callback runs exactly once, on the completion executor (ClientConfig::completion_executor;
 // by default the serial executor of the command's loop).
 using RecordCallback = UniqueFunction<void(Result<Record>)>;
@@ -118,9 +118,10 @@ struct ClientStats {
   std::uint64_t session_renewals = 0;  // tokens refused by a server and renewed by a login
 };
 
-// The async client: one per cluster. Made by connect(); every command method is safe from
-// any thread and completes exactly once, through a callback, a Future or co_await (see the
-// top of this file). Call close() (or destroy it) from a thread that is not one of its loops.
+// The async client: one per cluster. Made by connect(); every command method (not the
+// blocking UDF module calls) is safe from any thread and completes exactly once, through a
+// callback, a Future or co_await (see the top of this file). Call close() (or destroy it) from a
+// thread that is not one of its loops.
 class Client {
  public:
   // Seeds the cluster and runs the first tend (blocking), then tends in the background.
@@ -297,7 +298,8 @@ class Client {
   Future<std::vector<InfoAnswer>> info_all(std::vector<std::string> commands,
                                            const Policy& policy = {});
   // The commands to the active node named `node`: ClientCode::invalid_node when there is no
-  // such node; a failed exchange or an error answer fails the future.
+  // such node; a failed exchange fails the future (an ERROR value in the answer does not:
+  // see InfoAnswer::error()).
   Future<InfoAnswer> info_node(std::string_view node, std::vector<std::string> commands,
                                const Policy& policy = {});
   // The commands to the first active node of the current cluster view; as info_node.
