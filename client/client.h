@@ -77,40 +77,51 @@ namespace wire {
 struct BatchUdf;
 }
 
+// Completion of get, get_header and operate: the record or the error. Each
+// callback runs exactly once, on the completion executor (ClientConfig::completion_executor;
+// by default the serial executor of the command's loop).
 using RecordCallback = UniqueFunction<void(Result<Record>)>;
+// Completion of put and touch: ok or the error.
 using WriteCallback = UniqueFunction<void(Result<void>)>;
+// Completion of exists and remove: whether the record existed (not found is false, not an
+// error).
 using ExistsCallback = UniqueFunction<void(Result<bool>)>;
+// Completion of batch_get, batch_operate and batch_apply: one row per key, in key order.
 using BatchCallback = UniqueFunction<void(Result<std::vector<BatchRecord>>)>;
 
 // Counters for tests and metrics (a snapshot; relaxed reads).
 struct ClientStats {
-  std::size_t nodes = 0;
-  std::uint64_t tends = 0;
-  std::uint64_t commands_started = 0;
+  std::size_t nodes = 0;                  // nodes in the current cluster view
+  std::uint64_t tends = 0;                // tend rounds run since connect
+  std::uint64_t commands_started = 0;     // commands the loops started, over all loops
   std::int64_t commands_outstanding = 0;  // taken from a pool and not yet fully done
   // Sockets the client's loops opened (commands and tending) and closed.
   std::uint64_t sockets_opened = 0;
-  std::uint64_t sockets_closed = 0;
+  std::uint64_t sockets_closed = 0;  // sockets closed by the client's loops
   // Nodes followed to a new address (restarted elsewhere, or a seed name that now resolves
   // to another address).
   std::uint64_t nodes_moved = 0;
   // Circuit breaker (ClientConfig::max_error_rate), over the nodes in the cluster now:
   // errors counted, and commands refused because their node was over the rate.
   std::uint64_t node_errors = 0;
-  std::uint64_t error_rate_rejections = 0;
+  std::uint64_t error_rate_rejections = 0;  // commands failed with ClientCode::max_error_rate
   // Connections of timed-out commands drained (Policy::timeout_delay): put back in the
   // pool, or closed because the answer did not complete in time.
   std::uint64_t drains_started = 0;
-  std::uint64_t drains_recovered = 0;
-  std::uint64_t drains_closed = 0;
+  std::uint64_t drains_recovered = 0;  // drained connections put back in the pool
+  std::uint64_t drains_closed = 0;     // drained connections closed (answer not in time)
   // Security (ClientConfig::user): LOGIN exchanges, connections authenticated with a session
   // token, and tokens the server refused as expired or invalid (then renewed by a login on
   // the same connection).
   std::uint64_t logins = 0;
-  std::uint64_t authentications = 0;
-  std::uint64_t session_renewals = 0;
+  std::uint64_t authentications = 0;   // connections authenticated with the session token
+  std::uint64_t session_renewals = 0;  // tokens refused by a server and renewed by a login
 };
 
+// The async client: one per cluster. Made by connect(); every command method (not the
+// blocking UDF module calls) is safe from any thread and completes exactly once, through a
+// callback, a Future or co_await (see the top of this file). Call close() (or destroy it) from a
+// thread that is not one of its loops.
 class Client {
  public:
   // Seeds the cluster and runs the first tend (blocking), then tends in the background.
@@ -128,9 +139,14 @@ class Client {
 
   // The loops commands run on (created by the client, or the user's).
   std::size_t loop_count() const;
+  // Loop `index` (0 .. loop_count()-1), e.g. to pass as a command's `loop` argument; throws
+  // std::out_of_range for a bad index.
   io::Loop& loop(std::size_t index);
 
+  // The configuration the client was connected with (its policies are the defaults of the
+  // overloads that take none).
   const ClientConfig& config() const { return config_; }
+  // A snapshot of the client's counters (relaxed reads); any thread.
   ClientStats stats() const;
   // Any thread: per node and command kind (latency histograms and outcomes, with
   // ClientConfig::enable_metrics), per loop and for the cluster. See client/metrics/metrics.h;
@@ -138,24 +154,44 @@ class Client {
   metrics::MetricsSnapshot metrics() const;
 
   // ---- put: write bins (create or update per policy.exists) ----
+  // Sends one write command with a WRITE op per bin to the partition's master (with
+  // Replica::random, a rotating replica). `cb` runs once on the completion executor: ok, a
+  // server code (e.g. 5 record exists with create_only, 3 generation), a timeout (9), or
+  // ClientCode::invalid_argument (bad key or bins), client_closed, queue_full, cancelled.
+  // `loop`: the loop that sends it (nullptr: the calling loop thread's, else round-robin).
   void put(const Key& key, Bins bins, const WritePolicy& policy, WriteCallback cb,
            io::Loop* loop = nullptr);
+  // put() with ClientConfig::write.
   void put(const Key& key, Bins bins, WriteCallback cb) { put(key, bins, config_.write, std::move(cb)); }
+  // put() as a Future, set on the completion executor.
   Future<void> put(const Key& key, Bins bins, const WritePolicy& policy);
+  // put() as a Future, with ClientConfig::write.
   Future<void> put(const Key& key, Bins bins) { return put(key, bins, config_.write); }
 
   // ---- get: all bins; named bins; header (generation and expiry) only ----
+  // Reads every bin (info1 READ | GET_ALL) from the replica policy.replica picks. `cb` runs
+  // once on the completion executor: the record, 2 when there is none, a timeout (9), or a
+  // client error as for put.
   void get(const Key& key, const ReadPolicy& policy, RecordCallback cb, io::Loop* loop = nullptr);
+  // get() with ClientConfig::read.
   void get(const Key& key, RecordCallback cb) { get(key, config_.read, std::move(cb)); }
+  // Reads the named bins only (one READ op per name); otherwise as get().
   void get(const Key& key, BinNames bins, const ReadPolicy& policy, RecordCallback cb,
            io::Loop* loop = nullptr);
+  // Reads generation and expiry without bins (info1 NOBINDATA); 2 when there is no record.
   void get_header(const Key& key, const ReadPolicy& policy, RecordCallback cb,
                   io::Loop* loop = nullptr);
+  // get() as a Future, set on the completion executor.
   Future<Record> get(const Key& key, const ReadPolicy& policy);
+  // get() as a Future, with ClientConfig::read.
   Future<Record> get(const Key& key) { return get(key, config_.read); }
+  // get() of the named bins, as a Future.
   Future<Record> get(const Key& key, BinNames bins, const ReadPolicy& policy);
+  // get() of the named bins, as a Future, with ClientConfig::read.
   Future<Record> get(const Key& key, BinNames bins) { return get(key, bins, config_.read); }
+  // get_header() as a Future.
   Future<Record> get_header(const Key& key, const ReadPolicy& policy);
+  // get_header() as a Future, with ClientConfig::read.
   Future<Record> get_header(const Key& key) { return get_header(key, config_.read); }
 
   // ---- get_view: get (all bins, or the named ones) without allocating ----
@@ -175,23 +211,31 @@ class Client {
 
   // ---- exists: true when the record exists ----
   void exists(const Key& key, const ReadPolicy& policy, ExistsCallback cb, io::Loop* loop = nullptr);
+  // exists() as a Future.
   Future<bool> exists(const Key& key, const ReadPolicy& policy);
+  // exists() as a Future, with ClientConfig::read.
   Future<bool> exists(const Key& key) { return exists(key, config_.read); }
 
   // ---- remove: true when the record existed ----
   void remove(const Key& key, const WritePolicy& policy, ExistsCallback cb, io::Loop* loop = nullptr);
+  // remove() as a Future: true when the record existed and was deleted, false when it did not.
   Future<bool> remove(const Key& key, const WritePolicy& policy);
+  // remove() as a Future, with ClientConfig::write.
   Future<bool> remove(const Key& key) { return remove(key, config_.write); }
 
   // ---- touch: reset the TTL (policy.ttl) and bump the generation ----
   void touch(const Key& key, const WritePolicy& policy, WriteCallback cb, io::Loop* loop = nullptr);
+  // touch() as a Future; fails with 2 when there is no record.
   Future<void> touch(const Key& key, const WritePolicy& policy);
+  // touch() as a Future, with ClientConfig::write.
   Future<void> touch(const Key& key) { return touch(key, config_.write); }
 
   // ---- operate: several read and write operations on one record, atomically ----
   void operate(const Key& key, Operations ops, const WritePolicy& policy, RecordCallback cb,
                io::Loop* loop = nullptr);
+  // operate() as a Future: the record holding the read ops' results.
   Future<Record> operate(const Key& key, Operations ops, const WritePolicy& policy);
+  // operate() as a Future, with ClientConfig::write (also for read-only ops).
   Future<Record> operate(const Key& key, Operations ops) { return operate(key, ops, config_.write); }
 
   // ---- batch: many keys at once, split per node and sent in parallel ----
@@ -199,17 +243,22 @@ class Client {
   // itself fails only when the batch could not be attempted at all.
   void batch_get(std::vector<Key> keys, BatchRead what, const BatchPolicy& policy,
                  BatchCallback cb, io::Loop* loop = nullptr);
+  // batch_get() as a Future, set on the completion executor.
   Future<std::vector<BatchRecord>> batch_get(std::vector<Key> keys, BatchRead what,
                                              const BatchPolicy& policy);
+  // batch_get() as a Future, with ClientConfig::batch (default: all bins of every key).
   Future<std::vector<BatchRecord>> batch_get(std::vector<Key> keys,
                                              BatchRead what = BatchRead::all()) {
     return batch_get(std::move(keys), std::move(what), config_.batch);
   }
-  // The same operations on every key (reads and/or writes).
+  // The same operations on every key (reads and/or writes). No ops: fails with
+  // ClientCode::invalid_argument.
   void batch_operate(std::vector<Key> keys, std::vector<Operation> ops,
                      const BatchWritePolicy& policy, BatchCallback cb, io::Loop* loop = nullptr);
+  // batch_operate() as a Future.
   Future<std::vector<BatchRecord>> batch_operate(std::vector<Key> keys, std::vector<Operation> ops,
                                                  const BatchWritePolicy& policy);
+  // batch_operate() as a Future, with ClientConfig::batch_write.
   Future<std::vector<BatchRecord>> batch_operate(std::vector<Key> keys, std::vector<Operation> ops) {
     return batch_operate(std::move(keys), std::move(ops), config_.batch_write);
   }
@@ -230,6 +279,7 @@ class Client {
   // Futures: the summary once the stream ended (records still go to on_record).
   Future<ScanSummary> scan(std::string_view ns, std::string_view set, const ScanPolicy& policy,
                            PartitionFilter filter, BinNames bins, ScanRecordCallback on_record);
+  // query() with the summary as a Future (records still go to on_record).
   Future<ScanSummary> query(std::string_view ns, std::string_view set, Filter where,
                             const QueryPolicy& policy, PartitionFilter filter, BinNames bins,
                             ScanRecordCallback on_record);
@@ -237,6 +287,7 @@ class Client {
   RecordStream scan_stream(std::string_view ns, std::string_view set, const ScanPolicy& policy,
                            PartitionFilter filter = PartitionFilter::all(), BinNames bins = {},
                            io::Loop* loop = nullptr);
+  // query() read by pulling, as scan_stream (the stream starts at once).
   RecordStream query_stream(std::string_view ns, std::string_view set, Filter where,
                             const QueryPolicy& policy, PartitionFilter filter = PartitionFilter::all(),
                             BinNames bins = {}, io::Loop* loop = nullptr);
@@ -246,11 +297,16 @@ class Client {
   // name, or to any node.
   Future<std::vector<InfoAnswer>> info_all(std::vector<std::string> commands,
                                            const Policy& policy = {});
+  // The commands to the active node named `node`: ClientCode::invalid_node when there is no
+  // such node; a failed exchange fails the future (an ERROR value in the answer does not:
+  // see InfoAnswer::error()).
   Future<InfoAnswer> info_node(std::string_view node, std::vector<std::string> commands,
                                const Policy& policy = {});
+  // The commands to the first active node of the current cluster view; as info_node.
   Future<InfoAnswer> info_any(std::vector<std::string> commands, const Policy& policy = {});
   // What the client knows now (from the last tend).
   std::vector<NodeInfo> nodes() const;
+  // Names of the namespaces in the current partition maps (from the last tend).
   std::vector<std::string> namespaces() const;
   // The sets of `ns` with their record counts (summed over the nodes).
   Future<std::vector<SetInfo>> sets(std::string_view ns);
@@ -258,6 +314,8 @@ class Client {
   // distributes it); the task waits until every node reports it built. drop_index's task waits until no node has it.
   Future<AdminTask> create_index(std::string_view ns, std::string_view set, std::string_view name,
                                  std::string_view bin, IndexKind kind, const Policy& policy = {});
+  // Drops index `name` of `ns` (info sindex-delete to one node); error 20 for an unknown
+  // namespace. The task waits until no node has the index.
   Future<AdminTask> drop_index(std::string_view ns, std::string_view name, const Policy& policy = {});
   // Removes the records of `set` (empty: the whole namespace) last updated before `before`
   // (default: now, as the server sees it); sent to one node, the cluster distributes it.
@@ -275,12 +333,15 @@ class Client {
   void apply(const Key& key, std::string_view module, std::string_view function,
              ListRef<Value> args, const WritePolicy& policy, ValueCallback cb,
              io::Loop* loop = nullptr);
+  // apply() with ClientConfig::write.
   void apply(const Key& key, std::string_view module, std::string_view function,
              ListRef<Value> args, ValueCallback cb) {
     apply(key, module, function, args, config_.write, std::move(cb));
   }
+  // apply() as a Future, set on the completion executor.
   Future<Value> apply(const Key& key, std::string_view module, std::string_view function,
                       ListRef<Value> args, const WritePolicy& policy);
+  // apply() as a Future, with ClientConfig::write.
   Future<Value> apply(const Key& key, std::string_view module, std::string_view function,
                       ListRef<Value> args) {
     return apply(key, module, function, args, config_.write);
@@ -292,9 +353,11 @@ class Client {
   void batch_apply(std::vector<Key> keys, std::string_view module, std::string_view function,
                    ListRef<Value> args, const BatchWritePolicy& policy, BatchCallback cb,
                    io::Loop* loop = nullptr);
+  // batch_apply() as a Future.
   Future<std::vector<BatchRecord>> batch_apply(std::vector<Key> keys, std::string_view module,
                                                std::string_view function, ListRef<Value> args,
                                                const BatchWritePolicy& policy);
+  // batch_apply() as a Future, with ClientConfig::batch_write.
   Future<std::vector<BatchRecord>> batch_apply(std::vector<Key> keys, std::string_view module,
                                                std::string_view function, ListRef<Value> args) {
     return batch_apply(std::move(keys), module, function, args, config_.batch_write);
@@ -308,6 +371,7 @@ class Client {
                                    std::optional<Filter> where, std::string_view module,
                                    std::string_view function, ListRef<Value> args,
                                    const WritePolicy& policy);
+  // background_udf() with ClientConfig::write.
   Future<AdminTask> background_udf(std::string_view ns, std::string_view set,
                                    std::optional<Filter> where, std::string_view module,
                                    std::string_view function, ListRef<Value> args) {
@@ -317,11 +381,17 @@ class Client {
   // module name used by apply() is the file name without it.
   Result<void> register_udf(std::string_view filename, std::string_view content,
                             std::chrono::milliseconds wait = std::chrono::seconds(10));
+  // register_udf() of the file at `path`, registered under its base name; an unreadable file
+  // is ClientCode::invalid_argument.
   Result<void> register_udf_file(const std::string& path,
                                  std::chrono::milliseconds wait = std::chrono::seconds(10));
+  // Removes module `filename` (info udf-remove to one node), then waits up to `wait` until no
+  // node lists it (else error 9, timeout).
   Result<void> remove_udf(std::string_view filename,
                           std::chrono::milliseconds wait = std::chrono::seconds(10));
+  // The modules one node lists (info udf-list): name, hash and type of each.
   Result<std::vector<UdfModule>> list_udfs();
+  // The text of module `filename` as one node serves it (info udf-get); 2 when there is none.
   Result<std::string> get_udf(std::string_view filename);
   // The text of `filename` as last registered through this client (register_udf/_file; a
   // remove_udf forgets it). Stream aggregations (client/aggregate.h) run their reduce phase on it.

@@ -110,12 +110,18 @@ struct CoPromise<void> : CoPromiseBase {
 
 }  // namespace detail
 
+// A lazy coroutine returning T (see the top of this file): write `co_await` and `co_return`
+// in a function returning CoTask<T>, then co_await the task, sync_wait() it or spawn() it.
+// Move-only; destroying a task that has not finished destroys its coroutine frame.
 template <class T>
 class [[nodiscard]] CoTask {
  public:
+  // The coroutine promise the compiler uses for a function returning CoTask<T>.
   using promise_type = detail::CoPromise<T>;
 
+  // Takes over o's coroutine; o is left empty.
   CoTask(CoTask&& o) noexcept : h_(std::exchange(o.h_, nullptr)) {}
+  // Destroys this task's coroutine (if any) and takes over o's; o is left empty.
   CoTask& operator=(CoTask&& o) noexcept {
     if (this != &o) {
       if (h_) h_.destroy();
@@ -129,10 +135,13 @@ class [[nodiscard]] CoTask {
 
   // Awaiting a CoTask starts it; the awaiter resumes when it finishes.
   bool await_ready() const noexcept { return false; }
+  // Records `awaiting` to resume when the task finishes and transfers control to the task
+  // (symmetric transfer: the task starts on this thread).
   std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
     h_.promise().continuation = awaiting;
     return h_;
   }
+  // The task's co_return value, or rethrows the exception that escaped its body.
   T await_resume() { return h_.promise().result(); }
 
  private:

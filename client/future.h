@@ -134,11 +134,15 @@ class FutureState {
 template <class T>
 class Promise;
 
+// The consuming side of one asynchronous result (a Result<T>), made by Promise::future().
+// Move-only; consume it once with get(), then() or co_await.
 template <class T>
 class [[nodiscard]] Future {
  public:
   Future() = default;
+  // Takes over o's result; o becomes empty (valid() false).
   Future(Future&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
+  // Drops this future's own result (if any) and takes over o's; o becomes empty.
   Future& operator=(Future&& o) noexcept {
     if (this != &o) {
       if (s_) s_->release();
@@ -152,7 +156,10 @@ class [[nodiscard]] Future {
     if (s_) s_->release();
   }
 
+  // False for a default-constructed or moved-from future (get() then fails with
+  // ClientCode::invalid_argument).
   bool valid() const { return s_ != nullptr; }
+  // True once the result has been set (get() will not block); false when not valid().
   bool ready() const { return s_ && s_->ready(); }
 
   // Blocks until the result is there. On a loop thread it would deadlock, so it refuses
@@ -173,7 +180,10 @@ class [[nodiscard]] Future {
 
   // Awaitable: resumes the coroutine on the completion executor.
   bool await_ready() const { return s_->ready(); }
+  // Suspends the coroutine unless the result arrived meanwhile (then returns false and the
+  // coroutine goes on at once, on this thread).
   bool await_suspend(std::coroutine_handle<> h) { return s_->suspend(h); }
+  // The result (moved out: one co_await per future).
   Result<T> await_resume() { return s_->take(); }
 
  private:
@@ -187,6 +197,7 @@ template <class T>
 class Promise {
  public:
   Promise() : s_(new detail::FutureState<T>()) {}
+  // Takes over o's obligation to set the result; o is left without one.
   Promise(Promise&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
   Promise& operator=(Promise&&) = delete;
   Promise(const Promise&) = delete;
@@ -197,11 +208,15 @@ class Promise {
     }
   }
 
+  // The future that receives the result. Call it once, before set().
   Future<T> future() {
     s_->add_ref();
     return Future<T>(s_);
   }
 
+  // Stores the result and wakes the future's consumer, running its then() continuation or
+  // resuming its coroutine inline on this thread. Once only: the promise is empty after it.
+  // A promise destroyed without set() sets ClientCode::client_error.
   void set(Result<T> r) {
     auto* s = std::exchange(s_, nullptr);
     s->set(std::move(r));

@@ -28,6 +28,7 @@ class Loop;
 enum class LoopKind : std::uint8_t;  // io/loop.h
 }
 
+// The duration type of every timeout, interval and sleep in the policies (milliseconds).
 using Millis = std::chrono::milliseconds;
 
 // Which replica a command goes to (C: as_policy_replica).
@@ -53,6 +54,9 @@ enum class ExistsAction : std::uint8_t {
   replace_only,       // fail with 2 if it does not exist; replace all bins
 };
 
+// Optimistic concurrency for writes: whether the server checks the record's generation
+// (its write count) against WritePolicy::generation first; a failed check is result 3
+// (generation error) and nothing is written (C: as_policy_gen).
 enum class GenerationPolicy : std::uint8_t {
   none,            // no check (default)
   expect_equal,    // write only if the stored generation equals Write/OperatePolicy::generation
@@ -61,11 +65,16 @@ enum class GenerationPolicy : std::uint8_t {
 
 // Record TTL values with special meaning (seconds otherwise).
 namespace ttl {
+// 0: the namespace's (or set's) default-ttl applies.
 inline constexpr std::uint32_t namespace_default = 0;
+// -1 on the wire: the record never expires.
 inline constexpr std::uint32_t never_expire = 0xFFFFFFFF;
+// -2 on the wire: an update leaves the record's TTL as it is.
 inline constexpr std::uint32_t dont_update = 0xFFFFFFFE;
 }  // namespace ttl
 
+// What every command takes: timeouts, retries, replica choice, read consistency, filter and
+// cancellation. The base of the per-command policies (ReadPolicy, WritePolicy, ...).
 struct Policy {
   // Deadline for the whole command, retries and queueing included; 0 = none. Checked
   // before every attempt and at every socket read, not only between attempts.
@@ -74,22 +83,28 @@ struct Policy {
   Millis socket_timeout{30000};
   // Attempts after the first one (on connection errors and client timeouts).
   int max_retries = 2;
+  // Sleep before the first retry; 0 (default): retry at once. Grows per the backoff below.
   Millis sleep_between_retries{0};
   // Backoff: the sleep before retry k (k = 1, 2, ...) is sleep_between_retries *
   // sleep_multiplier^(k-1), capped at max_sleep_between_retries (0: no cap); with
   // retry_jitter, a uniformly random duration between half of it and all of it. A retry
   // whose sleep would reach the total deadline is not made.
   double sleep_multiplier = 1.0;
-  Millis max_sleep_between_retries{0};
-  bool retry_jitter = false;
+  Millis max_sleep_between_retries{0};  // cap of the backoff sleep; 0 (default): none
+  bool retry_jitter = false;  // randomize each sleep between half and all of it (default off)
   // After a socket or total timeout while the answer is on its way, keep reading the
   // connection in the background for up to this long: a late answer is read and thrown
   // away and the connection goes back to the pool, instead of being closed (C:
   // timeout_delay). The command still completes with its timeout at once. 0: close at once
   // (default). Single-record commands only; batch, scan and query connections are closed.
   Millis timeout_delay{0};
+  // Which node a command goes to, and where its retries move (default: sequence). Scans and
+  // queries use only master (as given) or sequence (anything else).
   Replica replica = Replica::sequence;
+  // AP namespaces: `all` sets info1 READ_MODE_AP_ALL (the server duplicate-resolves across
+  // replicas on read); `one` (default) does not. Reads only.
   ReadModeAP read_mode_ap = ReadModeAP::one;
+  // SC namespaces: sent as info3 SC_READ_TYPE / SC_READ_RELAX (default session). Reads only.
   ReadModeSC read_mode_sc = ReadModeSC::session;
   // Store the user key with the record (writes), or send it for checking (reads).
   bool send_key = false;
@@ -107,22 +122,31 @@ struct Policy {
   std::stop_token cancel;
 };
 
+// Policy of single-record reads (get, get_view, get_header, exists); operate takes a
+// WritePolicy, for its reads too.
 struct ReadPolicy : Policy {
   // Reset the record's TTL on read when within this percentage of its write TTL
   // (0 = server default, -1 = never, 1..100).
   int read_touch_ttl_percent = 0;
 };
 
+// Policy of single-record writes (put, remove, touch, operate, apply) and background_udf.
+// Unlike the others its max_retries defaults to 0.
 struct WritePolicy : Policy {
   WritePolicy() { max_retries = 0; }  // writes are not retried by default (C client)
+  // What the write does depending on whether the record exists (default upsert); sent as
+  // the info2/info3 existence bits of every write command.
   ExistsAction exists = ExistsAction::upsert;
-  GenerationPolicy generation_policy = GenerationPolicy::none;
+  GenerationPolicy generation_policy = GenerationPolicy::none;  // default: no check
+  // The generation generation_policy compares with (ignored with GenerationPolicy::none).
   std::uint16_t generation = 0;
+  // Record TTL in seconds set by the write, or a ttl:: value (default: namespace default).
   std::uint32_t ttl = ttl::namespace_default;
   // Leave a tombstone on delete (Enterprise servers; a test server may ignore it).
   bool durable_delete = false;
 };
 
+// Policy of batch reads (Client::batch_get), whose keys are sent as one request per node.
 struct BatchPolicy : Policy {
   // Keep going on per-row errors and report each (C: respond_all_keys, default true).
   bool respond_all_keys = true;
@@ -130,6 +154,8 @@ struct BatchPolicy : Policy {
   bool allow_inline = true;
 };
 
+// Policy of Client::batch_operate and Client::batch_apply; max_retries defaults to 0, as for
+// single writes.
 struct BatchWritePolicy : BatchPolicy {
   BatchWritePolicy() { max_retries = 0; }
 };
@@ -151,9 +177,10 @@ enum class AuthMode : std::uint8_t {
   pki,                // the TLS client certificate is the identity: no user, no password
 };
 
+// A seed node's address.
 struct Host {
   std::string name;  // numeric IPv4/IPv6 address or a host name
-  std::uint16_t port = 3000;
+  std::uint16_t port = 3000;  // service port (with TLS, the node's TLS port)
   // With TLS: the name the node's certificate must carry (the `host:tls-name:port` of the
   // official clients). Empty: the certificate must name the address itself (SAN IP).
   std::string tls_name{};
@@ -164,13 +191,13 @@ struct Host {
 // peers are found through peers-tls-std (or -alt). Off by default; when off nothing of it
 // is on any path. Needs OpenSSL: on a build without it (Windows), connect() refuses it.
 struct TlsConfig {
-  bool enabled = false;
+  bool enabled = false;  // TLS on every connection; false (default): plain TCP
   // Trusted CAs: a PEM file and/or a hashed folder (c_rehash). Both empty: the system's.
   std::string ca_file{};
-  std::string ca_path{};
+  std::string ca_path{};  // folder of CA certificates named by hash (c_rehash)
   // Client certificate (chain) and key, PEM, for mutual TLS (both or neither).
   std::string cert_file{};
-  std::string key_file{};
+  std::string key_file{};  // private key of cert_file, PEM
   // Lowest protocol accepted: "TLSv1.2" (default) or "TLSv1.3".
   std::string min_protocol = "TLSv1.2";
   // OpenSSL cipher list for TLS 1.2 (empty: OpenSSL's default); TLS 1.3 suites are OpenSSL's.
@@ -181,10 +208,14 @@ struct TlsConfig {
   // Check CRLs (found in ca_file / ca_path) for the server's certificate (crl_check_all: for
   // its whole chain).
   bool crl_check = false;
-  bool crl_check_all = false;
+  bool crl_check_all = false;  // check CRLs for every certificate of the chain
 };
 
+// Everything Client::connect needs: seeds, loops, pools, tending, security, TLS, logging
+// and the default policies. Read once by Client::connect; bad values fail connect with
+// ClientCode::invalid_argument.
 struct ClientConfig {
+  // Nodes to discover the cluster from (at least one); the others are found through peers.
   std::vector<Host> seeds;
   // If set, nodes reporting another cluster name are rejected.
   std::string cluster_name;
@@ -192,7 +223,7 @@ struct ClientConfig {
   // Loops: the client creates `loops` loop threads, unless `user_loops` is given (loops the
   // caller runs and keeps alive longer than the client).
   int loops = 1;
-  std::vector<io::Loop*> user_loops;
+  std::vector<io::Loop*> user_loops;  // non-empty: use these loops and ignore `loops`
   // The backend of the loops the client creates (io::LoopKind, io/loop.h); {} is automatic:
   // epoll on Linux, or what AERO_IO_BACKEND names. io_uring falls back to epoll where the
   // kernel refuses it.
@@ -204,13 +235,17 @@ struct ClientConfig {
 
   // Connections per node, split over the loops (remainder to the first loops).
   int async_max_conns_per_node = 100;
+  // Connections per node kept open even when idle (split over the loops as above): each tend
+  // opens what is missing, and idle trimming never goes below it. Default 0.
   int async_min_conns_per_node = 0;
   // Pooled connections idle longer than this are closed (checked when taken and trimmed
   // at every tend); keep it a few seconds below the server's proto-fd-idle-ms.
   Millis max_socket_idle{55000};
 
-  FlowControl flow_control;
+  FlowControl flow_control;  // per-loop limits on commands in process and queued
 
+  // Pause between tends (node, peers and partition map refresh); also the default wait
+  // between the rounds of a scan or query retrying unfinished partitions.
   Millis tend_interval{1000};
   // Timeout for connecting and for each tend info exchange.
   Millis conn_timeout{1000};
@@ -223,7 +258,7 @@ struct ClientConfig {
   // connection (socket errors, client timeouts), server timeouts and device overload (18).
   // 0: no limit. Defaults as the official clients.
   int max_error_rate = 100;
-  int error_rate_window = 1;
+  int error_rate_window = 1;  // window length in tends (>= 1)
   // Fail Client::connect when no seed answers (otherwise keep tending in the background).
   bool fail_if_not_connected = true;
   // Take node addresses from the servers' alternate access addresses (peers-clear-alt),
@@ -245,7 +280,7 @@ struct ClientConfig {
   Executor* metrics_executor = nullptr;  // where the listener runs (null: see above)
   // Logging (client/log.h): nothing is logged without a sink.
   LogSink log;
-  LogLevel log_level = LogLevel::info;
+  LogLevel log_level = LogLevel::info;  // most verbose level passed to `log` (default info)
   // Rack of this client, for Replica::prefer_rack (-1: none; then `rack-ids` is not fetched
   // and prefer_rack behaves as sequence).
   int rack_id = -1;
@@ -255,18 +290,19 @@ struct ClientConfig {
   // connection with it before its first command, and renews it before it goes stale or when
   // a server refuses it. Without a user (and not pki) no admin message is ever sent.
   std::string user;
-  std::string password;
-  AuthMode auth_mode = AuthMode::internal;
+  std::string password;                     // clear; internal mode sends only its bcrypt hash
+  AuthMode auth_mode = AuthMode::internal;  // how to log in (default internal)
   // Deadline of a login or authentication exchange when the command that opens the
   // connection has none (C: login_timeout_ms).
   Millis login_timeout{5000};
   // TLS for every connection (client/tls): off unless tls.enabled.
   TlsConfig tls;
 
-  ReadPolicy read;
-  WritePolicy write;
-  BatchPolicy batch;
-  BatchWritePolicy batch_write;
+  // Default policies of the overloads that take none.
+  ReadPolicy read;               // get, get_view, get_header, exists
+  WritePolicy write;             // put, remove, touch, operate, apply, background_udf
+  BatchPolicy batch;             // batch_get
+  BatchWritePolicy batch_write;  // batch_operate, batch_apply
 };
 
 }  // namespace aero

@@ -34,28 +34,40 @@ using wire::Wildcard;  // matches any value (collection operations, expressions)
 template <class T>
 class ListRef {
  public:
+  // Views a braced list; valid until the end of the full expression that holds it.
   ListRef(std::initializer_list<T> il) : s_(il.begin(), il.size()) {}  // NOLINT
-  ListRef(const std::vector<T>& v) : s_(v.data(), v.size()) {}          // NOLINT
-  ListRef(std::span<const T> s) : s_(s) {}                              // NOLINT
+  // Views the vector's elements (not copied: keep it alive and unchanged while in use).
+  ListRef(const std::vector<T>& v) : s_(v.data(), v.size()) {}  // NOLINT
+  // Views a span (also built from a std::array or a C array).
+  ListRef(std::span<const T> s) : s_(s) {}  // NOLINT
+  // The elements, as a span over the caller's storage.
   std::span<const T> span() const { return s_; }
+  // Number of elements.
   std::size_t size() const { return s_.size(); }
 
  private:
   std::span<const T> s_;
 };
 
+// The bins a put writes: `{{"name", "alice"}, {"age", 30}}`, a vector or a span of Bin.
 using Bins = ListRef<Bin>;
+// The operations of an operate command, applied in order.
 using Operations = ListRef<Operation>;
+// Names of the bins to read (get, get_view, scan, query); a name over 15 bytes is refused.
 using BinNames = ListRef<std::string_view>;
 
 // What a batch read asks for each key.
 struct BatchRead {
+  // all_bins: every bin; bin_names: the bins in `bins`; header: generation and expiry only.
   enum class Kind : std::uint8_t { all_bins, bin_names, header };
-  Kind kind = Kind::all_bins;
+  Kind kind = Kind::all_bins;     // what to read (default all_bins)
   std::vector<std::string> bins;  // for bin_names
 
+  // Every bin of each record (the default).
   static BatchRead all() { return {}; }
-  static BatchRead header() { return {Kind::header, {}}; }  // exists / metadata only
+  // Generation and expiry only, no bins (existence and metadata).
+  static BatchRead header() { return {Kind::header, {}}; }
+  // Only the bins named in `names`.
   static BatchRead named(std::vector<std::string> names) {
     return {Kind::bin_names, std::move(names)};
   }
@@ -66,8 +78,10 @@ struct BatchRecord {
   // 0: found (record holds it); 2: not found; anything else: that row's error.
   int code = 0;
   std::string message;  // for errors
+  // A write row that failed after it was sent: it may or may not have been applied.
   bool in_doubt = false;
-  Record record;
+  Record record;  // the record read or written (code 0); empty otherwise
+  // True when code is 0 (the record was there and the row succeeded).
   bool found() const { return code == 0; }
 };
 
