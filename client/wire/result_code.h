@@ -14,6 +14,9 @@
 
 namespace aero::wire {
 
+// A result code: 0 (kOk) is success; positive values are the server's codes from the
+// response's result_code byte; negative values are produced by the client itself. Any other
+// int32 value may be held (an unknown server code).
 enum class ResultCode : int32_t {
   // --- client-side codes (never on the wire) ---
   kMetricsConflict = -20,
@@ -127,16 +130,22 @@ enum class ResultCode : int32_t {
 
 // One row of the table.
 struct ResultCodeInfo {
+  // The code this row describes.
   ResultCode code;
-  std::string_view name;     // e.g. "ERR_RECORD_NOT_FOUND"
-  std::string_view message;  // e.g. "record not found"
+  // The C client's name without AEROSPIKE_, e.g. ERR_RECORD_NOT_FOUND.
+  std::string_view name;
+  // One line for people, e.g. "record not found".
+  std::string_view message;
 };
 
 // The whole table, ordered by code (client codes first). Useful for tests and docs.
 struct ResultCodeTable {
+  // The first row.
   const ResultCodeInfo* begin() const;
+  // One past the last row.
   const ResultCodeInfo* end() const;
 };
+// Every known code, for range-for: `for (const ResultCodeInfo& r : all_result_codes())`.
 ResultCodeTable all_result_codes();
 
 // nullptr for a code not in the table.
@@ -144,8 +153,10 @@ const ResultCodeInfo* find_result_code(ResultCode code);
 
 // Name and message; for an unknown code "UNKNOWN" and "unknown result code".
 std::string_view result_code_name(ResultCode code);
+// The one-line message of `code` ("unknown result code" when not in the table).
 std::string_view result_code_message(ResultCode code);
 
+// The code as its number (the server's numbering, or negative for a client code).
 constexpr int32_t to_int(ResultCode code) { return static_cast<int32_t>(code); }
 
 }  // namespace aero::wire
