@@ -41,17 +41,22 @@
 
 namespace aero {
 
+// The query policy of an aggregation plus where the client finds the module's Lua text and
+// how long its client phase may run.
 struct AggregatePolicy : QueryPolicy {
   // The module's Lua text, looked for in this order: lua_source; lua_path/<package>.lua (the
   // official clients' "user path"); the text last registered through this client
   // (Client::register_udf / register_udf_file).
   std::string lua_source;
+  // A directory holding <package>.lua, read at each aggregation (no trailing / needed);
+  // empty: not looked in.
   std::string lua_path;
   // Lua instructions the client phase may run before it fails with "UDF Execution Timeout"
   // (a runaway reduce cannot hold the completion executor forever); 0 = no limit.
   std::uint64_t max_instructions = 100'000'000;
 };
 
+// Completion of aggregate(): the values the stream yielded (possibly none), or the error.
 using AggregateCallback = UniqueFunction<void(Result<std::vector<Value>>)>;
 
 // package.function(stream, args...) over the records of `set` in `ns` (empty set: the whole
@@ -60,6 +65,7 @@ void aggregate(Client& client, std::string_view ns, std::string_view set,
                std::optional<Filter> where, std::string_view package, std::string_view function,
                ListRef<Value> args, const AggregatePolicy& policy, AggregateCallback cb,
                io::Loop* loop = nullptr);
+// aggregate() as a Future.
 Future<std::vector<Value>> aggregate(Client& client, std::string_view ns, std::string_view set,
                                      std::optional<Filter> where, std::string_view package,
                                      std::string_view function, ListRef<Value> args,

@@ -12,9 +12,13 @@
 
 namespace aero {
 
+// Severity of a log message, most severe first; ClientConfig::log_level passes a message when
+// its level is at most the configured one.
 enum class LogLevel : int { error = 0, warn = 1, info = 2, debug = 3 };
 
-const char* log_level_name(LogLevel level);  // "ERROR", "WARN", "INFO", "DEBUG"
+// The level's upper-case name: ERROR, WARN, INFO or DEBUG ("?" for a value out of range).
+// A static string; any thread.
+const char* log_level_name(LogLevel level);
 
 // level, component ("tend", "connection"), message (names the node and its address).
 using LogSink = std::function<void(LogLevel, std::string_view component, std::string_view message)>;

@@ -78,30 +78,45 @@ struct QueryPolicy : ScanPolicy {};
 
 // A secondary-index filter (the query's "where" clause).
 struct Filter {
+  // What the filter matches: an integer bin value in [begin, end], or a string bin value
+  // equal to `value` (sent as INDEX_RANGE, field 22).
   enum class Kind : std::uint8_t { integer_range, string_equal };
+  // Which of the two forms this is.
   Kind kind = Kind::integer_range;
+  // The indexed bin (1..15 bytes); the namespace needs an index on it of the matching type.
   std::string bin;
+  // integer_range: the lowest matching value (inclusive).
   std::int64_t begin = 0;
+  // integer_range: the highest matching value (inclusive); begin <= end.
   std::int64_t end = 0;
+  // string_equal: the value to match, compared byte for byte.
   std::string value;
 
+  // Integer bin equal to `v` (the range [v, v]).
   static Filter equal(std::string bin, std::int64_t v) { return {Kind::integer_range, std::move(bin), v, v, {}}; }
+  // Integer bin in [begin, end], both ends inclusive.
   static Filter range(std::string bin, std::int64_t begin, std::int64_t end) {
     return {Kind::integer_range, std::move(bin), begin, end, {}};
   }
+  // String bin equal to `v`.
   static Filter equal(std::string bin, std::string v) {
     return {Kind::string_equal, std::move(bin), 0, 0, std::move(v)};
   }
+  // String bin equal to the NUL-terminated `v` (must not be null).
   static Filter equal(std::string bin, const char* v) { return equal(std::move(bin), std::string(v)); }
 };
 
 // Where one partition of a stream stands.
 struct PartitionState {
+  // The partition id, 0..4095.
   std::uint16_t id = 0;
   bool done = false;        // nothing left to read in it
   bool has_digest = false;  // resume after `digest` (and `bval` for queries)
+  // The digest of the last record delivered from this partition (valid with has_digest).
   wire::Digest digest{};
+  // Queries: the index value of that record (BVAL_ARRAY on resume); 0 for scans.
   std::int64_t bval = 0;
+  // Equal when every field is equal.
   friend bool operator==(const PartitionState&, const PartitionState&) = default;
 };
 
@@ -110,18 +125,27 @@ struct PartitionState {
 class Cursor {
  public:
   Cursor() = default;
+  // The state of a stream over `ns`; `query` for a secondary-index query, else a scan.
   Cursor(std::string ns, bool query, std::vector<PartitionState> parts)
       : ns_(std::move(ns)), query_(query), parts_(std::move(parts)) {}
 
+  // The namespace the stream reads.
   const std::string& ns() const { return ns_; }
+  // True for a query's cursor, false for a scan's (a cursor resumes only its own kind).
   bool is_query() const { return query_; }
+  // One entry per partition the stream covers, in the order they were listed.
   const std::vector<PartitionState>& partitions() const { return parts_; }
   // True when every partition is done (there is no further page).
   bool done() const;
 
+  // A compact binary form (magic AEC1, kind, namespace, then per partition its id, flags and,
+  // when it has one, digest and bval little-endian) to store and later parse().
   std::vector<std::uint8_t> serialize() const;
+  // The cursor serialize() wrote; ClientCode::invalid_argument ("not a scan cursor: ...") for
+  // anything else (bad header, namespace over 31 bytes, duplicate or out-of-range partition).
   static Result<Cursor> parse(std::span<const std::uint8_t> bytes);
 
+  // Equal when namespace, kind and every partition state are equal.
   friend bool operator==(const Cursor&, const Cursor&) = default;
 
  private:
@@ -132,18 +156,25 @@ class Cursor {
 
 // Which partitions a stream reads.
 struct PartitionFilter {
+  // The first partition id read (0..4095).
   std::uint32_t begin = 0;
+  // How many consecutive partitions from `begin` (1..4096 - begin; 0 is an invalid argument).
   std::uint32_t count = 4096;
   std::optional<wire::Digest> after;  // with id(): resume after this digest
   std::optional<Cursor> cursor;       // resume(): continue a previous stream
 
+  // Every partition, 0..4095 (the default).
   static PartitionFilter all() { return {}; }
+  // The single partition `pid` (0..4095).
   static PartitionFilter id(std::uint32_t pid) { return {pid, 1, {}, {}}; }
+  // The `count` partitions from `begin`.
   static PartitionFilter range(std::uint32_t begin, std::uint32_t count) { return {begin, count, {}, {}}; }
   // The partition of `key`, from just after it (in the server's order).
   static PartitionFilter after_key(const Key& key) {
     return {key.partition_id(), 1, key.digest(), {}};
   }
+  // Continues the stream `c` came from (its summary's cursor): the partitions it lists, each
+  // from where it stopped; done partitions are skipped.
   static PartitionFilter resume(Cursor c) { return {0, 0, {}, std::move(c)}; }
 };
 
@@ -151,13 +182,18 @@ struct PartitionFilter {
 struct ScanRecord {
   Key key;               // namespace, set, digest; the user key when the record stored it
   Record record;         // bins (none when include_bin_data is false), generation, void time
+  // The partition (0..4095) the record came from.
   std::uint16_t partition = 0;
   std::int64_t bval = 0;  // queries: the index value the server reported
 };
 
+// How a stream ended: every partition read (complete); stopped by the consumer (the record
+// callback returned false, abort(), or the RecordStream was dropped); or an error (failed).
 enum class StreamEnd : std::uint8_t { complete, aborted, failed };
 
+// What a stream did, given when it is over (ScanDoneCallback, RecordStream::summary()).
 struct ScanSummary {
+  // How the stream ended.
   StreamEnd end = StreamEnd::complete;
   Status status;               // failed: the first error, naming the node
   std::uint64_t records = 0;   // records delivered to the consumer
@@ -166,11 +202,13 @@ struct ScanSummary {
   std::size_t peak_pending = 0;  // most records decoded and not yet consumed at once
   std::vector<std::uint16_t> incomplete_partitions;  // still unavailable at the end
   Cursor cursor;               // resume point
-  bool more() const { return !cursor.done(); }  // a further page exists
+  // True when a further page exists (some partition is not done): resume with the cursor.
+  bool more() const { return !cursor.done(); }
 };
 
 // Returns true to continue, false to stop the stream (it then ends as aborted).
 using ScanRecordCallback = UniqueFunction<bool(ScanRecord&)>;
+// Called once when the stream is over, with its summary.
 using ScanDoneCallback = UniqueFunction<void(ScanSummary)>;
 
 // A stream read by pulling: `co_await stream.next()` or `stream.next().get()`.
@@ -181,8 +219,11 @@ using ScanDoneCallback = UniqueFunction<void(ScanSummary)>;
 class RecordStream {
  public:
   RecordStream() = default;
+  // Wraps a running job; made by the client's scan/query calls, not by users.
   explicit RecordStream(std::shared_ptr<command::ScanJob> job);
+  // Takes over the moved-from stream, which is left empty.
   RecordStream(RecordStream&&) noexcept;
+  // Aborts this stream's own job (if any), then takes over the moved-from one.
   RecordStream& operator=(RecordStream&&) noexcept;
   ~RecordStream();
 

@@ -29,6 +29,8 @@
 
 namespace aero {
 
+// Completion of a record UDF apply (Client::apply): the function's return value (nil when
+// it returned nothing), or the error (100 with the Lua error text).
 using ValueCallback = UniqueFunction<void(Result<wire::Value>)>;
 
 // One registered module as udf-list reports it: file name, the server's hash, type "LUA".

@@ -16,6 +16,8 @@ namespace aero::metrics {
 
 // Metric names start with `prefix` (e.g. "aerospike_client").
 std::string to_prometheus(const MetricsSnapshot& s, const std::string& prefix = "aerospike_client");
+// The snapshot as one JSON object (nodes, loops, cluster; latencies in microseconds), for
+// logs and dashboards without a Prometheus scraper.
 std::string to_json(const MetricsSnapshot& s);
 
 }  // namespace aero::metrics

@@ -20,7 +20,9 @@ namespace aero::metrics {
 // A counter with one writer thread.
 class Counter {
  public:
+  // Adds `n`; only the owning writer thread.
   void add(std::uint64_t n = 1) { v_.store(v_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed); }
+  // The current value; any thread (it may lag the writer by the latest adds).
   std::uint64_t get() const { return v_.load(std::memory_order_relaxed); }
 
  private:
@@ -29,14 +31,19 @@ class Counter {
 
 // One finished command, as the loop saw it.
 struct CommandOutcome {
+  // Which kind of command it was.
   CommandKind kind = CommandKind::read;
+  // Nanoseconds from submission to completion, retries included.
   std::uint64_t latency_ns = 0;
   int code = 0;                 // 0 ok, > 0 server result code, < 0 client code
   bool client_timeout = false;  // the client's own timer ended it
+  // Attempts after the first.
   int retries = 0;
+  // A failed write that may have been applied on the server.
   bool in_doubt = false;
 };
 
+// The commands one loop sent to one node, by kind (see the top of this file for threads).
 class NodeLoopRecorder {
  public:
   NodeLoopRecorder() = default;

@@ -24,6 +24,9 @@ namespace aero::metrics {
 // header); owned by the Client.
 class MetricsReporter {
  public:
+  // Starts the timing thread: every `interval`, `take` is called on `executor` for a
+  // snapshot and `listener` gets what happened since the previous call (the first call: since
+  // the reporter started, counted from an empty snapshot).
   MetricsReporter(std::function<MetricsSnapshot()> take,
                   std::function<void(const MetricsSnapshot&)> listener,
                   std::chrono::milliseconds interval, Executor& executor);

@@ -20,16 +20,20 @@
 
 namespace aero::wire {
 
+// A record digest: the 20-byte RIPEMD-160 that identifies a record within its namespace.
 using Digest = std::array<uint8_t, kDigestSize>;
 
 // Low-level form: the caller supplies the key-type byte and the key bytes.
 Digest compute_digest(std::string_view set, uint8_t key_type, std::span<const uint8_t> key_bytes);
 
+// Digest of an integer user key (key type INTEGER 1, 8 bytes big-endian).
 Digest compute_digest(std::string_view set, int64_t key);
 Digest compute_digest(std::string_view set, std::string_view key);  // string key
+// Digest of a blob user key: key type `blob_type` (BLOB 4 by default) and the raw bytes.
 Digest compute_digest_blob(std::string_view set, std::span<const uint8_t> key,
                            uint8_t blob_type = particle::kBlob);
 
+// The record's partition, 0..4095: the first two digest bytes little-endian, low 12 bits.
 constexpr uint32_t partition_id(const Digest& d) {
   return (uint32_t{d[0]} | (uint32_t{d[1]} << 8)) & (kPartitionCount - 1);
 }

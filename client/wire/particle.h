@@ -21,14 +21,20 @@
 
 namespace aero::wire {
 
+// A decoded bin value not yet copied: its particle type and the value bytes inside a
+// response frame (see the top of this file for how long it stays valid).
 class ValueView {
  public:
   ValueView() = default;
+  // A view of `bytes` as a value of particle type `particle_type` (not validated here).
   ValueView(uint8_t particle_type, std::span<const uint8_t> bytes)
       : type_(particle_type), bytes_(bytes) {}
 
+  // The particle type byte (protocol.h particle::k*; NULL 0 for a default view).
   uint8_t particle_type() const { return type_; }
+  // The value bytes as they are in the frame (particle encoding, see above).
   std::span<const uint8_t> bytes() const { return bytes_; }
+  // True for particle type NULL (the bin has no value).
   bool is_nil() const { return type_ == particle::kNull; }
 
   // Scalar access without allocation. Each fails with a clear error when the particle type

@@ -43,14 +43,21 @@ std::string udf_failure_text(const Record& answer);
 
 // "udf-put:filename=<name>;content=<base64>;content-len=<n>;udf-type=LUA;"
 std::string udf_put_command(std::string_view filename, std::string_view content);
+// "udf-remove:filename=<name>;": unregisters the module cluster-wide.
 std::string udf_remove_command(std::string_view filename);
+// "udf-get:filename=<name>;": asks one node for the module's text.
 std::string udf_get_command(std::string_view filename);
+// "udf-list": asks one node for the registered modules (parse_udf_list()).
 inline std::string udf_list_command() { return "udf-list"; }
 
+// One entry of a udf-list answer.
 struct UdfModuleInfo {
-  std::string name;  // file name, e.g. "counter.lua"
+  // The file name the module was registered under, e.g. counter.lua.
+  std::string name;
   std::string hash;  // the server's hash of the registered module
-  std::string type;  // "LUA"
+  // The module language as the server names it: LUA.
+  std::string type;
+  // Equal when name, hash and type are equal.
   friend bool operator==(const UdfModuleInfo&, const UdfModuleInfo&) = default;
 };
 
@@ -60,11 +67,15 @@ std::vector<UdfModuleInfo> parse_udf_list(std::string_view value);
 // The outcome of a udf-put / udf-remove answer: ok, or a Status (code 100 for a module that
 // does not compile, with "file:line: message"; 4 for other refusals) with a readable text.
 Status parse_udf_put_answer(std::string_view value);
+// The outcome of a udf-remove answer: OK for "ok", else kRequestInvalid (4) with the answer.
 Status parse_udf_remove_answer(std::string_view value);
 // The module text of a udf-get answer (base64-decoded), or a Status (2 when not found).
 Result<std::string> parse_udf_get_answer(std::string_view value);
 
+// Standard base64 (RFC 4648 alphabet, '=' padding, no line breaks), as udf-put expects.
 std::string base64_encode(std::string_view bytes);
+// Decodes standard padded base64; a length not a multiple of 4 or a character outside the
+// alphabet is a kBadResponse error.
 Result<std::string> base64_decode(std::string_view text);
 
 }  // namespace aero::wire
