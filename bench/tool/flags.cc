@@ -187,6 +187,17 @@ class FlagTable {
     app_.add_flag(names, *target, help)->disable_flag_override()->group(group_);
     return *this;
   }
+  // A value read by `parse(text, target, &error)`; its error text is shown as it is.
+  template <class T>
+  FlagTable& parsed(const std::string& names, T* target,
+                    bool (*parse)(std::string_view, T*, std::string*),
+                    const std::string& placeholder, const std::string& help) {
+    return value(names, placeholder, help, [=](const std::string& v) {
+      std::string error;
+      if (!parse(v, target, &error)) throw FlagError{error};
+      return std::string();
+    });
+  }
   // Typed shorthands: a number in [lo, hi], else `hint`.
   template <class Int>
   FlagTable& integer(const std::string& names, Int* target, std::int64_t lo, std::int64_t hi,
@@ -307,35 +318,25 @@ void define_flags(CLI::App& app, Options& o, Pending& p) {
           });
 
   f.group("Workload");
-  f.value("-w,--workload", "W",
-          "I          insert every key once, then stop\n"
-          "RU,<r>     r% reads, the rest writes (default RU,50)\n"
-          "RMW        read, then write back if the generation is unchanged\n"
-          "BR,<n>     batch reads of n random keys\n"
-          "SCAN       whole-set scans: records/s and MB/s, and the ratio\n"
-          "           to a bare reader of the same stream in the same run\n"
-          "QUERY      the same with an index range query over the first\n"
-          "           bin (integer; the index is created first)\n"
-          "(SCAN/QUERY: --ops N = N rounds of one client pass and one\n"
-          "bare pass each, else rounds until --duration)",
-          [&o](const std::string& v) {
-            std::string err;
-            if (!parse_workload(v, &o.workload, &err)) throw FlagError{err};
-            return std::string();
-          });
+  f.parsed("-w,--workload", &o.workload, parse_workload, "W",
+           "I          insert every key once, then stop\n"
+           "RU,<r>     r% reads, the rest writes (default RU,50)\n"
+           "RMW        read, then write back if the generation is unchanged\n"
+           "BR,<n>     batch reads of n random keys\n"
+           "SCAN       whole-set scans: records/s and MB/s, and the ratio\n"
+           "           to a bare reader of the same stream in the same run\n"
+           "QUERY      the same with an index range query over the first\n"
+           "           bin (integer; the index is created first)\n"
+           "(SCAN/QUERY: --ops N = N rounds of one client pass and one\n"
+           "bare pass each, else rounds until --duration)");
   f.integer("-k,--keys", &o.keys, 1, std::int64_t{1} << 40, "N",
             "key space: keys start-key .. start-key+N-1 (default 100000)",
             "use a count of at least 1");
   f.integer("-K,--start-key", &o.start_key, 0, std::int64_t{1} << 62, "N", "first key (default 0)",
             "use 0 or more");
-  f.value("-o,--object-spec,--object", "SPEC",
-          "bins of a written record, comma-separated: I (= I4), I1..I8\nintegers, D double, S<n> "
-          "string of n chars, B<n> n bytes\n(default I4), e.g. -o S100 or -o I4,S100,B64",
-          [&o](const std::string& v) {
-            std::string err;
-            if (!parse_object_spec(v, &o.object, &err)) throw FlagError{err};
-            return std::string();
-          });
+  f.parsed("-o,--object-spec,--object", &o.object, parse_object_spec, "SPEC",
+           "bins of a written record, comma-separated: I (= I4), I1..I8\nintegers, D double, S<n> "
+           "string of n chars, B<n> n bytes\n(default I4), e.g. -o S100 or -o I4,S100,B64");
   f.flag("--random", &o.random_values,
          "new random values for every write (default: one fixed record)");
   f.integer("--batch-size", &p.batch_size, 1, kMaxBatchSize, "N",
