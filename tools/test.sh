@@ -100,7 +100,10 @@ if [ "${1:-}" != "--quick" ]; then
     step "fuzz" tools/run_fuzzers.sh "${FUZZ_SECONDS:-10}"
   fi
   if [ -x tools/test_windows.sh ]; then
-    step "wine" tools/test_windows.sh
+    # Bounded: a hang under Wine fails the step with its output, instead of running into CI's
+    # own limit with nothing reported (WINE_STEP_TIMEOUT seconds; a fresh machine's first run
+    # also builds OpenSSL for mingw, about 10-25 minutes of it).
+    step "wine" timeout --kill-after=60 "${WINE_STEP_TIMEOUT:-3000}" tools/test_windows.sh
   fi
 fi
 

@@ -101,6 +101,7 @@ toolchains/mingw/wine_run.sh --persist || fail "could not start a persistent win
 
 log="$(mktemp)"
 trap 'rm -f "$log"; toolchains/mingw/wine_run.sh --stop 2>/dev/null' EXIT
+trap 'exit 143' TERM  # stopped (tools/test.sh's time limit): the EXIT trap still ends Wine
 # shellcheck disable=SC2086  # BAZEL_STARTUP_OPTS is a list of words
 testlogs="$(bazel ${BAZEL_STARTUP_OPTS:-} info --config=mingw bazel-testlogs 2>/dev/null)"
 
