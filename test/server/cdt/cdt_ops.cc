@@ -19,10 +19,12 @@ using mp::Value;
 
 constexpr uint8_t kParticleInteger = 1;
 constexpr uint8_t kParticleFloat = 2;
+constexpr uint8_t kParticleString = 3;
 constexpr uint8_t kParticleBlob = 4;
 constexpr uint8_t kParticleBool = 17;
 constexpr uint8_t kParticleMap = 19;
 constexpr uint8_t kParticleList = 20;
+constexpr uint8_t kParticleGeoJson = 23;
 
 // Context type bits (as_cdt_ctx.h / cdt.h).
 constexpr uint64_t kCtxIndex = 0x00;
@@ -379,7 +381,10 @@ bool to_particle(const Value& v, uint8_t* particle, std::string* bytes) {
         *particle = kParticleBlob;
         return true;
       }
+      // The first byte names the type, as the server reads it (msgpack_in.c): a string or a
+      // GeoJSON; any other byte makes it bytes, answered as a blob.
       *particle = uint8_t(v.bytes[0]);
+      if (*particle != kParticleString && *particle != kParticleGeoJson) *particle = kParticleBlob;
       bytes->assign(v.bytes, 1, std::string::npos);
       return true;
     case mp::Kind::kList:
