@@ -16,7 +16,8 @@
 // either fires once or is cancelled/disarmed. Handlers run on the loop thread, never inside
 // the call that started the operation: a result known at once (a write that went out
 // completely, a bad socket id) is queued on the loop's ready list and delivered later in
-// the same loop iteration, so it costs no extra system call or wake-up.
+// the same loop iteration, so it costs no extra system call or wake-up (on io_uring, a write
+// with a read started right behind it completes with that read instead: see read()).
 #pragma once
 
 #include <array>
@@ -222,6 +223,13 @@ class Loop {
   // one read pending per socket (a second one fails with Errc::busy). When the peer closes
   // first, the handler gets Errc::eof and the bytes that did arrive. Reads and writes on a
   // socket whose connect is still pending fail with std::errc::not_connected.
+  //
+  // A read and a write may be pending on one socket at once. Request/response: start the
+  // answer's read right after the request's write, before the write completes. Every backend
+  // takes it; io_uring links the read to the write in the kernel (one system call submits
+  // both and waits for the answer), and then delivers the write's completion only with the
+  // read's, write first (a cancellation or close still completes both, each once). Elsewhere
+  // the two complete independently, a small write usually at once.
   virtual void read(SocketId socket, MutableBuffer buffer, std::size_t min_bytes,
                     IoHandler handler) = 0;
 

@@ -68,6 +68,9 @@ void Command::bind(LoopContext* ctx, const Timing& timing) {
   iteration_ = 0;
   replica_index_ = 0;
   sent_ = false;
+  write_unconfirmed_ = false;
+  read_with_write_ = false;
+  early_read_ = {};
   pending_io_ = 0;
   finished_ = false;
   admitted_ = false;
@@ -94,7 +97,7 @@ Status Command::cancelled_status() const {
   return Status(ClientCode::cancelled,
                 node_ ? "cancelled by the caller (Policy::cancel) while at " + where()
                       : std::string("cancelled by the caller (Policy::cancel) before it was sent"),
-                timing_.is_write && sent_);
+                timing_.is_write && maybe_sent());
 }
 
 void Command::on_cancel_requested() {
@@ -288,10 +291,17 @@ void Command::use_connection(io::SocketId socket) {
   state_ = State::writing;
   std::span<const std::uint8_t> req = request();
   write_buffer_ = {req.data(), req.size()};
+  // The answer's read starts with the request's write (io/loop.h, Loop::read: on io_uring
+  // one system call submits both and waits for the answer), unless an abandoned attempt's
+  // I/O is still out: its read may still be filling rbuf_ (a drain hand-off waits for it).
+  read_with_write_ = pending_io_ == 0;
+  write_unconfirmed_ = read_with_write_;
   ++pending_io_;
   std::uint64_t a = attempt_;
   ctx_->loop().write(socket_, std::span<const io::ConstBuffer>(&write_buffer_, 1),
                      [this, a](std::error_code ec, std::size_t) { on_written(a, ec); });
+  filled_ = 0;
+  if (read_with_write_) read_more(kHeaderSize);
 }
 
 void Command::on_written(std::uint64_t a, std::error_code ec) {
@@ -300,17 +310,25 @@ void Command::on_written(std::uint64_t a, std::error_code ec) {
     maybe_loop_done();
     return;
   }
+  write_unconfirmed_ = false;
   if (ec) {
     std::string msg = "write to " + where() + " failed: " + ec.message();
     note_node_error();
-    end_attempt(false);
+    end_attempt(false);  // closes the connection: a read started with the write ends with it
     retry_or_fail(Status(ClientCode::connection_failed, std::move(msg), timing_.is_write && sent_));
     return;
   }
   sent_ = true;
   state_ = State::reading;
-  filled_ = 0;
-  read_more(kHeaderSize);
+  if (!read_with_write_) {
+    read_more(kHeaderSize);
+    return;
+  }
+  if (early_read_.valid && early_read_.attempt == a) {
+    const std::size_t n = early_read_.bytes;
+    early_read_ = {};
+    handle_read({}, n);
+  }
 }
 
 void Command::read_more(std::size_t min_bytes) {
@@ -330,6 +348,16 @@ void Command::on_read(std::uint64_t a, std::error_code ec, std::size_t n) {
     maybe_loop_done();
     return;
   }
+  if (state_ == State::writing && !ec) {
+    // The answer came before the write's completion: it follows shortly (the server answered,
+    // so it had the whole request). The bytes wait in rbuf_.
+    early_read_ = {true, a, n};
+    return;
+  }
+  handle_read(ec, n);
+}
+
+void Command::handle_read(std::error_code ec, std::size_t n) {
   if (ec) {
     std::string msg = ec == io::make_error_code(io::Errc::eof)
                           ? where() + " closed the connection before the answer was complete"
@@ -495,11 +523,13 @@ Status Command::timeout_status(bool total_expired) const {
     }
   }
   msg += ")";
-  return Status(result::timeout, std::move(msg), timing_.is_write && sent_);
+  return Status(result::timeout, std::move(msg), timing_.is_write && maybe_sent());
 }
 
 void Command::end_attempt(bool connection_healthy) {
   io::Loop& loop = ctx_->loop();
+  if (write_unconfirmed_) sent_ = true;  // abandoned before its write's completion: maybe sent
+  write_unconfirmed_ = false;
   switch (state_) {
     case State::waiting_connection:
       if (pool_) pool_->remove_waiter(this);
@@ -527,12 +557,14 @@ void Command::end_attempt_draining() {
   // The read pending now completes (cancelled, or with the result it already had) as a
   // stale read of this attempt; on_read passes it to hand_to_drain(). Until then the bytes
   // it got sit in rbuf_ after the `filled_` already counted, and nothing else reads into
-  // rbuf_: the next attempt's first read starts only after its write, which completes after
-  // this cancellation (the loop delivers completions in order).
+  // rbuf_: while this read is out (pending_io_ > 0) the next attempt does not start its read
+  // with its write (use_connection) but after it, and that write completes after this
+  // cancellation (the loop delivers completions in order).
   drain_.node = node_;
   drain_.socket = socket_;
   drain_.attempt = attempt_;
   drain_.have = filled_;
+  write_unconfirmed_ = false;  // draining happens in State::reading: the write completed
   ctx_->loop().cancel(socket_);
   socket_ = {};
   ++attempt_;

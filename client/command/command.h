@@ -145,6 +145,7 @@ class Command : public PoolWaiter {
   void on_written(std::uint64_t attempt, std::error_code ec);
   void read_more(std::size_t min_bytes);
   void on_read(std::uint64_t attempt, std::error_code ec, std::size_t n);
+  void handle_read(std::error_code ec, std::size_t n);  // on_read for the current attempt
   bool process_frames();  // false when the command moved on (done, error, retry)
   void on_timer();
   void enter_queue();  // LoopContext: waits in the delay queue, deadline timer running
@@ -162,6 +163,8 @@ class Command : public PoolWaiter {
   // A stale read completed: if it belongs to the attempt handed to a drain, start it.
   void hand_to_drain(std::error_code ec, std::size_t n);
   Status timeout_status(bool total_expired) const;
+  // In-doubt writes: the request went out, or may have (its write's completion not yet seen).
+  bool maybe_sent() const { return sent_ || write_unconfirmed_; }
   std::string where() const;  // "node BB9... at 127.0.0.1:3000" for messages
   void retry_or_fail(Status status);
   // The circuit breaker: counts an error against the attempt's node; refuses a node over
@@ -193,6 +196,17 @@ class Command : public PoolWaiter {
   int iteration_ = 0;
   unsigned replica_index_ = 0;
   bool sent_ = false;          // the request was written at least once (in-doubt writes)
+  // This attempt's answer read started together with its write (io/loop.h, Loop::read), and
+  // the write's completion has not come yet: the request may have gone out.
+  bool write_unconfirmed_ = false;
+  bool read_with_write_ = false;  // this attempt's answer read started with its write
+  // A successful read that completed before its attempt's write did (possible where the two
+  // complete independently): handled once the write's completion comes.
+  struct EarlyRead {
+    bool valid = false;
+    std::uint64_t attempt = 0;
+    std::size_t bytes = 0;
+  } early_read_;
   int pending_io_ = 0;
   bool finished_ = false;
   bool admitted_ = false;      // counted in the loop's commands in process

@@ -29,6 +29,11 @@ void bump(std::atomic<std::uint64_t>& counter) {
 constexpr std::int64_t kWindDownWaitNs = 100'000'000;
 constexpr auto kGiveUpAfter = std::chrono::seconds(60);
 
+// IORING_FEAT_REG_REG_RING (kernel 6.3), newer than Debian 12's UAPI header. Its presence
+// stands for "the send retries MSG_WAITALL until every byte went out" (5.18), which linked
+// pairs need: a short send would otherwise succeed silently (see uring_loop.h).
+constexpr std::uint32_t kFeatRegRegRing = 1U << 13;
+
 }  // namespace
 
 std::unique_ptr<Loop> make_uring_loop(const UringOptions& options, std::error_code* error) {
@@ -38,10 +43,13 @@ std::unique_ptr<Loop> make_uring_loop(const UringOptions& options, std::error_co
     if (error != nullptr) *error = why;
     return nullptr;
   }
-  return std::make_unique<UringLoop>(std::move(ring));
+  // AERO_URING_LINK=0 turns linked pairs off, to measure what they buy (bench/compare).
+  const char* link = std::getenv("AERO_URING_LINK");
+  const bool link_reads = options.link_reads_to_writes && !(link != nullptr && link[0] == '0');
+  return std::make_unique<UringLoop>(std::move(ring), link_reads);
 }
 
-UringLoop::UringLoop(std::unique_ptr<UringRing> ring)
+UringLoop::UringLoop(std::unique_ptr<UringRing> ring, bool link_reads_to_writes)
     : ring_(std::move(ring)),
       owner_(std::this_thread::get_id()),
       now_(Clock::now()),
@@ -52,6 +60,9 @@ UringLoop::UringLoop(std::unique_ptr<UringRing> ring)
   if (wake_fd_ < 0) fatal("eventfd", errno);
   ready_.reserve(64);
   draining_.reserve(64);
+  const std::uint32_t features = ring_->features();
+  can_link_ = (features & IORING_FEAT_CQE_SKIP) != 0 && (features & kFeatRegRegRing) != 0 &&
+              link_reads_to_writes;
   arm_wake_read();
 }
 
@@ -96,6 +107,7 @@ UringStats UringLoop::uring_stats() const {
   s.cq_overflows = c.cq_overflows;
   s.retracted = retracted_.load(std::memory_order_relaxed);
   s.async_cancels = async_cancels_.load(std::memory_order_relaxed);
+  s.linked_pairs = linked_pairs_.load(std::memory_order_relaxed);
   return s;
 }
 
@@ -149,7 +161,7 @@ bool UringLoop::retract_sqe(std::uint32_t position) {
   std::memset(sqe, 0, sizeof *sqe);
   sqe->opcode = IORING_OP_NOP;
   sqe->user_data = user_data;
-  eager_ = true;
+  ++eager_;
   bump(retracted_);
   return true;
 }
@@ -168,7 +180,7 @@ void UringLoop::poll(bool wait) {
       }
     }
   }
-  eager_ = false;
+  eager_ = 0;
   ring_->enter(min_complete, true, timeout_ns);  // EINTR, ETIME: just look at what came
   bump(polls_);
   now_valid_ = false;  // read lazily: an iteration without timers or now() never pays for it
@@ -225,10 +237,10 @@ void UringLoop::drain_ready(int max_rounds) {
   // Handlers append to ready_ while draining_ is walked, so neither vector moves under us.
   for (int round = 0; round < max_rounds; ++round) {
     if (ready_.empty()) {
-      if (!eager_) return;
+      if (eager_ == 0) return;
       // Sends (or cancellations) were queued: submit them now, without waiting, so what
       // finishes at once is delivered in this iteration rather than after the next wait.
-      eager_ = false;
+      eager_ = 0;
       ring_->enter(0, true);
       reap();
       if (ready_.empty()) return;
@@ -254,7 +266,7 @@ void UringLoop::wind_down() {
     io_uring_sqe* sqe = queue_sqe(kWakeCancelData, unused);
     sqe->opcode = IORING_OP_ASYNC_CANCEL;
     sqe->addr = kWakeData;
-    eager_ = true;
+    ++eager_;
   }
   wake_armed_ = false;  // its CQE is still counted in in_flight_
   timers_.disarm_all();
@@ -266,7 +278,7 @@ void UringLoop::wind_down() {
     if (in_flight_ > 0) {
       // Cancelled operations still have to hand their Op back through the CQ.
       if (Clock::now() - start > kGiveUpAfter) fatal("waiting for cancelled operations", 0);
-      eager_ = false;
+      eager_ = 0;
       ring_->enter(1, true, kWindDownWaitNs);
       reap();
       continue;

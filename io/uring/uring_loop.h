@@ -15,6 +15,16 @@
 //   (one buffer) or IORING_OP_SENDMSG (up to kMaxIov), with MSG_NOSIGNAL, read IORING_OP_RECV,
 //   accept IORING_OP_ACCEPT (io/uring/uring_accept.cc).
 //   A partial transfer queues the next SQE for the rest.
+// - Request/response in one enter: a read started on a socket right after a write on it,
+//   while the write's SQE is still the newest in the SQ, is linked to it (a "linked pair"):
+//   the send gets IOSQE_IO_LINK | IOSQE_CQE_SKIP_SUCCESS and MSG_WAITALL, the recv follows.
+//   The kernel starts the recv only once every byte went out, and a pair gives exactly one
+//   CQE: the recv's (so the send succeeded: its completion is delivered first, then the
+//   read's), or, when the send fails or is cancelled, the send's (with the error or a short
+//   count; the recv then never ran and gets no CQE: the loop starts it again unlinked, or
+//   completes it as cancelled). So a command costs one io_uring_enter that submits both and
+//   waits for the answer, as a bare program would. Needs IORING_FEAT_CQE_SKIP and a kernel
+//   whose send retries MSG_WAITALL (5.18; checked as IORING_FEAT_REG_REG_RING, 6.3).
 // - Batching: SQEs are only written to the ring while the loop iterates; the kernel sees
 //   them at the next io_uring_enter, which also reaps and, when there is nothing else to
 //   do, waits (the only call counted in LoopStats::polls). When the queued SQEs include one
@@ -64,6 +74,9 @@ namespace aero::io {
 struct UringOptions {
   unsigned sq_entries = 512;  // submission queue size (the kernel rounds up to a power of 2)
   unsigned cq_entries = 0;    // completion queue size; 0: the kernel's default (2x sq_entries)
+  // Link a read started right after a write to it (see the top of this file), where the kernel
+  // can. The environment variable AERO_URING_LINK=0 turns it off too (to measure it).
+  bool link_reads_to_writes = true;
 };
 
 // A new io_uring loop, or nullptr when the kernel refuses io_uring (`error`, when given, then
@@ -80,12 +93,13 @@ struct UringStats {
   std::uint64_t cq_overflows = 0;   // times the kernel's overflow list had to be flushed
   std::uint64_t retracted = 0;      // SQEs turned into NOPs before the kernel saw them
   std::uint64_t async_cancels = 0;  // IORING_OP_ASYNC_CANCEL submitted
+  std::uint64_t linked_pairs = 0;   // reads linked to the send before them (see the top)
 };
 
 class UringLoop final : public Loop {
  public:
-  // Takes a ring that is already set up (UringRing::open).
-  explicit UringLoop(std::unique_ptr<UringRing> ring);
+  // Takes a ring that is already set up (UringRing::open); see UringOptions for the flag.
+  UringLoop(std::unique_ptr<UringRing> ring, bool link_reads_to_writes);
   ~UringLoop() override;
   UringLoop(const UringLoop&) = delete;
   UringLoop& operator=(const UringLoop&) = delete;
@@ -94,6 +108,9 @@ class UringLoop final : public Loop {
   void stop() override;
   LoopStats stats() const override;
   UringStats uring_stats() const;
+  // Whether reads started right after a write are linked to it (see the top): the option, and
+  // a kernel that can. Any thread.
+  bool links_reads_to_writes() const { return can_link_; }
 
   void run() override;
   bool in_loop_thread() const override {
@@ -128,6 +145,9 @@ class UringLoop final : public Loop {
     std::uint64_t socket = 0;      // id of the socket it belongs to
     std::error_code cancel_error;  // set when cancelled/timed out: what the handler gets
     std::size_t done = 0;          // bytes transferred so far
+    Op* linked = nullptr;          // the other half of a linked pair in the kernel (see the top)
+    std::size_t sqe_bytes = 0;     // a write: bytes its current SQE sends
+    bool sqe_sends_rest = false;   // a write: its current SQE sends every byte left
 
     ConnectHandler on_connect;  // also an accept's handler (AcceptHandler is the same type)
     Timer connect_timer;        // the connect deadline; its handler is set once, at creation
@@ -212,6 +232,14 @@ class UringLoop final : public Loop {
   void on_accepted(Op* op, std::int32_t result);
   // Queues the next SQE of a read or write, or finishes it when nothing is left to do.
   void progress(Op* op);
+  // read(): links the new read `op` to the socket's write when that write's send is the
+  // newest SQE (see the top); returns whether it did.
+  bool link_to_write(Socket& s, Op* op);
+  // The one CQE of a linked pair came, for `arrived`: settles the other half too, the write's
+  // completion first.
+  void on_linked_cqe(Op* arrived, std::int32_t result);
+  // A retracted (NOP-ed) half of a linked pair: both halves complete on their own again.
+  void unlink(Op* op);
   void finish_io(Op* op, std::error_code error);
   void complete(IoHandler& handler, std::error_code error, std::size_t bytes);
   void complete(ConnectHandler& handler, std::error_code error, SocketId socket);
@@ -228,7 +256,9 @@ class UringLoop final : public Loop {
   std::uint32_t wake_position_ = 0;
   // A queued SQE usually completes at once (a send, a NOP, a cancellation): the ready-list
   // drain submits before it gives up, so its completion comes in the same iteration.
-  bool eager_ = false;
+  // Counted, not a flag: linking a send takes its eagerness back (its CQE is skipped).
+  unsigned eager_ = 0;
+  bool can_link_ = false;  // the kernel has what linked pairs need (see the top)
   std::atomic<std::thread::id> owner_;           // the loop thread (asserts, in_loop_thread)
   std::atomic<std::thread::id> running_thread_;  // the thread inside run(), else none
   std::atomic<bool> stop_requested_{false};
@@ -253,6 +283,7 @@ class UringLoop final : public Loop {
   std::atomic<std::uint64_t> calls_{0};  // see count_calls()
   std::atomic<std::uint64_t> retracted_{0};
   std::atomic<std::uint64_t> async_cancels_{0};
+  std::atomic<std::uint64_t> linked_pairs_{0};
 
   // Last: destroyed first, after ~UringLoop has run every accepted task.
   SerialExecutor executor_;

@@ -52,6 +52,13 @@ class UringRing {
   }
   // SQEs handed out and not yet consumed by the kernel.
   std::uint32_t queued() const { return sqe_tail_ - load_acquire(sq_head_); }
+  // The SQE at `position` is the newest one handed out and the kernel has not read it: an SQE
+  // queued next would follow it in the same submission (when has_room()).
+  bool is_newest_queued(std::uint32_t position) const {
+    return position + 1 == sqe_tail_ && !consumed(position);
+  }
+  // next_sqe() would succeed without submitting first.
+  bool has_room() const { return queued() < sq_entries_; }
 
   // io_uring_enter: submits every queued SQE; with `get_events`, also runs completion work
   // and waits until `min_complete` CQEs are ready or `timeout_ns` (when >= 0) has passed.

@@ -64,15 +64,68 @@ void UringLoop::retract(Op* op) {
   // Every attached Op is in the kernel (progress() either queues its next SQE or finishes).
   if (retract_sqe(op->sqe_index)) {  // the kernel never saw it: it completes as a NOP
     op->nop = true;
+    if (op->linked != nullptr) unlink(op);
     return;
   }
+  // A linked pair the kernel has: its cancellation still gives the pair's one CQE.
   std::uint32_t unused;
   io_uring_sqe* sqe = queue_sqe(reinterpret_cast<std::uint64_t>(op) | kCancelTag, unused);
   sqe->opcode = IORING_OP_ASYNC_CANCEL;
   sqe->addr = reinterpret_cast<std::uint64_t>(op);
   ++op->cancels;
-  eager_ = true;
+  ++eager_;
   bump(async_cancels_);
+}
+
+void UringLoop::unlink(Op* op) {
+  // Both halves are still in the SQ (they are submitted together): each now gives its own CQE.
+  Op* other = op->linked;
+  op->linked = nullptr;
+  other->linked = nullptr;
+  Op* write = op->kind == Op::Kind::write ? op : other;
+  if (!write->nop && !ring_->consumed(write->sqe_index)) {
+    io_uring_sqe* send = ring_->sqe_at(write->sqe_index);
+    send->flags &= static_cast<std::uint8_t>(~(IOSQE_IO_LINK | IOSQE_CQE_SKIP_SUCCESS));
+    send->msg_flags &= ~static_cast<std::uint32_t>(MSG_WAITALL);
+    ++eager_;
+  }
+}
+
+bool UringLoop::link_to_write(Socket& s, Op* op) {
+  Op* write = s.writing;
+  if (!can_link_ || write == nullptr || write->linked != nullptr || !write->in_kernel ||
+      write->nop || !write->sqe_sends_rest || !ring_->is_newest_queued(write->sqe_index) ||
+      !ring_->has_room()) {
+    return false;
+  }
+  io_uring_sqe* send = ring_->sqe_at(write->sqe_index);
+  send->flags |= IOSQE_IO_LINK | IOSQE_CQE_SKIP_SUCCESS;
+  send->msg_flags |= MSG_WAITALL;  // the kernel sends every byte or fails: never a short success
+  write->linked = op;
+  op->linked = write;
+  if (eager_ > 0) --eager_;  // the send's CQE is skipped: nothing to deliver early
+  bump(linked_pairs_);
+  return true;
+}
+
+void UringLoop::on_linked_cqe(Op* arrived, std::int32_t result) {
+  Op* other = arrived->linked;
+  arrived->linked = nullptr;
+  other->linked = nullptr;
+  other->in_kernel = false;
+  --in_flight_;  // the other half's SQE gives no CQE of its own
+  if (arrived->kind == Op::Kind::read) {
+    // The recv ran, so the send had sent every byte: the write completes first.
+    other->done += other->sqe_bytes;
+    other->write_index = other->write_count;
+    other->write_offset = 0;
+    finish_io(other, other->cancel_error);
+    return on_op_cqe(arrived, result);
+  }
+  // The send failed, was cancelled or came up short; the recv never ran.
+  on_op_cqe(arrived, result);
+  if (other->cancel_error) return finish_io(other, other->cancel_error);
+  progress(other);  // the read still wants its bytes: a recv of its own, unlinked
 }
 
 bool UringLoop::cancel_operations(Socket& s, std::error_code error) {
@@ -107,6 +160,9 @@ UringLoop::Op* UringLoop::acquire_op(Op::Kind kind, std::uint64_t socket) {
   op->socket = socket;
   op->cancel_error = {};
   op->done = 0;
+  op->linked = nullptr;
+  op->sqe_bytes = 0;
+  op->sqe_sends_rest = false;
   op->next_free = nullptr;
   return op;
 }
@@ -139,6 +195,7 @@ void UringLoop::complete(ConnectHandler& handler, std::error_code error, SocketI
 
 void UringLoop::on_op_cqe(Op* op, std::int32_t result) {
   op->in_kernel = false;
+  if (op->linked != nullptr) return on_linked_cqe(op, result);
   if (op->kind == Op::Kind::connect) {
     return on_connected(op, result < 0 ? errno_code(-result) : std::error_code{});
   }
@@ -193,15 +250,19 @@ void UringLoop::progress(Op* op) {
   if (op->write_index == op->write_count) return finish_io(op, std::error_code{});
   std::size_t count = 0;
   std::size_t room = kMaxTransfer;
-  for (std::size_t i = op->write_index; i < op->write_count && count < kMaxIov && room > 0; ++i) {
+  std::size_t left = 0;  // bytes not yet written, in this SQE or after it
+  for (std::size_t i = op->write_index; i < op->write_count; ++i) {
     const ConstBuffer& b = op->write_buffers[i];
     const std::size_t skip = (i == op->write_index) ? op->write_offset : 0;
-    if (b.size == skip) continue;
+    left += b.size - skip;
+    if (b.size == skip || count == kMaxIov || room == 0) continue;
     iovec& v = op->iov[count++];
     v.iov_base = const_cast<char*>(static_cast<const char*>(b.data) + skip);
     v.iov_len = std::min(b.size - skip, room);
     room -= v.iov_len;
   }
+  op->sqe_bytes = kMaxTransfer - room;
+  op->sqe_sends_rest = op->sqe_bytes == left;  // a read may be linked behind it
   io_uring_sqe* sqe = queue_sqe(reinterpret_cast<std::uint64_t>(op), op->sqe_index);
   sqe->fd = s.fd;
   sqe->msg_flags = MSG_NOSIGNAL;  // a gone peer is an EPIPE error, not a SIGPIPE
@@ -218,7 +279,7 @@ void UringLoop::progress(Op* op) {
     sqe->len = 1;
   }
   op->in_kernel = true;
-  eager_ = true;  // a send usually completes during submission
+  ++eager_;  // a send usually completes during submission
 }
 
 void UringLoop::finish_io(Op* op, std::error_code error) {
@@ -319,6 +380,7 @@ void UringLoop::read(SocketId socket, MutableBuffer buffer, std::size_t min_byte
   op->read_size = buffer.size;
   op->read_min = min_bytes;
   s->reading = op;
+  link_to_write(*s, op);  // request/response: one enter for both (see uring_loop.h)
   progress(op);
 }
 

@@ -155,6 +155,15 @@ void close_socket(int fd) {
 #endif
 }
 
+void reset_socket(int fd) {
+  linger hard{};
+  hard.l_onoff = 1;
+  hard.l_linger = 0;
+  ::setsockopt(as_socket(fd), SOL_SOCKET, SO_LINGER, reinterpret_cast<const char*>(&hard),
+               sizeof hard);
+  close_socket(fd);
+}
+
 Listener::Listener(int backlog) {
   fd_ = bound_socket(port_);
   if (::listen(as_socket(fd_), backlog) != 0) die("listen");

@@ -80,6 +80,8 @@ class BlackHole {
 
 // Closes a descriptor these helpers (or Listener::accept_one) returned.
 void close_socket(int fd);
+// Closes a connected socket with a reset (SO_LINGER 0): the peer's next send or receive fails.
+void reset_socket(int fd);
 
 // Blocking helpers on a socket with timeouts. They return false / stop early on error.
 bool send_all(int fd, const void* data, std::size_t size);

@@ -124,8 +124,9 @@ TEST(UringLoop, FullSubmissionQueueIsSubmittedEarly) {
 
 // The same with a CQ of 2 entries: sends that complete during submission post more CQEs than
 // the CQ holds; the kernel keeps the rest (IORING_FEAT_NODROP) and the loop flushes them.
+// (Reads are not linked to the sends here: a linked pair's send posts no CQE.)
 TEST(UringLoop, CompletionQueueOverflowIsFlushed) {
-  MAKE_OR_SKIP(loop, (UringOptions{2, 2}));
+  MAKE_OR_SKIP(loop, (UringOptions{2, 2, false}));
   constexpr int kConns = 64, kRounds = 5;
   EchoServer server(kConns);
   EXPECT_EQ(echo_many(*loop, server.endpoint(), kConns, kRounds), kConns * kRounds);
@@ -315,6 +316,58 @@ TEST(UringLoop, RoundTripsBatchSubmissions) {
 }
 
 // io_uring_setup refused (as by a seccomp policy or io_uring_disabled): make_uring_loop says
+
+// Request/response on one connection: the read started right after the write is linked to it
+// (see uring_loop.h), so a round trip costs one io_uring_enter (the bare io_uring limit's
+// cost), and the write's completion comes before the read's.
+TEST(UringLoop, LinkedRequestAndAnswerTakeOneEnterEach) {
+  MAKE_OR_SKIP(loop, (UringOptions{}));
+  if (!loop->links_reads_to_writes()) GTEST_SKIP() << "this kernel cannot link a recv to a send";
+  EchoServer server(1);
+  constexpr int kWarmUp = 10, kRounds = 200;
+  std::string out;
+  ConstBuffer buffer{};
+  char in[64] = {};
+  int round = 0;
+  bool written = false;
+  std::uint64_t enters_at_start = 0;
+  std::function<void(SocketId)> next = [&](SocketId s) {
+    if (round == kWarmUp) enters_at_start = loop->uring_stats().enters;
+    out = "round " + std::to_string(round);
+    buffer = {out.data(), out.size()};
+    written = false;
+    loop->write(s, {&buffer, 1}, [&](std::error_code ec, std::size_t) {
+      EXPECT_FALSE(ec) << ec.message();
+      written = true;
+    });
+    loop->read(s, {in, sizeof in}, out.size(), [&, s](std::error_code ec, std::size_t n) {
+      ASSERT_FALSE(ec) << ec.message();
+      EXPECT_TRUE(written) << "the write completes before the read";
+      EXPECT_EQ(std::string(in, n), out);
+      if (++round < kRounds) return next(s);
+      loop->close(s);
+      loop->stop();
+    });
+  };
+  loop->connect(server.endpoint(), loop->now() + 30s, [&](std::error_code ec, SocketId s) {
+    ASSERT_FALSE(ec) << ec.message();
+    next(s);
+  });
+  Timer watchdog([&] {
+    ADD_FAILURE() << "watchdog: " << round << " rounds";
+    loop->stop();
+  });
+  loop->start_timer(watchdog, loop->now() + 60s);
+  const UringStats before = loop->uring_stats();
+  loop->run();
+  ASSERT_EQ(round, kRounds);
+  const UringStats after = loop->uring_stats();
+  EXPECT_GE(after.linked_pairs - before.linked_pairs, static_cast<std::uint64_t>(kRounds));
+  const std::uint64_t measured = kRounds - kWarmUp;
+  // One enter per round trip, plus at most the closing one(s); unlinked it takes two.
+  EXPECT_LE(after.enters - enters_at_start, measured + 3);
+}
+
 // why, make_loop(LoopKind::io_uring) gives a working epoll loop and one line on stderr.
 TEST(UringFallback, RefusedSetupFallsBackToEpoll) {
   set_uring_setup_failure_for_testing(EPERM);
