@@ -479,7 +479,7 @@ TEST_P(LoopConformance, HandlersNeverRunInsideTheStartingCall) {
       EXPECT_EQ(loop().stats().polls, polls_at_write) << "delivered in the same iteration";
       inside = true;
       loop().read(SocketId{s.value + 1}, {in, 1}, 1, check);  // unknown id
-      loop().read(s, {in, sizeof in}, 0, check);             // invalid
+      loop().read(s, {in, sizeof in}, 0, check);              // invalid
       loop().read(s, {in, sizeof in}, 3, [&, s](std::error_code ec, std::size_t) {
         ++calls;
         EXPECT_FALSE(inside);

@@ -34,8 +34,7 @@ void answer_after(int fd, std::size_t size) {
 }
 
 // The request went out and the peer got it, but no answer comes: cancel (or close) ends both.
-void request_without_answer(Loop& loop, const std::function<void()>& run_loop,
-                            bool close_instead);
+void request_without_answer(Loop& loop, const std::function<void()>& run_loop, bool close_instead);
 
 }  // namespace
 
@@ -149,8 +148,7 @@ TEST_P(LoopConformance, CancelWhileTheRequestIsStuck) {
 
 namespace {
 
-void request_without_answer(Loop& loop, const std::function<void()>& run_loop,
-                            bool close_instead) {
+void request_without_answer(Loop& loop, const std::function<void()>& run_loop, bool close_instead) {
   auto got = std::make_shared<std::atomic<bool>>(false);
   auto release = std::make_shared<std::promise<void>>();
   std::shared_future<void> released = release->get_future().share();
@@ -201,11 +199,13 @@ void request_without_answer(Loop& loop, const std::function<void()>& run_loop,
 }  // namespace
 
 TEST_P(LoopConformance, CancelWhileTheAnswerIsAwaited) {
-  request_without_answer(loop(), [this] { run_loop(); }, false);
+  request_without_answer(
+      loop(), [this] { run_loop(); }, false);
 }
 
 TEST_P(LoopConformance, CloseWhileTheAnswerIsAwaited) {
-  request_without_answer(loop(), [this] { run_loop(); }, true);
+  request_without_answer(
+      loop(), [this] { run_loop(); }, true);
 }
 
 TEST_P(LoopConformance, RequestToAPeerThatReset) {
