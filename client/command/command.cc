@@ -112,7 +112,7 @@ void Command::on_cancel_requested() {
 void Command::on_cancel_task() {
   cancel_tasks_.fetch_sub(1, std::memory_order_relaxed);
   if (!finished_) {
-    if (state_ == State::reading && timing_.timeout_delay.count() > 0 && answer_is_one_frame()) {
+    if (awaiting_answer() && timing_.timeout_delay.count() > 0 && answer_is_one_frame()) {
       // The answer is on its way: read it in the background and keep the connection.
       Status st = cancelled_status();
       end_attempt_draining();
@@ -299,14 +299,21 @@ void Command::use_connection(io::SocketId socket) {
   ++pending_io_;
   std::uint64_t a = attempt_;
   ctx_->loop().write(socket_, std::span<const io::ConstBuffer>(&write_buffer_, 1),
-                     [this, a](std::error_code ec, std::size_t) { on_written(a, ec); });
+                     [this, a](std::error_code ec, std::size_t n) { on_written(a, ec, n); });
   filled_ = 0;
   if (read_with_write_) read_more(kHeaderSize);
 }
 
-void Command::on_written(std::uint64_t a, std::error_code ec) {
+void Command::on_written(std::uint64_t a, std::error_code ec, std::size_t n) {
   --pending_io_;
   if (a != attempt_) {
+    if (drain_.node && a == drain_.attempt && drain_.write_pending) {
+      // The write of an attempt handed to a drain: the drain may start only if every byte
+      // of the request went out (a cancellation may have come after the last one).
+      const bool whole = n == drain_.request_size &&
+                         (!ec || ec == std::errc::operation_canceled);
+      if (whole) drain_.write_pending = false;
+    }
     maybe_loop_done();
     return;
   }
@@ -489,7 +496,7 @@ void Command::on_timer() {
   client_timeout_ = true;
   Status st = timeout_status(total_expired);
   if (state_ != State::waiting_connection) note_node_error();  // a wait for the pool is not the node's fault
-  if (state_ == State::reading && timing_.timeout_delay.count() > 0 && answer_is_one_frame()) {
+  if (awaiting_answer() && timing_.timeout_delay.count() > 0 && answer_is_one_frame()) {
     end_attempt_draining();
   } else {
     end_attempt(false);
@@ -506,7 +513,10 @@ Status Command::timeout_status(bool total_expired) const {
   switch (state_) {
     case State::waiting_connection: phase = "waiting for a free connection to "; break;
     case State::connecting: phase = "connecting to "; break;
-    case State::writing: phase = "writing to "; break;
+    case State::writing:
+      // With the answer's read started with the write, the request may well be out.
+      phase = read_with_write_ ? "sending to (or awaiting the answer of) " : "writing to ";
+      break;
     case State::reading: phase = "waiting for the answer of "; break;
     default: phase = "at "; break;
   }
@@ -564,7 +574,10 @@ void Command::end_attempt_draining() {
   drain_.socket = socket_;
   drain_.attempt = attempt_;
   drain_.have = filled_;
-  write_unconfirmed_ = false;  // draining happens in State::reading: the write completed
+  drain_.write_pending = state_ == State::writing;  // its completion has not come yet
+  drain_.request_size = write_buffer_.size;
+  if (write_unconfirmed_) sent_ = true;  // maybe sent
+  write_unconfirmed_ = false;
   ctx_->loop().cancel(socket_);
   socket_ = {};
   ++attempt_;
@@ -575,8 +588,9 @@ void Command::hand_to_drain(std::error_code ec, std::size_t n) {
   DrainHandoff d = std::move(drain_);
   drain_ = {};
   io::Loop& loop = ctx_->loop();
-  if (ec && ec != std::errc::operation_canceled) {
-    d.node->pool(ctx_->index()).discard(loop, d.socket);  // broken (eof, reset): close
+  if ((ec && ec != std::errc::operation_canceled) || d.write_pending) {
+    // Broken (eof, reset), or the request did not all go out: the answer may never come.
+    d.node->pool(ctx_->index()).discard(loop, d.socket);
     return;
   }
   start_drain(*ctx_, std::move(d.node), d.socket, {rbuf_.data(), d.have + n},

@@ -142,7 +142,7 @@ class Command : public PoolWaiter {
   void use_connection(io::SocketId socket);
   void open_connection();
   void on_connected(std::uint64_t attempt, std::error_code ec, io::SocketId socket);
-  void on_written(std::uint64_t attempt, std::error_code ec);
+  void on_written(std::uint64_t attempt, std::error_code ec, std::size_t n);
   void read_more(std::size_t min_bytes);
   void on_read(std::uint64_t attempt, std::error_code ec, std::size_t n);
   void handle_read(std::error_code ec, std::size_t n);  // on_read for the current attempt
@@ -165,6 +165,11 @@ class Command : public PoolWaiter {
   Status timeout_status(bool total_expired) const;
   // In-doubt writes: the request went out, or may have (its write's completion not yet seen).
   bool maybe_sent() const { return sent_ || write_unconfirmed_; }
+  // The answer's read is pending (its write done, or started with it): a timeout or cancel
+  // may keep the connection by draining the answer (Timing::timeout_delay).
+  bool awaiting_answer() const {
+    return state_ == State::reading || (state_ == State::writing && read_with_write_);
+  }
   std::string where() const;  // "node BB9... at 127.0.0.1:3000" for messages
   void retry_or_fail(Status status);
   // The circuit breaker: counts an error against the attempt's node; refuses a node over
@@ -231,6 +236,10 @@ class Command : public PoolWaiter {
     io::SocketId socket;
     std::uint64_t attempt = 0;
     std::size_t have = 0;  // bytes of the answer in rbuf_ before the cancelled read's
+    // The request's write had not completed at the hand-off: only a write that then reports
+    // every byte sent (cancelled or not) leaves a stream a drain can read the answer from.
+    bool write_pending = false;
+    std::size_t request_size = 0;
   } drain_;
 
   friend class LoopContext;
