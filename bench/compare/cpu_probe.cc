@@ -65,7 +65,8 @@ CpuProbe::CpuProbe(pid_t pid) : pid_(pid) {}
 
 CpuSample CpuProbe::sample() const {
   CpuSample s;
-  if (pid_ > 0) s.process_ticks = process_ticks_from_stat(read_file("/proc/" + std::to_string(pid_) + "/stat"));
+  if (pid_ > 0)
+    s.process_ticks = process_ticks_from_stat(read_file("/proc/" + std::to_string(pid_) + "/stat"));
   if (!machine_ticks_from_stat(read_file("/proc/stat"), &s.machine_busy, &s.machine_total)) {
     s.machine_busy = s.machine_total = -1;
   }

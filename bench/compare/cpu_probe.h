@@ -31,10 +31,10 @@ bool machine_ticks_from_stat(const std::string& stat, long long* busy, long long
 
 // One reading of the clocks and counters.
 struct CpuSample {
-  double wall_s = 0;              // CLOCK_MONOTONIC, seconds
-  long long process_ticks = -1;   // the watched process's user + sys; -1: none or unreadable
-  long long machine_busy = -1;    // all cores' busy ticks; -1: unreadable
-  long long machine_total = -1;   // all cores' ticks
+  double wall_s = 0;             // CLOCK_MONOTONIC, seconds
+  long long process_ticks = -1;  // the watched process's user + sys; -1: none or unreadable
+  long long machine_busy = -1;   // all cores' busy ticks; -1: unreadable
+  long long machine_total = -1;  // all cores' ticks
 };
 
 // What happened between two samples.

@@ -39,7 +39,8 @@ std::string saturated(const ScalingPoint& p, int server_loops, int cores) {
     add(format("%s used %.2f of %d cores at %s: the machine is the bottleneck", who, ours, cores,
                at.c_str()));
   } else if (p.machine_cores >= kMachineSaturated * cores) {
-    add(format("the machine was %.2f of %d cores busy at %s (%s %.2f, the rest other "
+    add(
+        format("the machine was %.2f of %d cores busy at %s (%s %.2f, the rest other "
                "processes): the machine is the bottleneck",
                p.machine_cores, cores, at.c_str(), who, ours));
   }
@@ -74,9 +75,10 @@ std::string scaling_verdict(const std::vector<ScalingPoint>& points, int server_
   }
   std::string none =
       server_loops > 0
-          ? format("neither the server (at most %.2f of %s) nor the machine (client + server at "
-                   "most %.2f of %d cores) was saturated",
-                   server, server_capacity(server_loops).c_str(), ours, cores)
+          ? format(
+                "neither the server (at most %.2f of %s) nor the machine (client + server at "
+                "most %.2f of %d cores) was saturated",
+                server, server_capacity(server_loops).c_str(), ours, cores)
           : format("the machine was not saturated (the client at most %.2f of %d cores)", ours,
                    cores);
   if (growth.empty()) return none;

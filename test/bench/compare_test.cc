@@ -18,14 +18,15 @@ TEST(CpuProbe, ProcessTicksFromStat) {
       "4242 (a b) c) S 1 4242 4242 0 -1 4194560 1000 0 0 0 150 25 0 0 20 0 3 0 100 0 0\n";
   EXPECT_EQ(process_ticks_from_stat(stat), 175);
   EXPECT_EQ(process_ticks_from_stat(""), -1);
-  EXPECT_EQ(process_ticks_from_stat("4242 (x) S 1 2 3"), -1);                  // too short
+  EXPECT_EQ(process_ticks_from_stat("4242 (x) S 1 2 3"), -1);                     // too short
   EXPECT_EQ(process_ticks_from_stat("1 (x) S 1 1 1 0 -1 0 0 0 0 0 9x 1 0"), -1);  // not a number
 }
 
 TEST(CpuProbe, MachineTicksFromStat) {
   long long busy = 0, total = 0;
   // user nice system idle iowait irq softirq steal guest guest_nice
-  ASSERT_TRUE(machine_ticks_from_stat("cpu  100 5 50 800 20 3 2 0 0 0\ncpu0 1 2 3\n", &busy, &total));
+  ASSERT_TRUE(
+      machine_ticks_from_stat("cpu  100 5 50 800 20 3 2 0 0 0\ncpu0 1 2 3\n", &busy, &total));
   EXPECT_EQ(total, 980);
   EXPECT_EQ(busy, 160);
   EXPECT_FALSE(machine_ticks_from_stat("cpu0 1 2 3 4 5 6 7 8\n", &busy, &total));
