@@ -4,9 +4,11 @@
 //   bazel run //bench/compare -- --in-flight 100 --rounds 3 --duration 3   # a quick run
 //   bazel run //bench/compare -- --hosts 10.0.0.1:3000 --rounds 5
 //   bazel run //bench/compare -- --scaling          # the client with 1, 2 and 4 loops
+//   bazel run //bench/compare -- --scaling --server-nodes 2   # against a 2-node test server
 //
-// 1. The server: with --hosts, that node; otherwise a 1-node test cluster (test/server) in a
-//    child process of its own, so that no server work lands in a client's CPU time.
+// 1. The server: with --hosts, that node; otherwise a 1-node test cluster (test/server; with
+//    --scaling, --server-nodes nodes) in a child process of its own, so that no server work
+//    lands in a client's CPU time.
 // 2. Prefill: aerobench inserts the key space (workload I), so gets find their records.
 // 3. Rounds: for each --in-flight count (default 1, 16 and 100), the rows of the table, one
 //    after the other (the order rotates from round to round), each a fresh process with the
@@ -20,7 +22,22 @@
 //    its measured window, as the programs report it; whole-process figures from wait4()
 //    beside them); then per in-flight count the table: medians over the rounds of the
 //    throughput, the CPU per command, the system calls per command and the context switches
-//    per command, and of the ratios to the epoll limit of the same round.
+//    per command, and of the ratios to the epoll limit of the same round, and the cores
+//    busy (below).
+//
+// Cores busy (CPU seconds per wall second; 0.97 is one core nearly full), per run and as
+// medians in the table (columns prog, server, machine; JSON client_cores, server_cores,
+// machine_cores, with the machine's core count as "cores"):
+// - prog: the row's program (limit or client) over its measured window, from its JSON (CPU
+//   time of its process / elapsed time);
+// - server: the test server's process (all its nodes' loops), from /proc/<pid>/stat's utime +
+//   stime read just before the program starts and after it has exited, over the wall time
+//   between (the program's start-up and exit, some 50 ms, dilute it by a few percent). Absent
+//   with --hosts;
+// - machine: every process on the machine over the same window, from /proc/stat (busy = all
+//   but idle and iowait), in cores: on a shared machine it shows how much other work took.
+// They tell whether a curve flattened because the server's loop or the machine's cores were
+// full (bench/compare/cpu_probe.h reads /proc).
 //
 // System calls per command are counted by the programs themselves, at each call, over the
 // measured window: the limits count their epoll_wait/send/recv or io_uring_enter calls;
@@ -38,10 +55,17 @@
 //
 // --scaling: instead of the table, the serial client with --scaling-loops loops (default
 // 1,2,4) at --in-flight commands in flight (total, default 100), each loop count per round
-// in a rotating order: throughput and CPU per command per loop count, and the throughput
-// against 1 loop. The test server is one process with one event loop per node; on a
-// machine with few cores it shares them with the client, and the curve flattens once the
-// server (or the machine) is the bottleneck.
+// in a rotating order: throughput, CPU per command and cores busy per loop count, and the
+// throughput against 1 loop. The test server is one process of --server-nodes nodes (default
+// 1) with --server-loops event loops each (default 1); the client's commands go to each key's
+// node, so more nodes (or loops per node) let the server side use more cores. On a machine
+// with few cores the server shares them with the client, and the curve flattens once the
+// server (or the machine) is the bottleneck. A verdict line under the table says which, from
+// the medians (bench/compare/verdict.h): the first loop count at which the server used at
+// least 0.9 of its loops' cores (each loop is one thread), or client + server (or every
+// process) at least 0.9 of the machine's cores, then the throughput of each loop count
+// against the first; when neither, how much the throughput grew. --server-nodes and
+// --server-loops need --scaling: the limits of the table talk to one node.
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -92,8 +116,9 @@ constexpr const char* kDescription =
     "Runs the bare epoll and io_uring limits (bench/limit) and aerobench (epoll, io_uring,\n"
     "TBB completions) against the same server, each in its own process, and prints per\n"
     "in-flight count throughput, CPU, system calls and context switches per command, and\n"
-    "the ratios to the epoll limit (medians over the rounds). --scaling: the client with\n"
-    "1, 2 and 4 loops (--in-flight 100 unless given) instead.";
+    "the ratios to the epoll limit (medians over the rounds), and the cores busy (program,\n"
+    "test server, machine). --scaling: the client with 1, 2 and 4 loops (--in-flight 100\n"
+    "unless given) instead, and a verdict: server, machine, or neither the bottleneck.";
 
 // Finds a data dependency whether run by `bazel run` (cwd = runfiles) or directly.
 std::string locate(const std::string& path, const char* argv0) {
