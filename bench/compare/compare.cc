@@ -32,7 +32,7 @@
 //   time of its process / elapsed time);
 // - server: the test server's process (all its nodes' loops), from /proc/<pid>/stat's utime +
 //   stime read just before the program starts and after it has exited, over the wall time
-//   between (the program's start-up and exit, some 50 ms, dilute it by a few percent). Absent
+//   between (the program's start-up and exit, 50 to 100 ms, dilute it by a few percent). Absent
 //   with --hosts;
 // - machine: every process on the machine over the same window, from /proc/stat (busy = all
 //   but idle and iowait), in cores: on a shared machine it shows how much other work took.
