@@ -41,7 +41,7 @@ std::string saturated(const ScalingPoint& p, int server_loops, int cores) {
   } else if (p.machine_cores >= kMachineSaturated * cores) {
     add(
         format("the machine was %.2f of %d cores busy at %s (%s %.2f, the rest other "
-               "processes): the machine is the bottleneck",
+               "processes): the machine is the bottleneck, shared with other work",
                p.machine_cores, cores, at.c_str(), who, ours));
   }
   return out;

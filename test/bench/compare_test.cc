@@ -88,7 +88,8 @@ TEST(Verdict, OtherProcessesFillTheMachine) {
                                             {2, 44000, 0.50, 0.55, 1.97}};
   EXPECT_EQ(scaling_verdict(points, 1, 2),
             "the machine was 1.95 of 2 cores busy at 1 loop (client + server 0.90, the rest "
-            "other processes): the machine is the bottleneck; throughput against 1 loop: "
+            "other processes): the machine is the bottleneck, shared with other work; throughput "
+            "against 1 loop: "
             "2 loops 1.10x");
 }
 
