@@ -4,9 +4,11 @@
 //   bazel run //bench/compare -- --in-flight 100 --rounds 3 --duration 3   # a quick run
 //   bazel run //bench/compare -- --hosts 10.0.0.1:3000 --rounds 5
 //   bazel run //bench/compare -- --scaling          # the client with 1, 2 and 4 loops
+//   bazel run //bench/compare -- --scaling --server-nodes 2   # against a 2-node test server
 //
-// 1. The server: with --hosts, that node; otherwise a 1-node test cluster (test/server) in a
-//    child process of its own, so that no server work lands in a client's CPU time.
+// 1. The server: with --hosts, that node; otherwise a 1-node test cluster (test/server; with
+//    --scaling, --server-nodes nodes) in a child process of its own, so that no server work
+//    lands in a client's CPU time.
 // 2. Prefill: aerobench inserts the key space (workload I), so gets find their records.
 // 3. Rounds: for each --in-flight count (default 1, 16 and 100), the rows of the table, one
 //    after the other (the order rotates from round to round), each a fresh process with the
@@ -20,7 +22,22 @@
 //    its measured window, as the programs report it; whole-process figures from wait4()
 //    beside them); then per in-flight count the table: medians over the rounds of the
 //    throughput, the CPU per command, the system calls per command and the context switches
-//    per command, and of the ratios to the epoll limit of the same round.
+//    per command, and of the ratios to the epoll limit of the same round, and the cores
+//    busy (below).
+//
+// Cores busy (CPU seconds per wall second; 0.97 is one core nearly full), per run and as
+// medians in the table (columns prog, server, machine; JSON client_cores, server_cores,
+// machine_cores, with the machine's core count as "cores"):
+// - prog: the row's program (limit or client) over its measured window, from its JSON (CPU
+//   time of its process / elapsed time);
+// - server: the test server's process (all its nodes' loops), from /proc/<pid>/stat's utime +
+//   stime read just before the program starts and after it has exited, over the wall time
+//   between (the program's start-up and exit, 50 to 100 ms, dilute it by a few percent). Absent
+//   with --hosts;
+// - machine: every process on the machine over the same window, from /proc/stat (busy = all
+//   but idle and iowait), in cores: on a shared machine it shows how much other work took.
+// They tell whether a curve flattened because the server's loop or the machine's cores were
+// full (bench/compare/cpu_probe.h reads /proc).
 //
 // System calls per command are counted by the programs themselves, at each call, over the
 // measured window: the limits count their epoll_wait/send/recv or io_uring_enter calls;
@@ -38,10 +55,17 @@
 //
 // --scaling: instead of the table, the serial client with --scaling-loops loops (default
 // 1,2,4) at --in-flight commands in flight (total, default 100), each loop count per round
-// in a rotating order: throughput and CPU per command per loop count, and the throughput
-// against 1 loop. The test server is one process with one event loop per node; on a
-// machine with few cores it shares them with the client, and the curve flattens once the
-// server (or the machine) is the bottleneck.
+// in a rotating order: throughput, CPU per command and cores busy per loop count, and the
+// throughput against 1 loop. The test server is one process of --server-nodes nodes (default
+// 1) with --server-loops event loops each (default 1); the client's commands go to each key's
+// node, so more nodes (or loops per node) let the server side use more cores. On a machine
+// with few cores the server shares them with the client, and the curve flattens once the
+// server (or the machine) is the bottleneck. A verdict line under the table says which, from
+// the medians (bench/compare/verdict.h): the first loop count at which the server used at
+// least 0.9 of its loops' cores (each loop is one thread), or client + server (or every
+// process) at least 0.9 of the machine's cores, then the throughput of each loop count
+// against the first; when neither, how much the throughput grew. --server-nodes and
+// --server-loops need --scaling: the limits of the table talk to one node.
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -61,6 +85,8 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "bench/compare/cpu_probe.h"
+#include "bench/compare/verdict.h"
 #include "test/server/cluster.h"
 
 namespace {
@@ -76,6 +102,8 @@ struct Args {
   bool in_flight_given = false;
   bool scaling = false;  // --scaling: the client with several loop counts
   std::vector<int> scaling_loops = {1, 2, 4};
+  int server_nodes = 1;  // nodes of the test server (more only with --scaling)
+  int server_loops = 1;  // event loops per node of the test server (more only with --scaling)
   long keys = 100000;
   std::string object = "S100";
   std::string aerobench = "bench/tool/aerobench";
@@ -88,8 +116,9 @@ constexpr const char* kDescription =
     "Runs the bare epoll and io_uring limits (bench/limit) and aerobench (epoll, io_uring,\n"
     "TBB completions) against the same server, each in its own process, and prints per\n"
     "in-flight count throughput, CPU, system calls and context switches per command, and\n"
-    "the ratios to the epoll limit (medians over the rounds). --scaling: the client with\n"
-    "1, 2 and 4 loops (--in-flight 100 unless given) instead.";
+    "the ratios to the epoll limit (medians over the rounds), and the cores busy (program,\n"
+    "test server, machine). --scaling: the client with 1, 2 and 4 loops (--in-flight 100\n"
+    "unless given) instead, and a verdict: server, machine, or neither the bottleneck.";
 
 // Finds a data dependency whether run by `bazel run` (cwd = runfiles) or directly.
 std::string locate(const std::string& path, const char* argv0) {
@@ -129,8 +158,9 @@ bool make_certificates(const std::string& dir, const std::string& name) {
   return std::system(cmd.c_str()) == 0;
 }
 
-// Starts the server; with `tls_dir` it also listens with TLS (its port in *tls_port).
-pid_t start_server(std::uint16_t* port, const std::string& tls_dir = {},
+// Starts the server, `nodes` nodes of `loops` event loops each in one process; with `tls_dir`
+// it also listens with TLS (node 0's port in *tls_port). *port is node 0's port, the seed.
+pid_t start_server(int nodes, int loops, std::uint16_t* port, const std::string& tls_dir = {},
                    std::uint16_t* tls_port = nullptr) {
   int fds[2];
   if (pipe(fds) != 0) return -1;
@@ -144,7 +174,8 @@ pid_t start_server(std::uint16_t* port, const std::string& tls_dir = {},
     sigaddset(&stop, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop, nullptr);
     aero::testserver::ClusterOptions o;
-    o.nodes = 1;
+    o.nodes = nodes;
+    o.loops_per_node = loops;
     o.namespaces = {"test"};
     if (!tls_dir.empty()) {
       o.tls_cert = tls_dir + "/server.pem";
@@ -193,6 +224,14 @@ struct Run {
   double process_cpu_s = 0;         // whole process (wait4)
   double context_switches = 0;      // whole process (wait4): voluntary + involuntary
   double switches_per_command() const { return commands > 0 ? context_switches / commands : 0; }
+  // Cores busy (CPU seconds per wall second). The program's own process over its measured
+  // window (its JSON's CPU time / elapsed time); the test server's process and the whole
+  // machine (every process) from /proc, sampled just before the program starts and after it
+  // ends. -1: not measured (no test server with --hosts; /proc unreadable).
+  double client_cores() const { return elapsed_s > 0 ? (cpu_user_s + cpu_sys_s) / elapsed_s : 0; }
+  double server_cores = -1;
+  double machine_cores = -1;
+  double wall_s = 0;  // the program's whole run, start to exit (the /proc window)
 };
 
 // The number at `path` (e.g. {"cpu", "user_s"}) in a program's JSON result, or false when the
@@ -209,11 +248,14 @@ bool json_number(const nlohmann::json& doc, std::initializer_list<const char*> p
   return true;
 }
 
-Run run_child(const std::string& name, const std::vector<std::string>& argv, const std::string& json,
-              const std::string& log) {
+// Runs one program to its end; `probe` watches the test server (if any) and the machine over
+// the program's whole run.
+Run run_child(const std::string& name, const std::vector<std::string>& argv,
+              const std::string& json, const std::string& log, const aero::bench::CpuProbe& probe) {
   Run r;
   r.name = name;
   std::fflush(stdout);
+  const aero::bench::CpuSample before = probe.sample();
   const pid_t pid = fork();
   if (pid == 0) {
     std::FILE* out = std::freopen(log.c_str(), "w", stdout);
@@ -228,6 +270,10 @@ Run run_child(const std::string& name, const std::vector<std::string>& argv, con
   int status = 0;
   rusage ru{};
   if (pid < 0 || wait4(pid, &status, 0, &ru) != pid) return r;
+  const aero::bench::CpuBusy busy = probe.busy_since(before);
+  r.server_cores = busy.server_cores;
+  r.machine_cores = busy.machine_cores;
+  r.wall_s = busy.wall_s;
   r.process_cpu_s = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
                     static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   r.context_switches = static_cast<double>(ru.ru_nvcsw + ru.ru_nivcsw);
@@ -263,6 +309,10 @@ void print_run(const Run& r) {
       "commands, %.0f errors; whole process %.2f s, %.3f context switches/cmd)\n",
       r.name.c_str(), r.per_second, r.cpu_per_command_us, r.syscalls_per_command, r.cpu_user_s,
       r.cpu_sys_s, r.commands, r.errors, r.process_cpu_s, r.switches_per_command());
+  std::printf("  %-22s cores busy: this program %.2f", "", r.client_cores());
+  if (r.server_cores >= 0) std::printf(", server %.2f", r.server_cores);
+  if (r.machine_cores >= 0) std::printf(", machine %.2f (every process)", r.machine_cores);
+  std::printf(" over %.2f s\n", r.wall_s);
 }
 
 // One row of a table: a bare limit or a client variant, run as its own process.
@@ -281,6 +331,7 @@ struct Row {
 // A row's figures over the rounds (one entry per round).
 struct Series {
   std::vector<double> tput, cpu, syscalls, switches, cpu_ratio, tput_ratio;
+  std::vector<double> client_cores, server_cores, machine_cores;  // see Run
 };
 
 }  // namespace
@@ -319,7 +370,23 @@ int main(int argc, char** argv) {
       ->delimiter(',')
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
+  app.add_option("--server-nodes", a.server_nodes,
+                 "--scaling: nodes of the test server (one process, --server-loops loops each)")
+      ->check(CLI::Range(1, 8))
+      ->capture_default_str();
+  app.add_option("--server-loops", a.server_loops,
+                 "--scaling: event loops per node of the test server")
+      ->check(CLI::Range(1, 16))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  if ((a.server_nodes > 1 || a.server_loops > 1) && (!a.scaling || !a.hosts.empty())) {
+    // The limits talk to one node, so the table needs a 1-node server; an external server's
+    // shape is its own.
+    std::fprintf(stderr,
+                 "compare: --server-nodes and --server-loops need --scaling and the test server "
+                 "(no --hosts)\n");
+    return 2;
+  }
   a.in_flight_given = in_flight->count() > 0;
   a.json_path = user_path(a.json_path);
   a.keep_dir = user_path(a.keep_dir);
@@ -386,7 +453,8 @@ int main(int argc, char** argv) {
   std::string tls_hosts;
   if (hosts.empty()) {
     std::uint16_t port = 0, tls_port = 0;
-    server = start_server(&port, a.tls_variant ? dir : std::string(), &tls_port);
+    server = start_server(a.server_nodes, a.server_loops, &port,
+                          a.tls_variant ? dir : std::string(), &tls_port);
     if (server < 0) {
       std::fprintf(stderr, "compare: cannot start the test server\n");
       return 1;
@@ -394,6 +462,10 @@ int main(int argc, char** argv) {
     hosts = "127.0.0.1:" + std::to_string(port);
     if (a.tls_variant) tls_hosts = "127.0.0.1:compare.test:" + std::to_string(tls_port);
   }
+  // Watches the test server's process (none with --hosts) and the machine over each run.
+  const aero::bench::CpuProbe probe(server);
+  const int cores = aero::bench::CpuProbe::cores();
+  const int server_loops = server > 0 ? a.server_nodes * a.server_loops : 0;
   const std::string duration = std::to_string(a.duration_s);
   const std::string keys = std::to_string(a.keys);
   std::string in_flight_list;
@@ -402,19 +474,26 @@ int main(int argc, char** argv) {
   const double estimate_s = static_cast<double>(a.rounds) *
                             static_cast<double>(a.in_flight.size()) *
                             static_cast<double>(rows.size()) * (a.duration_s + 1.0);
+  std::string server_shape = "given";
+  if (server > 0) {
+    server_shape = "test server in its own process, " + std::to_string(a.server_nodes) +
+                   (a.server_nodes == 1 ? " node" : " nodes") + " of " +
+                   std::to_string(a.server_loops) + (a.server_loops == 1 ? " loop" : " loops");
+  }
   std::printf(
       "compare: server %s (%s), %s in flight, %s, 50%% get / 50%% put of -o %s, "
-      "%s keys, %g s per run, %d round(s), %zu runs per round (about %.0f s)\n",
-      hosts.c_str(), a.hosts.empty() ? "test server in its own process" : "given",
-      in_flight_list.c_str(), a.scaling ? "loops as in the rows" : "1 loop", a.object.c_str(),
-      keys.c_str(), a.duration_s, a.rounds, a.in_flight.size() * rows.size(), estimate_s);
+      "%s keys, %g s per run, %d round(s), %zu runs per round (about %.0f s); %d cores\n",
+      hosts.c_str(), server_shape.c_str(), in_flight_list.c_str(),
+      a.scaling ? "loops as in the rows" : "1 loop", a.object.c_str(), keys.c_str(), a.duration_s,
+      a.rounds, a.in_flight.size() * rows.size(), estimate_s, cores);
 
   int status = 0;
   // Prefill.
   {
-    Run p = run_child("prefill", {aerobench, "--hosts", hosts, "-w", "I", "-k", keys, "-o", a.object,
-                                  "-q", "--json", dir + "/prefill.json"},
-                      dir + "/prefill.json", dir + "/prefill.log");
+    Run p = run_child("prefill",
+                      {aerobench, "--hosts", hosts, "-w", "I", "-k", keys, "-o", a.object, "-q",
+                       "--json", dir + "/prefill.json"},
+                      dir + "/prefill.json", dir + "/prefill.log", probe);
     if (!p.ok) status = 1;
   }
 
@@ -429,7 +508,7 @@ int main(int argc, char** argv) {
         args.push_back("--io");
         args.push_back("uring");
       }
-      return run_child(row.label, args, json, log);
+      return run_child(row.label, args, json, log, probe);
     }
     std::vector<std::string> args = {aerobench,
                                      "--hosts",
@@ -463,7 +542,7 @@ int main(int argc, char** argv) {
       args.push_back("--io");
       args.push_back("uring");
     }
-    return run_child(row.label, args, json, log);
+    return run_child(row.label, args, json, log, probe);
   };
 
   // series[in-flight index][row index]
@@ -494,6 +573,9 @@ int main(int argc, char** argv) {
         s.switches.push_back(r.switches_per_command());
         s.cpu_ratio.push_back(r.cpu_per_command_us / base.cpu_per_command_us);
         s.tput_ratio.push_back(r.per_second / base.per_second);
+        s.client_cores.push_back(r.client_cores());
+        s.server_cores.push_back(r.server_cores);
+        s.machine_cores.push_back(r.machine_cores);
       }
     }
   }
@@ -508,30 +590,62 @@ int main(int argc, char** argv) {
 
   std::string json = "{\"rounds\":" + std::to_string(a.rounds) + ",\"mode\":\"" +
                      (a.scaling ? "scaling" : "table") +
-                     "\",\"duration_s\":" + std::to_string(a.duration_s) + ",\"tables\":[";
+                     "\",\"duration_s\":" + std::to_string(a.duration_s) +
+                     ",\"cores\":" + std::to_string(cores);
+  if (server > 0) {
+    json += ",\"server_nodes\":" + std::to_string(a.server_nodes) +
+            ",\"server_loops_per_node\":" + std::to_string(a.server_loops);
+  }
+  json += ",\"tables\":[";
   const char* against = a.scaling ? rows[0].label.c_str() : "the epoll limit";
   for (std::size_t f = 0; f < a.in_flight.size(); ++f) {
     std::printf("\n%d in flight, medians of %d round(s) (ratios: to %s of the same round)\n",
                 a.in_flight[f], a.rounds, against);
-    std::printf("  %-24s %12s %11s %13s %13s %8s %12s\n", "", "commands/s", "CPU us/cmd",
-                "syscalls/cmd", "ctx sw/cmd", "CPU x", "throughput x");
+    std::printf("  %-24s %12s %11s %13s %11s %8s %12s %6s", "", "commands/s", "CPU us/cmd",
+                "syscalls/cmd", "ctx sw/cmd", "CPU x", "throughput x", "prog");
+    if (server > 0) std::printf(" %6s", "server");
+    std::printf(" %7s\n", "machine");
     if (f > 0) json += ",";
     json += "{\"in_flight\":" + std::to_string(a.in_flight[f]) + ",\"rows\":{";
+    std::vector<aero::bench::ScalingPoint> points;  // the rows' medians, for the verdict
     for (std::size_t i = 0; i < n_rows; ++i) {
       const Series& s = series[f][i];
       const double tput = median(s.tput), cpu = median(s.cpu), sys = median(s.syscalls),
                    sw = median(s.switches), cr = median(s.cpu_ratio), tr = median(s.tput_ratio);
-      std::printf("  %-24s %12.0f %11.2f %13.3f %13.3f %7.2fx %11.2fx\n", rows[i].label.c_str(),
-                  tput, cpu, sys, sw, cr, tr);
-      char item[400];
+      const double client_cores = median(s.client_cores), server_cores = median(s.server_cores),
+                   machine_cores = median(s.machine_cores);
+      std::printf("  %-24s %12.0f %11.2f %13.3f %11.3f %7.2fx %11.2fx %6.2f", rows[i].label.c_str(),
+                  tput, cpu, sys, sw, cr, tr, client_cores);
+      if (server > 0) std::printf(" %6.2f", server_cores);
+      std::printf(" %7.2f\n", machine_cores);
+      points.push_back(
+          {rows[i].loops, tput, client_cores, server > 0 ? server_cores : -1, machine_cores});
+      char item[600];
       std::snprintf(item, sizeof item,
                     "%s\"%s\":{\"per_second\":%.1f,\"cpu_per_command_us\":%.4f,"
                     "\"syscalls_per_command\":%.4f,\"switches_per_command\":%.4f,"
-                    "\"cpu_ratio\":%.4f,\"throughput_ratio\":%.4f}",
-                    i > 0 ? "," : "", rows[i].name.c_str(), tput, cpu, sys, sw, cr, tr);
+                    "\"cpu_ratio\":%.4f,\"throughput_ratio\":%.4f,\"client_cores\":%.4f,"
+                    "\"machine_cores\":%.4f",
+                    i > 0 ? "," : "", rows[i].name.c_str(), tput, cpu, sys, sw, cr, tr,
+                    client_cores, machine_cores);
       json += item;
+      if (server > 0) {
+        std::snprintf(item, sizeof item, ",\"server_cores\":%.4f", server_cores);
+        json += item;
+      }
+      json += "}";
     }
-    json += "}}";
+    json += "}";
+    std::printf(
+        "  cores busy, CPU s per wall s: prog = the row's program over its measured window%s, "
+        "machine = every process, of %d cores\n",
+        server > 0 ? ", server = the test server's process over the program's run" : "", cores);
+    if (a.scaling) {
+      const std::string verdict = aero::bench::scaling_verdict(points, server_loops, cores);
+      std::printf("  verdict: %s\n", verdict.c_str());
+      json += ",\"verdict\":" + nlohmann::json(verdict).dump();
+    }
+    json += "}";
     auto ratio_of = [&](const char* name) {
       for (std::size_t i = 0; i < n_rows; ++i) {
         if (rows[i].name == name) return median(series[f][i].cpu_ratio);
@@ -569,12 +683,6 @@ int main(int argc, char** argv) {
     };
     against_serial("serial-metrics", "metrics on / off");
     against_serial("serial-tls", "TLS / plaintext");
-  }
-  if (a.scaling) {
-    std::printf(
-        "(the test server runs in its own process, one event loop per node; on this "
-        "machine's %ld cores it shares them with the client)\n",
-        sysconf(_SC_NPROCESSORS_ONLN));
   }
   std::printf("results and logs: %s\n", dir.c_str());
   json += "],\"dir\":\"" + dir + "\"}\n";
