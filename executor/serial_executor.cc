@@ -106,13 +106,15 @@ std::size_t SerialExecutor::run_pending() {
   // Take both queues now: what the tasks submit waits for the next call.
   local_batch_.swap(local_);  // local_ now holds the empty buffer of the previous batch
   local_count_.store(0, std::memory_order_relaxed);
-  {
+  // The lock only when another thread queued something. wake_armed_ == queue_.empty() at
+  // every unlock, so with queue_ empty there is nothing to re-arm. A read of 0 while a
+  // submit is under way is no lost task: that submit calls the wake hook, which publishes
+  // (a system call, a semaphore, the lock in run()), and the owner calls again after it.
+  if (queued_.load(std::memory_order_acquire) != 0) {
     std::lock_guard<std::mutex> lock(mutex_);
+    batch_.swap(queue_);  // queue_ now holds the empty buffer of the previous batch
+    queued_.store(0, std::memory_order_relaxed);
     wake_armed_ = true;
-    if (!queue_.empty()) {
-      batch_.swap(queue_);  // queue_ now holds the empty buffer of the previous batch
-      queued_.store(0, std::memory_order_relaxed);
-    }
   }
   if (local_batch_.empty() && batch_.empty()) return 0;
   draining_ = true;

@@ -18,9 +18,14 @@
 // The wake hook must be short (write an eventfd) and must not call back into this executor.
 // From another thread it runs under the executor's internal lock; from the owner thread inside
 // its OwnerScope it runs without the lock (at the same time as a remote call, possibly).
+// run_pending() takes no lock when it reads the shared queue as empty, so the owner must
+// learn of a wake through something that orders memory (a system call such as an eventfd
+// read or epoll_wait, a semaphore, a mutex, a release store it loads with acquire) before it
+// calls run_pending() for it; a relaxed flag is not enough.
 // Tasks must not throw: an exception escaping a task calls std::terminate.
 // Queue: other threads (and the owner outside its OwnerScope) append to a shared vector under
-// a short lock; the owner swaps the whole batch out under the same lock and runs it unlocked.
+// a short lock; the owner swaps the whole batch out under the same lock (taken only when the
+// shared vector is not empty) and runs it unlocked.
 // The owner inside its OwnerScope appends to a local vector with no lock and no atomic
 // read-modify-write, as long as the shared vector is empty (else it joins the shared one, to
 // keep FIFO; see submit()). A drain runs the local tasks, then the shared batch. All vectors
