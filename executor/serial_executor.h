@@ -61,7 +61,9 @@ class SerialExecutor final : public Executor {
   // Marks the constructing thread as the one running `executor` until the scope ends (scopes
   // nest: the previous mark comes back). Only that thread's submit() takes the lock-free
   // path. Install it on the thread that calls run_pending() for as long as it does (a loop's
-  // run()), never on a thread that merely created the executor.
+  // run()), never on a thread that merely created the executor. Let it end no later than
+  // right after the executor is destroyed: a new executor at the same address would
+  // otherwise inherit the mark.
   class OwnerScope {
    public:
     // From here on, this thread's submits to `executor` may take the lock-free path.
