@@ -1,5 +1,6 @@
-// Executor throughput: post-and-run on SerialExecutor, TbbExecutor and a Strand on each, and
-// the rate at which other threads can post to one SerialExecutor whose owner drains them.
+// Executor throughput: post-and-run on SerialExecutor (from a thread outside and inside its
+// OwnerScope), TbbExecutor and a Strand on each, and the rate at which other threads can post
+// to one SerialExecutor whose owner drains them.
 // Compare the items_per_second figures of one run as ratios (all use wall time, since the
 // TBB variants work on other threads); the machine is shared and small.
 #include <benchmark/benchmark.h>
@@ -41,7 +42,8 @@ void BM_DirectCall(benchmark::State& state) {
 }
 BENCHMARK(BM_DirectCall)->UseRealTime();
 
-// Post kBatch tasks from the owner thread, then drain them: a loop's completions.
+// Post kBatch tasks from the draining thread outside any OwnerScope (the locked path), then
+// drain them.
 void BM_SerialPostAndRun(benchmark::State& state) {
   SerialExecutor ex;
   std::atomic<long> sink{0};
@@ -52,6 +54,26 @@ void BM_SerialPostAndRun(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kBatch);
 }
 BENCHMARK(BM_SerialPostAndRun)->UseRealTime();
+
+// The loop thread posting to its own loop, as LoopContext::deliver_soon does once per loop
+// iteration: range(0) posts from the thread running the executor (inside its OwnerScope, as
+// in a loop's run()), then one drain. The wake hook sets a flag, as a loop's does on its own
+// thread. range(0) == 1 is one command in flight.
+void BM_SerialSelfPost(benchmark::State& state) {
+  const int posts = static_cast<int>(state.range(0));
+  bool woken = false;
+  SerialExecutor ex([&woken] { woken = true; });
+  SerialExecutor::OwnerScope owner(ex);
+  std::atomic<long> sink{0};
+  for (auto _ : state) {
+    for (int i = 0; i < posts; ++i) ex.submit(Completion{&sink, 1, 2, i});
+    woken = false;
+    ex.run_pending();
+  }
+  benchmark::DoNotOptimize(woken);
+  state.SetItemsProcessed(state.iterations() * posts);
+}
+BENCHMARK(BM_SerialSelfPost)->Arg(1)->Arg(kBatch)->UseRealTime();
 
 void BM_StrandOnSerialPostAndRun(benchmark::State& state) {
   SerialExecutor ex;

@@ -117,6 +117,7 @@ void IocpLoop::post_wake_packet() {
 }
 
 void IocpLoop::run() {
+  SerialExecutor::OwnerScope executor_owner(executor_);  // its submits skip the lock
   owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   running_thread_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   running_ = true;

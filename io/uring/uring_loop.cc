@@ -218,6 +218,7 @@ void UringLoop::on_cqe(std::uint64_t user_data, std::int32_t result) {
 // ---- the run loop ----
 
 void UringLoop::run() {
+  SerialExecutor::OwnerScope executor_owner(executor_);  // its submits skip the lock
   owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   running_thread_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   running_ = true;

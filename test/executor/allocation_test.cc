@@ -90,6 +90,25 @@ TEST(AllocationTest, SmallTaskOnSerialExecutorAllocatesNothing) {
   EXPECT_EQ(sink, 6 * 402);
 }
 
+TEST(AllocationTest, OwnerSubmitsAllocateNothingInSteadyState) {
+  SerialExecutor ex;
+  SerialExecutor::OwnerScope owner(ex);  // submits below take the local, lock-free path
+  int sink = 0;
+  // Warm-up: the local and batch buffers grow to the burst size once.
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 100; ++i) ASSERT_TRUE(ex.submit(Completion{&sink, 1, 2, 3}));
+    ex.run_pending();
+  }
+  AllocationCounter counter;
+  for (int round = 0; round < 10; ++round) {
+    ASSERT_TRUE(ex.submit(Completion{&sink, 1, 2, 3}));
+    EXPECT_EQ(ex.run_pending(), 1u);
+    for (int i = 0; i < 100; ++i) ASSERT_TRUE(ex.submit(Completion{&sink, 1, 2, 3}));
+    EXPECT_EQ(ex.run_pending(), 100u);
+  }
+  EXPECT_EQ(counter.allocations(), 0);
+}
+
 TEST(AllocationTest, LargeCaptureDoesAllocate) {
   // Shows the counter can see an allocation: this capture does not fit inline.
   struct Large {

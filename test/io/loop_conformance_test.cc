@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstring>
+#include <functional>
 #include <set>
 #include <string>
 #include <thread>
@@ -698,6 +699,30 @@ TEST_P(LoopConformance, BurstOfPostsWakesOnce) {
   EXPECT_EQ(loop().stats().wakeups - before, 1u);
   run_loop();
   EXPECT_EQ(ran, 1000);
+}
+
+TEST_P(LoopConformance, TaskRepostingItselfFromTheLoopThreadKeepsRunning) {
+  // Posts from inside run() take the executor's lock-free owner path; the loop must still
+  // see them before it blocks (a flag, no wake-up sent), or the chain stalls until the
+  // watchdog fires. Timers are armed (the watchdog), so the wait would not be a busy one.
+  constexpr int kReposts = 5000;
+  int ran = 0;
+  std::uint64_t wakeups_inside = 0;
+  std::function<void()> step = [&] {
+    EXPECT_TRUE(loop().in_loop_thread());
+    if (++ran == kReposts) {
+      loop().stop();
+      return;
+    }
+    EXPECT_TRUE(loop().post([&] { step(); }));
+  };
+  ASSERT_TRUE(loop().post([&] {
+    wakeups_inside = loop().stats().wakeups;
+    step();
+  }));
+  run_loop();
+  EXPECT_EQ(ran, kReposts);
+  EXPECT_EQ(loop().stats().wakeups, wakeups_inside);
 }
 
 // ---- stop ----
