@@ -153,6 +153,11 @@ int UringRing::enter(unsigned min_complete, bool get_events, std::int64_t timeou
   fatal("io_uring_enter", error);
 }
 
+int UringRing::register_files(const int* fds, unsigned count) {
+  const long r = ::syscall(__NR_io_uring_register, fd_, IORING_REGISTER_FILES, fds, count);
+  return r < 0 ? -errno : 0;
+}
+
 void UringRing::make_room() {
   bump(sq_full_);
   const std::uint32_t before = queued();

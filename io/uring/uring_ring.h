@@ -67,6 +67,9 @@ class UringRing {
   int enter(unsigned min_complete, bool get_events, std::int64_t timeout_ns = -1);
   // Submits without waiting, after next_sqe() found the SQ full.
   void make_room();
+  // io_uring_register(IORING_REGISTER_FILES): registers `count` descriptors, so that an SQE
+  // with IOSQE_FIXED_FILE names one by its index. Returns 0 or a negated errno.
+  int register_files(const int* fds, unsigned count);
 
   // Calls f(user_data, result) for every ready CQE, in order; returns how many. f may queue
   // SQEs (and so submit); CQEs that arrive meanwhile wait for the next reap().
