@@ -310,8 +310,7 @@ void Command::on_written(std::uint64_t a, std::error_code ec, std::size_t n) {
     if (drain_.node && a == drain_.attempt && drain_.write_pending) {
       // The write of an attempt handed to a drain: the drain may start only if every byte
       // of the request went out (a cancellation may have come after the last one).
-      const bool whole = n == drain_.request_size &&
-                         (!ec || ec == std::errc::operation_canceled);
+      const bool whole = n == drain_.request_size && (!ec || ec == std::errc::operation_canceled);
       if (whole) drain_.write_pending = false;
     }
     maybe_loop_done();
