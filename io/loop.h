@@ -228,8 +228,9 @@ class Loop {
   // answer's read right after the request's write, before the write completes. Every backend
   // takes it; io_uring links the read to the write in the kernel (one system call submits
   // both and waits for the answer), and then delivers the write's completion only with the
-  // read's, write first (a cancellation or close still completes both, each once). Elsewhere
-  // the two complete independently, a small write usually at once.
+  // read's, write first (a cancellation or close still completes both, each once; after a
+  // failed send the two complete independently). Elsewhere the two complete independently, a
+  // small write usually at once.
   virtual void read(SocketId socket, MutableBuffer buffer, std::size_t min_bytes,
                     IoHandler handler) = 0;
 

@@ -6,7 +6,7 @@
 #      reference, formatting of the newest change: tools/test_packaging.sh);
 #   2. executor/, io/, TLS and the client's end-to-end tests under ASan+UBSan and (those where
 #      threads meet) under TSan, with the server's security, jobs and UDF runtime;
-#   3. a clang 14 build of the library code (client, io, executor), and the client, io and
+#   3. a clang 14 build of the library code: io and executor for Linux, and the client, io and
 #      executor compiled as for FreeBSD against the kqueue shim;
 #   4. each libFuzzer target for a short bounded time (FUZZ_SECONDS, default 10);
 #   5. the Windows build (mingw-w64, OpenSSL built from Debian's source) under Wine: the IOCP
@@ -91,10 +91,11 @@ if [ "${1:-}" != "--quick" ]; then
   step "asan" bazel test "${bazel_flags[@]}" "${sanitizer_flags[@]}" --config=asan -- "${asan_targets[@]}"
   step "tsan" bazel test "${bazel_flags[@]}" "${sanitizer_flags[@]}" --config=tsan -- "${tsan_targets[@]}"
   # The library code only: tests and benchmarks are plain GoogleTest/Benchmark users, and a
-  # full second build would double CI's time on 2 cores. The fuzz step builds client/wire
-  # with clang too.
+  # full second build would double CI's time on 2 cores. The client's sources (no platform
+  # branches of their own) are compiled once, for the FreeBSD shim platform; io/ and executor/
+  # for Linux too (epoll, io_uring). The fuzz step builds client/wire with clang too.
   step "clang" bazel build "${bazel_flags[@]}" --config=clang --config=werror \
-    //client/... //io/... //executor/... //test/io/kqueue_shim/... \
+    //io/... //executor/... //test/io/kqueue_shim/... \
     //test/io/kqueue_shim:client_compiles_for_freebsd
   if [ -x tools/run_fuzzers.sh ]; then
     step "fuzz" tools/run_fuzzers.sh "${FUZZ_SECONDS:-10}"
