@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdint>
 #include <future>
 #include <string>
 #include <vector>
@@ -70,6 +71,32 @@ TEST_F(UringClientTest, ManyCommandsInFlight) {
   EXPECT_EQ(calls.load(), kKeys);
   EXPECT_FALSE(client().get(key(kKeys + 1, "uring")).get().ok());
   EXPECT_TRUE(client().remove(key(0, "uring")).get().value());
+}
+
+// A command starts its answer's read with its request's write, and the io_uring loop links the
+// two in the kernel (io/uring/uring_loop.h): every command here is one linked pair, so one
+// io_uring_enter both sends the request and waits for the answer.
+TEST_F(UringClientTest, EachCommandLinksItsAnswerReadToItsRequest) {
+  auto* first = dynamic_cast<io::UringLoop*>(&client().loop(0));
+  ASSERT_NE(first, nullptr);
+  if (!first->links_reads_to_writes()) GTEST_SKIP() << "this kernel cannot link a recv to a send";
+  auto linked = [&] {
+    std::uint64_t sum = 0;
+    for (std::size_t i = 0; i < client().loop_count(); ++i) {
+      sum += static_cast<io::UringLoop&>(client().loop(i)).uring_stats().linked_pairs;
+    }
+    return sum;
+  };
+  ASSERT_TRUE(client().put(key(1, "linked"), {{"n", 1}}).get().ok());
+  const std::uint64_t before = linked();
+  constexpr int kCommands = 100;
+  for (int i = 0; i < kCommands; ++i) {  // one at a time
+    Result<Record> r = client().get(key(1, "linked")).get();
+    ASSERT_TRUE(r.ok()) << r.status().to_string();
+    EXPECT_EQ(*r->find("n")->as_int(), 1);
+  }
+  // At least one pair per command (the tender's info requests add theirs).
+  EXPECT_GE(linked() - before, static_cast<std::uint64_t>(kCommands));
 }
 
 }  // namespace
