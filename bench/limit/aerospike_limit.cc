@@ -26,9 +26,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -66,6 +69,9 @@ struct LimitOptions {
   // --fixed-files yes: with --io uring, the connections are registered files (an SQE names
   // one by index, IOSQE_FIXED_FILE): what that saves per operation, measured.
   bool fixed_files = false;
+  // --provided-buffers yes: with --io uring, receives take their buffer from a registered
+  // buffer ring (IOSQE_BUFFER_SELECT) and the answer is copied out of it, as a client would.
+  bool provided_buffers = false;
 };
 
 void usage(std::FILE* out) {
@@ -74,6 +80,7 @@ void usage(std::FILE* out) {
                "         [--keys N] [--start-key N] [--read-percent R] [-o SPEC] [-n NS] [-s SET]\n"
                "         [--bin NAME] [--timeout MS] [--seed N] [--ops N] [--json FILE]\n"
                "         [--batch-sends yes|no] [--io epoll|uring] [--fixed-files yes|no]\n"
+               "         [--provided-buffers yes|no]\n"
                "The bare epoll limit for aerobench's RU workload against one node (defaults as\n"
                "aerobench: 100 in flight, 10 s, 100000 keys, 50%% reads, I4, test/testset).\n");
 }
@@ -134,6 +141,9 @@ bool parse(int argc, char** argv, LimitOptions* o, std::string* error) {
     } else if (a == "--fixed-files") {
       if (v != "yes" && v != "no") *error = "--fixed-files takes yes or no";
       o->fixed_files = v == "yes";
+    } else if (a == "--provided-buffers") {
+      if (v != "yes" && v != "no") *error = "--provided-buffers takes yes or no";
+      o->provided_buffers = v == "yes";
     } else if (a == "--ops") {
       o->ops = static_cast<std::int64_t>(number(1, 1e15));
     } else if (a == "--json") {
@@ -377,6 +387,7 @@ class Limit {
         return 1;
       }
     }
+    if (o_.provided_buffers && !set_up_buffer_ring()) return 1;
     double user0 = 0, sys0 = 0, user1 = 0, sys1 = 0;
     cpu_now(&user0, &sys0);
     const UringRing::Counters c0 = ring_->counters();
@@ -386,7 +397,7 @@ class Limit {
       if (!queue_next(c)) return 1;
     }
     bool failed = false;
-    auto on_cqe = [&](std::uint64_t user_data, std::int32_t result) {
+    auto on_cqe = [&](std::uint64_t user_data, std::int32_t result, std::uint32_t flags) {
       if ((user_data & kSendTag) != 0) {  // only a failed send posts a CQE
         std::fprintf(stderr, "aerospike_limit: send failed: %s\n", std::strerror(-result));
         failed = true;
@@ -399,6 +410,7 @@ class Limit {
         failed = true;
         return;
       }
+      if (o_.provided_buffers) take_provided(c, static_cast<std::size_t>(result), flags);
       c.filled += static_cast<std::size_t>(result);
       const int answered = take_answer(c);
       if (answered < 0) failed = true;
@@ -457,10 +469,64 @@ class Limit {
     io_uring_sqe* sqe = next_sqe();
     sqe->opcode = IORING_OP_RECV;
     set_file(sqe, c, index);
-    sqe->addr = reinterpret_cast<std::uint64_t>(c.response.data() + c.filled);
-    sqe->len = static_cast<std::uint32_t>(c.response.size() - c.filled);
+    if (o_.provided_buffers) {
+      sqe->flags |= IOSQE_BUFFER_SELECT;  // the kernel picks a buffer of group 0
+      sqe->buf_group = 0;
+      sqe->len = static_cast<std::uint32_t>(
+          std::min<std::size_t>(kProvidedSize, c.response.size() - c.filled));
+    } else {
+      sqe->addr = reinterpret_cast<std::uint64_t>(c.response.data() + c.filled);
+      sqe->len = static_cast<std::uint32_t>(c.response.size() - c.filled);
+    }
     sqe->user_data = index;
   }
+
+  // --provided-buffers: the buffer ring (group 0), one kProvidedSize buffer per entry. Its
+  // entries are addressed as an io_uring_buf array from the ring's start: in C++ the UAPI
+  // header's flexible `bufs` member sits 8 bytes further in (its empty-struct wrapper takes a
+  // byte), where the kernel does not look.
+  static constexpr std::size_t kProvidedSize = 4096;
+  bool set_up_buffer_ring() {
+    buffer_entries_ = 8;
+    while (buffer_entries_ < 2 * conns_.size() && buffer_entries_ < 32768) buffer_entries_ *= 2;
+    const std::size_t ring_bytes = buffer_entries_ * sizeof(io_uring_buf);
+    void* ring = nullptr;
+    if (posix_memalign(&ring, 4096, ring_bytes) != 0) return false;
+    buffer_ring_.reset(ring);
+    std::memset(ring, 0, ring_bytes);
+    buffers_.resize(buffer_entries_ * kProvidedSize);
+    for (unsigned i = 0; i < buffer_entries_; ++i) give_back(static_cast<std::uint16_t>(i));
+    if (const int r = ring_->register_buffer_ring(ring, buffer_entries_, 0); r != 0) {
+      std::fprintf(stderr, "aerospike_limit: registering the buffer ring: %s\n", std::strerror(-r));
+      return false;
+    }
+    return true;
+  }
+  // Puts buffer `id` at the ring's tail for the kernel to take again.
+  void give_back(std::uint16_t id) {
+    auto* entries = static_cast<io_uring_buf*>(buffer_ring_.get());
+    io_uring_buf& b = entries[buffer_tail_ & (buffer_entries_ - 1)];
+    b.addr = reinterpret_cast<std::uint64_t>(buffers_.data() + std::size_t{id} * kProvidedSize);
+    b.len = kProvidedSize;
+    b.bid = id;
+    ++buffer_tail_;
+    // The tail overlays the first entry's `resv` (offset 14 of the ring).
+    std::atomic_ref<std::uint16_t>(entries[0].resv).store(buffer_tail_, std::memory_order_release);
+  }
+  // A receive's bytes came in a provided buffer: copied to the connection, the buffer recycled.
+  void take_provided(Conn& c, std::size_t bytes, std::uint32_t flags) {
+    const auto id = static_cast<std::uint16_t>(flags >> IORING_CQE_BUFFER_SHIFT);
+    std::memcpy(c.response.data() + c.filled, buffers_.data() + std::size_t{id} * kProvidedSize,
+                bytes);
+    give_back(id);
+  }
+  struct FreeDeleter {
+    void operator()(void* p) const { std::free(p); }
+  };
+  std::unique_ptr<void, FreeDeleter> buffer_ring_;
+  std::vector<std::uint8_t> buffers_;
+  unsigned buffer_entries_ = 0;
+  std::uint16_t buffer_tail_ = 0;
 
   // The next request's send and the receive of its answer, submitted at the next enter.
   bool queue_next(Conn& c) {

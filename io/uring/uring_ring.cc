@@ -158,6 +158,15 @@ int UringRing::register_files(const int* fds, unsigned count) {
   return r < 0 ? -errno : 0;
 }
 
+int UringRing::register_buffer_ring(void* ring, unsigned entries, unsigned short group) {
+  io_uring_buf_reg reg{};
+  reg.ring_addr = reinterpret_cast<std::uint64_t>(ring);
+  reg.ring_entries = entries;
+  reg.bgid = group;
+  const long r = ::syscall(__NR_io_uring_register, fd_, IORING_REGISTER_PBUF_RING, &reg, 1);
+  return r < 0 ? -errno : 0;
+}
+
 void UringRing::make_room() {
   bump(sq_full_);
   const std::uint32_t before = queued();

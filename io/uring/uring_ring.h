@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <memory>
 #include <system_error>
+#include <type_traits>
 
 namespace aero::io {
 
@@ -70,9 +71,14 @@ class UringRing {
   // io_uring_register(IORING_REGISTER_FILES): registers `count` descriptors, so that an SQE
   // with IOSQE_FIXED_FILE names one by its index. Returns 0 or a negated errno.
   int register_files(const int* fds, unsigned count);
+  // io_uring_register(IORING_REGISTER_PBUF_RING): `ring` (page-aligned; `entries`, a power of
+  // 2, of io_uring_buf) becomes buffer group `group`, which a receive with IOSQE_BUFFER_SELECT
+  // takes its buffer from. Returns 0 or a negated errno.
+  int register_buffer_ring(void* ring, unsigned entries, unsigned short group);
 
-  // Calls f(user_data, result) for every ready CQE, in order; returns how many. f may queue
-  // SQEs (and so submit); CQEs that arrive meanwhile wait for the next reap().
+  // Calls f(user_data, result) for every ready CQE, in order (or f(user_data, result, flags),
+  // the CQE's IORING_CQE_F_* flags, when f takes three arguments); returns how many. f may
+  // queue SQEs (and so submit); CQEs that arrive meanwhile wait for the next reap().
   template <class F>
   std::size_t reap(F&& f) {
     std::uint32_t head = *cq_head_;
@@ -81,9 +87,14 @@ class UringRing {
       const io_uring_cqe& cqe = cqes_[head & cq_mask_];
       const std::uint64_t user_data = cqe.user_data;
       const std::int32_t result = cqe.res;
+      const std::uint32_t flags = cqe.flags;
       ++head;
       store_release(cq_head_, head);  // the slot is free before f runs (f may submit)
-      f(user_data, result);
+      if constexpr (std::is_invocable_v<F, std::uint64_t, std::int32_t, std::uint32_t>) {
+        f(user_data, result, flags);
+      } else {
+        f(user_data, result);
+      }
       ++count;
     }
     return count;
