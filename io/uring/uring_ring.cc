@@ -28,6 +28,10 @@ int sys_enter(int fd, unsigned to_submit, unsigned min_complete, unsigned flags,
       ::syscall(__NR_io_uring_enter, fd, to_submit, min_complete, flags, arg, arg_size));
 }
 
+int sys_register(int fd, unsigned opcode, const void* arg, unsigned count) {
+  return static_cast<int>(::syscall(__NR_io_uring_register, fd, opcode, arg, count));
+}
+
 [[noreturn]] void fatal(const char* what, int error) {
   std::fprintf(stderr, "aero::io::UringRing: %s failed: %s\n", what, std::strerror(error));
   std::abort();
@@ -154,8 +158,7 @@ int UringRing::enter(unsigned min_complete, bool get_events, std::int64_t timeou
 }
 
 int UringRing::register_files(const int* fds, unsigned count) {
-  const long r = ::syscall(__NR_io_uring_register, fd_, IORING_REGISTER_FILES, fds, count);
-  return r < 0 ? -errno : 0;
+  return sys_register(fd_, IORING_REGISTER_FILES, fds, count) < 0 ? -errno : 0;
 }
 
 int UringRing::register_buffer_ring(void* ring, unsigned entries, unsigned short group) {
@@ -163,8 +166,7 @@ int UringRing::register_buffer_ring(void* ring, unsigned entries, unsigned short
   reg.ring_addr = reinterpret_cast<std::uint64_t>(ring);
   reg.ring_entries = entries;
   reg.bgid = group;
-  const long r = ::syscall(__NR_io_uring_register, fd_, IORING_REGISTER_PBUF_RING, &reg, 1);
-  return r < 0 ? -errno : 0;
+  return sys_register(fd_, IORING_REGISTER_PBUF_RING, &reg, 1) < 0 ? -errno : 0;
 }
 
 void UringRing::make_room() {

@@ -15,6 +15,16 @@
 namespace aero {
 namespace {
 
+// A task that counts its runs and submits itself again each time.
+struct Resubmit {
+  SerialExecutor* ex;
+  int* runs;
+  void operator()() {
+    ++*runs;
+    ex->submit(Resubmit{ex, runs});
+  }
+};
+
 TEST(SerialExecutorTest, RunsTasksInFifoOrderAndNeverInsideSubmit) {
   SerialExecutor ex;
   std::vector<int> order;
@@ -35,15 +45,7 @@ TEST(SerialExecutorTest, RunPendingRunsOnlyWhatWasQueuedOnEntry) {
   int runs = 0;
   // A task that re-submits itself must not run again in the same drain, or it would starve
   // the loop's I/O.
-  struct Again {
-    SerialExecutor* ex;
-    int* runs;
-    void operator()() {
-      ++*runs;
-      ex->submit(Again{ex, runs});
-    }
-  };
-  ASSERT_TRUE(ex.submit(Again{&ex, &runs}));
+  ASSERT_TRUE(ex.submit(Resubmit{&ex, &runs}));
   EXPECT_EQ(ex.run_pending(), 1u);
   EXPECT_EQ(runs, 1);
   EXPECT_TRUE(ex.has_pending());
@@ -274,15 +276,7 @@ TEST(SerialExecutorOwnerTest, SelfResubmitWaitsForTheNextCall) {
   SerialExecutor ex;
   SerialExecutor::OwnerScope owner(ex);
   int runs = 0;
-  struct Again {
-    SerialExecutor* ex;
-    int* runs;
-    void operator()() {
-      ++*runs;
-      ex->submit(Again{ex, runs});
-    }
-  };
-  ASSERT_TRUE(ex.submit(Again{&ex, &runs}));
+  ASSERT_TRUE(ex.submit(Resubmit{&ex, &runs}));
   for (int i = 1; i <= 5; ++i) {
     EXPECT_EQ(ex.run_pending(), 1u);
     EXPECT_EQ(runs, i);

@@ -12,8 +12,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const std::error_code kCanceled = std::make_error_code(std::errc::operation_canceled);
-
 ListenResult listen_loopback(Loop& loop) {
   ListenResult l = loop.listen(Endpoint::loopback_v4(0), 16);
   EXPECT_FALSE(l.error) << l.error.message();

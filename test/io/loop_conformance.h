@@ -7,10 +7,14 @@
 
 #include <memory>
 #include <string>
+#include <system_error>
 
 #include "io/loop.h"
 
 namespace aero::io::testing {
+
+// What a cancelled or closed operation completes with.
+inline const std::error_code kCanceled = std::make_error_code(std::errc::operation_canceled);
 
 struct Backend {
   std::string name;

@@ -18,7 +18,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const std::error_code kCanceled = std::make_error_code(std::errc::operation_canceled);
 constexpr std::size_t kLarge = 64 * 1024 * 1024;  // larger than any loopback socket buffer
 
 // The test pattern for stream offsets [0, size), cut into uneven buffers (one empty).

@@ -17,7 +17,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const std::error_code kCanceled = std::make_error_code(std::errc::operation_canceled);
 constexpr std::size_t kBigRequest = 16 * 1024 * 1024;  // larger than a loopback socket buffer
 
 // Reads `size` bytes, then answers "ok" and waits for the peer to close.
