@@ -210,9 +210,14 @@ TEST_P(LoopConformance, CloseWhileTheAnswerIsAwaited) {
 TEST_P(LoopConformance, RequestToAPeerThatReset) {
   // The peer resets the connection (SO_LINGER 0) before the request is written: the write or
   // the read (or both) fail; each completes exactly once.
+  // The reset waits for the client's connect to complete: a reset before it would fail the
+  // connect instead.
+  auto connected = std::make_shared<std::promise<void>>();
+  std::shared_future<void> was_connected = connected->get_future().share();
   auto reset = std::make_shared<std::promise<void>>();
   std::shared_future<void> was_reset = reset->get_future().share();
-  OneShotServer server([reset](int fd) {
+  OneShotServer server([reset, was_connected](int fd) {
+    was_connected.wait_for(kPatience);
     reset_socket(fd);
     reset->set_value();
   });
@@ -223,6 +228,7 @@ TEST_P(LoopConformance, RequestToAPeerThatReset) {
   bool any_error = false;
   loop().connect(server.endpoint(), loop().now() + 30s, [&](std::error_code ec, SocketId s) {
     ASSERT_FALSE(ec) << ec.message();
+    connected->set_value();
     ASSERT_EQ(was_reset.wait_for(kPatience), std::future_status::ready);
     loop().write(s, {&buffer, 1}, [&](std::error_code ec, std::size_t) {
       ++writes;
