@@ -145,7 +145,7 @@ void LoadRun::issue(Slot* slot, Rng& rng, std::int64_t insert_key, std::uint64_t
   }
   p.key = config_.start_key + static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(config_.keys)));
   if (read) {
-    auto cb = [p](Result<Record> r) { p.run->on_read(p, r); };
+    auto cb = [p](Result<RecordView> r) { p.run->on_read(p, r); };
     target_.get(key_of(p.key), std::move(cb));
   } else {
     auto cb = [p](Result<void> r) { p.run->on_write(p, r.code()); };
@@ -153,7 +153,7 @@ void LoadRun::issue(Slot* slot, Rng& rng, std::int64_t insert_key, std::uint64_t
   }
 }
 
-void LoadRun::on_read(const Pending& p, Result<Record>& r) {
+void LoadRun::on_read(const Pending& p, const Result<RecordView>& r) {
   const std::uint64_t now = now_ns();
   const int code = r.code();
   recorder_.record(OpKind::read, now - p.start, code);
@@ -172,7 +172,7 @@ void LoadRun::on_read(const Pending& p, Result<Record>& r) {
   const std::vector<Bin> bins = config_.maker->make(thread_rng(config_.seed));
   auto cb = [q](Result<void> w) { q.run->on_rmw_write(q, w.code()); };
   if (code == 0) {
-    target_.put_if_generation(key_of(q.key), bins, r->generation, std::move(cb));
+    target_.put_if_generation(key_of(q.key), bins, r->generation(), std::move(cb));
   } else {
     target_.put(key_of(q.key), bins, std::move(cb));  // not there yet: create it
   }

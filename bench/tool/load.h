@@ -107,7 +107,7 @@ class LoadRun {
   Key key_of(std::int64_t n) const { return Key(config_.ns, config_.set, n); }
   void issue(Slot* slot, Rng& rng, std::int64_t insert_key, std::uint64_t start);
   void next(Slot& slot);
-  void on_read(const Pending& p, Result<Record>& r);
+  void on_read(const Pending& p, const Result<RecordView>& r);
   void on_write(const Pending& p, int code);
   void on_rmw_write(const Pending& p, int code);
   void on_batch(const Pending& p, int code);

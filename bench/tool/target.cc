@@ -13,8 +13,8 @@ ClientTarget::ClientTarget(Client& client, int timeout_ms)
   batch_.total_timeout = t;
 }
 
-void ClientTarget::get(const Key& key, RecordCallback cb) {
-  client_.get(key, read_, std::move(cb));
+void ClientTarget::get(const Key& key, RecordViewCallback cb) {
+  client_.get_view(key, read_, std::move(cb));
 }
 
 void ClientTarget::put(const Key& key, Bins bins, WriteCallback cb) {

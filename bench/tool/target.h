@@ -16,7 +16,9 @@ namespace aero::bench {
 class Target {
  public:
   virtual ~Target() = default;
-  virtual void get(const Key& key, RecordCallback cb) = 0;
+  // A read of the whole record. The load generator looks only at the result code and the
+  // generation, so the record comes as a view (Client::get_view): no bin is copied.
+  virtual void get(const Key& key, RecordViewCallback cb) = 0;
   virtual void put(const Key& key, Bins bins, WriteCallback cb) = 0;
   // Writes only if the record's generation is still `generation` (else result 3).
   virtual void put_if_generation(const Key& key, Bins bins, std::uint32_t generation,
@@ -29,7 +31,7 @@ class ClientTarget final : public Target {
   // Policies: the client's defaults with total_timeout = `timeout_ms`.
   ClientTarget(Client& client, int timeout_ms);
 
-  void get(const Key& key, RecordCallback cb) override;
+  void get(const Key& key, RecordViewCallback cb) override;
   void put(const Key& key, Bins bins, WriteCallback cb) override;
   void put_if_generation(const Key& key, Bins bins, std::uint32_t generation,
                          WriteCallback cb) override;

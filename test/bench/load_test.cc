@@ -33,7 +33,7 @@ class FakeTarget final : public Target {
     worker_.join();
   }
 
-  void get(const Key& key, RecordCallback cb) override {
+  void get(const Key& key, RecordViewCallback cb) override {
     const std::int64_t k = *key.user_key()->as_int();
     enqueue([this, k, cb = std::move(cb)]() mutable {
       bool found;
@@ -43,11 +43,11 @@ class FakeTarget final : public Target {
         ++gets_;
       }
       if (found) {
-        Record r;
-        r.generation = 1;
-        cb(Result<Record>(std::move(r)));
+        wire::MessageView m;
+        m.header.generation = 1;
+        cb(Result<RecordView>(RecordView(m)));
       } else {
-        cb(Result<Record>(Status(2, "not found")));
+        cb(Result<RecordView>(Status(2, "not found")));
       }
     });
   }
