@@ -155,7 +155,8 @@ TEST(LimitMessages, SameBytesAsTheClient) {
     std::promise<int> put_done, get_done;
     target.put(Key("test", "testset", kKey), bins, [&](Result<void> r) { put_done.set_value(r.code()); });
     ASSERT_EQ(put_done.get_future().get(), 0);
-    target.get(Key("test", "testset", kKey), [&](Result<RecordView> r) { get_done.set_value(r.code()); });
+    target.get(Key("test", "testset", kKey),
+               [&](Result<RecordView> r) { get_done.set_value(r.code()); });
     ASSERT_EQ(get_done.get_future().get(), 0);
 
     LimitMessages limit("test", "testset", bins, timeout_ms);
