@@ -172,7 +172,9 @@ void UringLoop::poll(bool wait) {
   if (wait) {
     min_complete = 1;
     if (!timers_.empty()) {
-      const auto left = timers_.next_deadline() - Clock::now();
+      // The iteration's time, as in the reactor (ReactorLoop::poll_timeout): one clock read
+      // per iteration; a timer fires late by at most the iteration's work, never early.
+      const auto left = timers_.next_deadline() - now();
       if (left <= Clock::duration::zero()) {
         min_complete = 0;
       } else {
@@ -201,6 +203,10 @@ void UringLoop::reap() {
 void UringLoop::on_cqe(std::uint64_t user_data, std::int32_t result) {
   --in_flight_;
   if (user_data == kWakeData) {
+    // Another thread queued a task. This CQE may be reaped after this iteration's
+    // run_pending() (drain_ready() submits and reaps eagerly): the flag keeps the next
+    // poll() from blocking until the task has run, or its wake-up would be lost.
+    local_wake_ = true;
     wake_armed_ = false;
     if (!stopping_) arm_wake_read();
     return;
@@ -222,6 +228,7 @@ void UringLoop::run() {
   owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   running_thread_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   running_ = true;
+  now_valid_ = false;  // a time cached by an earlier run() is stale
   while (!stop_requested_.load(std::memory_order_acquire)) {
     poll(ready_.empty() && !local_wake_);
     if (!timers_.empty()) timers_.run_expired(now());

@@ -724,6 +724,46 @@ TEST_P(LoopConformance, TaskRepostingItselfFromTheLoopThreadKeepsRunning) {
   EXPECT_EQ(loop().stats().wakeups, wakeups_inside);
 }
 
+TEST_P(LoopConformance, PostFromAnotherThreadWhileALoopTaskStartsAWrite) {
+  // A task on the loop thread starts a write, then has another thread post a task (with its
+  // wake-up) before it returns. On io_uring the write makes the loop submit and reap once
+  // more after running its tasks, and that reap takes the wake-up's completion too: the loop
+  // must still run the posted task before it blocks, or the post is lost until something
+  // else wakes the loop (here the watchdog). Rounds, since each is one chance of the race.
+  OneShotServer server(echo_until_eof);
+  constexpr int kRounds = 200;
+  const char byte = 'x';
+  const ConstBuffer out{&byte, 1};
+  int writes = 0, remote_tasks = 0;
+  SocketId socket;
+  std::function<void()> round = [&] {
+    loop().write(socket, {&out, 1}, [&](std::error_code ec, std::size_t n) {
+      ++writes;
+      EXPECT_FALSE(ec) << ec.message();
+      EXPECT_EQ(n, 1u);
+    });
+    std::thread poster([&] {
+      EXPECT_TRUE(loop().post([&] {
+        if (++remote_tasks == kRounds) {
+          loop().close(socket);
+          loop().stop();
+          return;
+        }
+        EXPECT_TRUE(loop().post([&] { round(); }));
+      }));
+    });
+    poster.join();  // the post and its wake-up are done before this task returns
+  };
+  loop().connect(server.endpoint(), loop().now() + 30s, [&](std::error_code ec, SocketId s) {
+    ASSERT_FALSE(ec) << ec.message();
+    socket = s;
+    EXPECT_TRUE(loop().post([&] { round(); }));
+  });
+  run_loop();
+  EXPECT_EQ(remote_tasks, kRounds);
+  EXPECT_EQ(writes, kRounds);
+}
+
 // ---- stop ----
 
 TEST_P(LoopConformance, StopWithWorkPending) {
