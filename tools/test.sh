@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command (see README). Installs what is missing, then runs:
-#   1. every test in the default configuration (g++, -Werror), then the client's end-to-end
+#   1. every test in the default configuration (g++, -Werror), then the client's tests again
+#      with its loops on io_uring (AERO_IO_BACKEND=uring), then the client's end-to-end
 #      tests and examples against the test server run as a separate process (TLS too), then the
 #      packaging checks (Bazel consumer workspace, CMake install + find_package, API
 #      reference, formatting of the newest change: tools/test_packaging.sh);
@@ -68,6 +69,13 @@ tsan_targets=(//test/executor/... //test/io/... //test/client/... //test/tls/...
 for t in "${tsan_skipped_client_tests[@]}"; do tsan_targets+=("-//test/client:$t"); done
 
 step "default" bazel test "${bazel_flags[@]}" --config=werror //...
+
+# The client's tests again with every loop on io_uring (epoll again, with one log line, where
+# the kernel refuses io_uring): the same binaries as the default step, so only the runs cost.
+if [ "${1:-}" != "--quick" ]; then
+  step "uring" bazel test "${bazel_flags[@]}" --config=werror --test_env=AERO_IO_BACKEND=uring \
+    //test/client/...
+fi
 
 # The client's end-to-end tests and examples against a standalone 3-node test server
 # started as a separate process (AEROSPIKE_TEST_HOSTS), as against any external cluster.

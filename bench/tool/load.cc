@@ -88,8 +88,8 @@ void LoadRun::signal_done() {
   done_cv_.notify_all();
 }
 
-void LoadRun::next(Slot& slot) {
-  const std::uint64_t now = now_ns();
+void LoadRun::next(Slot& slot, std::uint64_t now) {
+  if (now == 0) now = now_ns();
   const bool inserts_done = config_.workload.kind == Workload::Kind::insert &&
                             slot.next_insert >= config_.keys;
   if (stop_.load(std::memory_order_relaxed) || time_up(now) || slot.budget == 0 || inserts_done) {
@@ -158,12 +158,12 @@ void LoadRun::on_read(const Pending& p, const Result<RecordView>& r) {
   const int code = r.code();
   recorder_.record(OpKind::read, now - p.start, code);
   if (config_.workload.kind != Workload::Kind::read_modify_write) {
-    finish(p);
+    finish(p, now);
     return;
   }
   if (code != 0 && code != 2) {  // the read failed: so did the RMW
     recorder_.record(OpKind::rmw, now - p.start, code);
-    finish(p);
+    finish(p, now);
     return;
   }
   Pending q = p;
@@ -179,25 +179,27 @@ void LoadRun::on_read(const Pending& p, const Result<RecordView>& r) {
 }
 
 void LoadRun::on_write(const Pending& p, int code) {
-  recorder_.record(OpKind::write, now_ns() - p.start, code);
-  finish(p);
+  const std::uint64_t now = now_ns();
+  recorder_.record(OpKind::write, now - p.start, code);
+  finish(p, now);
 }
 
 void LoadRun::on_rmw_write(const Pending& p, int code) {
   const std::uint64_t now = now_ns();
   recorder_.record(OpKind::write, now - p.phase, code);
   recorder_.record(OpKind::rmw, now - p.start, code);
-  finish(p);
+  finish(p, now);
 }
 
 void LoadRun::on_batch(const Pending& p, int code) {
-  recorder_.record(OpKind::batch, now_ns() - p.start, code);
-  finish(p);
+  const std::uint64_t now = now_ns();
+  recorder_.record(OpKind::batch, now - p.start, code);
+  finish(p, now);
 }
 
-void LoadRun::finish(const Pending& p) {
+void LoadRun::finish(const Pending& p, std::uint64_t now) {
   if (p.slot != nullptr) {
-    next(*p.slot);
+    next(*p.slot, now);
     return;
   }
   // Wake the pacer when it may be waiting for a place (the count was at the cap). The pacer

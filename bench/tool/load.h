@@ -2,7 +2,9 @@
 // completion in a Recorder.
 //
 //   closed loop (rate == 0): `in_flight` slots; each slot sends one command, and its
-//     completion sends the slot's next one. Latency = completion - submission.
+//     completion sends the slot's next one. Latency = completion - submission, where the
+//     submission time is the clock read of the completion that freed the slot (one read
+//     serves both; the recording between them, tens of ns, counts in the next latency).
 //   open loop (rate > 0): a pacer thread sends command i at its intended time
 //     t0 + i / rate, whatever the completions do; at most `in_flight` are outstanding, and
 //     a command that has to wait for a free place is sent late but keeps its intended time.
@@ -106,12 +108,14 @@ class LoadRun {
 
   Key key_of(std::int64_t n) const { return Key(config_.ns, config_.set, n); }
   void issue(Slot* slot, Rng& rng, std::int64_t insert_key, std::uint64_t start);
-  void next(Slot& slot);
+  // `now`: the time the completion that freed the slot was seen, which is also the next
+  // command's start (one clock read serves both); 0 = read the clock here.
+  void next(Slot& slot, std::uint64_t now = 0);
   void on_read(const Pending& p, const Result<RecordView>& r);
   void on_write(const Pending& p, int code);
   void on_rmw_write(const Pending& p, int code);
   void on_batch(const Pending& p, int code);
-  void finish(const Pending& p);
+  void finish(const Pending& p, std::uint64_t now);
   void slot_done();
   void signal_done();
   void pace();

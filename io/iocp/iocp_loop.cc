@@ -121,6 +121,7 @@ void IocpLoop::run() {
   owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   running_thread_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   running_ = true;
+  now_ = Clock::now();  // the first wait's timeout is computed from it
   while (!stop_requested_.load(std::memory_order_acquire)) {
     poll(poll_timeout());
     timers_.run_expired(now_);
@@ -136,7 +137,9 @@ void IocpLoop::run() {
 DWORD IocpLoop::poll_timeout() const {
   if (!ready_.empty() || local_wake_) return 0;
   if (timers_.empty()) return INFINITE;
-  const auto wait = timers_.next_deadline() - Clock::now();
+  // The iteration's time (now_, read when the last wait returned), as in the reactor
+  // (ReactorLoop::poll_timeout): a timer fires late by at most the iteration's work.
+  const auto wait = timers_.next_deadline() - now_;
   if (wait <= Clock::duration::zero()) return 0;
   // Round up: waking before the deadline would only spin.
   const auto ms = std::chrono::ceil<std::chrono::milliseconds>(wait).count();

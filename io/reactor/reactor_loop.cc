@@ -70,6 +70,7 @@ void ReactorLoop::run() {
   owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   running_thread_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   running_ = true;
+  now_valid_ = false;  // a time cached by an earlier run() is stale
   while (!stop_requested_.load(std::memory_order_acquire)) {
     poll(poll_timeout());
     if (!timers_.empty()) timers_.run_expired(now());
@@ -85,7 +86,10 @@ void ReactorLoop::run() {
 int ReactorLoop::poll_timeout() {
   if (!ready_.empty() || local_wake_) return 0;
   if (!timers_.empty()) {
-    auto wait = timers_.next_deadline() - Clock::now();
+    // The iteration's time (now()), not a fresh clock read: a timer then fires late by at
+    // most this iteration's work, never early (libevent and libuv do the same), and an
+    // iteration pays for one clock read, not two.
+    auto wait = timers_.next_deadline() - now();
     if (wait <= Clock::duration::zero()) return 0;
     // Round up: waking before the deadline would only spin.
     auto ms = std::chrono::ceil<std::chrono::milliseconds>(wait).count();
