@@ -53,6 +53,13 @@
 // certificate made for the run with the `openssl` command) and the serial client runs once
 // more over TLS. Both are also reported against the plain serial client of the same round.
 //
+// --pin: the test server on CPU 0 and every program on the other CPUs (sched_setaffinity in
+// the child before it starts; needs 2 CPUs, the test server, and no --scaling). Where the
+// scheduler puts the server and the program decides whether a command's wake-up crosses
+// cores (an inter-processor interrupt, and on a VM an exit) or not, which moves the CPU per
+// command by 10% or more from one run to the next at 1 in flight; pinned, every run crosses,
+// and the ratios are steadier. The TBB row's pool then shares the program's CPUs.
+//
 // --scaling: instead of the table, the serial client with --scaling-loops loops (default
 // 1,2,4) at --in-flight commands in flight (total, default 100), each loop count per round
 // in a rotating order: throughput, CPU per command and cores busy per loop count, and the
@@ -66,6 +73,7 @@
 // process) at least 0.9 of the machine's cores, then the throughput of each loop count
 // against the first; when neither, how much the throughput grew. --server-nodes and
 // --server-loops need --scaling: the limits of the table talk to one node.
+#include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -110,7 +118,20 @@ struct Args {
   std::string limit = "bench/limit/aerospike_limit";
   std::string json_path;
   std::string keep_dir;  // keep the children's JSON and logs here
+  bool pin = false;      // --pin: the server on CPU 0, the programs on the others
 };
+
+// The CPUs the programs may run on with --pin (the server gets CPU 0); empty: not pinned.
+std::vector<int> g_program_cpus;
+
+// Called in a child before it starts its work: restricts it to `cpus` (nothing if empty).
+void pin_to(const std::vector<int>& cpus) {
+  if (cpus.empty()) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (int c : cpus) CPU_SET(c, &set);
+  if (sched_setaffinity(0, sizeof set, &set) != 0) std::perror("compare: sched_setaffinity");
+}
 
 constexpr const char* kDescription =
     "Runs the bare epoll and io_uring limits (bench/limit) and aerobench (epoll, io_uring,\n"
@@ -168,6 +189,7 @@ pid_t start_server(int nodes, int loops, std::uint16_t* port, const std::string&
   if (pid < 0) return -1;
   if (pid == 0) {
     ::close(fds[0]);
+    if (!g_program_cpus.empty()) pin_to({0});
     sigset_t stop;
     sigemptyset(&stop);
     sigaddset(&stop, SIGTERM);
@@ -258,6 +280,7 @@ Run run_child(const std::string& name, const std::vector<std::string>& argv,
   const aero::bench::CpuSample before = probe.sample();
   const pid_t pid = fork();
   if (pid == 0) {
+    pin_to(g_program_cpus);
     std::FILE* out = std::freopen(log.c_str(), "w", stdout);
     if (out != nullptr) dup2(fileno(stdout), 2);
     std::vector<char*> args;
@@ -366,6 +389,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"yes", "no"}));
   app.add_flag("--tls-variant", a.tls_variant, "also run the serial client over TLS");
   app.add_flag("--scaling", a.scaling, "the client with several loop counts instead");
+  app.add_flag("--pin", a.pin, "the test server on CPU 0, each program on the other CPUs");
   app.add_option("--scaling-loops", a.scaling_loops, "loop counts for --scaling, N[,N...]")
       ->delimiter(',')
       ->check(CLI::Range(1, 256))
@@ -386,6 +410,15 @@ int main(int argc, char** argv) {
                  "compare: --server-nodes and --server-loops need --scaling and the test server "
                  "(no --hosts)\n");
     return 2;
+  }
+  if (a.pin) {
+    const int cpus = aero::bench::CpuProbe::cores();
+    if (a.scaling || !a.hosts.empty() || cpus < 2) {
+      std::fprintf(stderr, "compare: --pin needs the test server (no --hosts), no --scaling and "
+                           "at least 2 CPUs\n");
+      return 2;
+    }
+    for (int c = 1; c < cpus; ++c) g_program_cpus.push_back(c);
   }
   a.in_flight_given = in_flight->count() > 0;
   a.json_path = user_path(a.json_path);
@@ -479,6 +512,11 @@ int main(int argc, char** argv) {
     server_shape = "test server in its own process, " + std::to_string(a.server_nodes) +
                    (a.server_nodes == 1 ? " node" : " nodes") + " of " +
                    std::to_string(a.server_loops) + (a.server_loops == 1 ? " loop" : " loops");
+    if (a.pin) {
+      server_shape += ", pinned to CPU 0, the programs to CPU" +
+                      std::string(g_program_cpus.size() > 1 ? "s 1-" : " ") +
+                      std::to_string(g_program_cpus.back());
+    }
   }
   std::printf(
       "compare: server %s (%s), %s in flight, %s, 50%% get / 50%% put of -o %s, "
@@ -591,7 +629,8 @@ int main(int argc, char** argv) {
   std::string json = "{\"rounds\":" + std::to_string(a.rounds) + ",\"mode\":\"" +
                      (a.scaling ? "scaling" : "table") +
                      "\",\"duration_s\":" + std::to_string(a.duration_s) +
-                     ",\"cores\":" + std::to_string(cores);
+                     ",\"cores\":" + std::to_string(cores) +
+                     ",\"pinned\":" + (a.pin ? "true" : "false");
   if (server > 0) {
     json += ",\"server_nodes\":" + std::to_string(a.server_nodes) +
             ",\"server_loops_per_node\":" + std::to_string(a.server_loops);
