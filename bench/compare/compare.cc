@@ -414,8 +414,9 @@ int main(int argc, char** argv) {
   if (a.pin) {
     const int cpus = aero::bench::CpuProbe::cores();
     if (a.scaling || !a.hosts.empty() || cpus < 2) {
-      std::fprintf(stderr, "compare: --pin needs the test server (no --hosts), no --scaling and "
-                           "at least 2 CPUs\n");
+      std::fprintf(stderr,
+                   "compare: --pin needs the test server (no --hosts), no --scaling and "
+                   "at least 2 CPUs\n");
       return 2;
     }
     for (int c = 1; c < cpus; ++c) g_program_cpus.push_back(c);
@@ -626,11 +627,10 @@ int main(int argc, char** argv) {
     return status;
   }
 
-  std::string json = "{\"rounds\":" + std::to_string(a.rounds) + ",\"mode\":\"" +
-                     (a.scaling ? "scaling" : "table") +
-                     "\",\"duration_s\":" + std::to_string(a.duration_s) +
-                     ",\"cores\":" + std::to_string(cores) +
-                     ",\"pinned\":" + (a.pin ? "true" : "false");
+  std::string json =
+      "{\"rounds\":" + std::to_string(a.rounds) + ",\"mode\":\"" +
+      (a.scaling ? "scaling" : "table") + "\",\"duration_s\":" + std::to_string(a.duration_s) +
+      ",\"cores\":" + std::to_string(cores) + ",\"pinned\":" + (a.pin ? "true" : "false");
   if (server > 0) {
     json += ",\"server_nodes\":" + std::to_string(a.server_nodes) +
             ",\"server_loops_per_node\":" + std::to_string(a.server_loops);
