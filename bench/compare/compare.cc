@@ -56,9 +56,9 @@
 // --pin: the test server on CPU 0 and every program on the other CPUs (sched_setaffinity in
 // the child before it starts; needs 2 CPUs, the test server, and no --scaling). Where the
 // scheduler puts the server and the program decides whether a command's wake-up crosses
-// cores (an inter-processor interrupt, and on a VM an exit) or not, which moves the CPU per
-// command by 10% or more from one run to the next at 1 in flight; pinned, every run crosses,
-// and the ratios are steadier. The TBB row's pool then shares the program's CPUs.
+// cores (an inter-processor interrupt, and on a VM an exit) or not, which changes the CPU
+// per command at 1 in flight; pinned, every wake-up crosses. It removes that one source of
+// variance, not the machine's others. The TBB row's pool then shares the program's CPUs.
 //
 // --scaling: instead of the table, the serial client with --scaling-loops loops (default
 // 1,2,4) at --in-flight commands in flight (total, default 100), each loop count per round
