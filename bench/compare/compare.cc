@@ -58,7 +58,8 @@
 // scheduler puts the server and the program decides whether a command's wake-up crosses
 // cores (an inter-processor interrupt, and on a VM an exit) or not, which changes the CPU
 // per command at 1 in flight; pinned, every wake-up crosses. It removes that one source of
-// variance, not the machine's others. The TBB row's pool then shares the program's CPUs.
+// variance, not the machine's others (on the 2-core development VM the others dominate; see
+// bench/README.md). The TBB row's pool then shares the program's CPUs.
 //
 // --scaling: instead of the table, the serial client with --scaling-loops loops (default
 // 1,2,4) at --in-flight commands in flight (total, default 100), each loop count per round
