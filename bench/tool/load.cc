@@ -68,7 +68,7 @@ void LoadRun::start() {
     slots_.push_back(std::move(s));
   }
   active_slots_.store(n, std::memory_order_relaxed);
-  for (auto& s : slots_) next(*s);
+  for (auto& s : slots_) next(*s, now_ns());
 }
 
 void LoadRun::wait() {
@@ -89,7 +89,6 @@ void LoadRun::signal_done() {
 }
 
 void LoadRun::next(Slot& slot, std::uint64_t now) {
-  if (now == 0) now = now_ns();
   const bool inserts_done = config_.workload.kind == Workload::Kind::insert &&
                             slot.next_insert >= config_.keys;
   if (stop_.load(std::memory_order_relaxed) || time_up(now) || slot.budget == 0 || inserts_done) {

@@ -108,9 +108,9 @@ class LoadRun {
 
   Key key_of(std::int64_t n) const { return Key(config_.ns, config_.set, n); }
   void issue(Slot* slot, Rng& rng, std::int64_t insert_key, std::uint64_t start);
-  // `now`: the time the completion that freed the slot was seen, which is also the next
-  // command's start (one clock read serves both); 0 = read the clock here.
-  void next(Slot& slot, std::uint64_t now = 0);
+  // `now`: the next command's start; in a run, the time the completion that freed the slot
+  // was seen (one clock read serves both).
+  void next(Slot& slot, std::uint64_t now);
   void on_read(const Pending& p, const Result<RecordView>& r);
   void on_write(const Pending& p, int code);
   void on_rmw_write(const Pending& p, int code);
