@@ -142,7 +142,9 @@ class [[nodiscard]] Result {
   T& operator*() & { return value(); }
 
   // The status: ok when there is a value.
-  Status status() const { return ok() ? Status() : std::get<1>(v_); }
+  Status status() const& { return ok() ? Status() : std::get<1>(v_); }
+  // The status, moved out of an expiring Result (its message is not copied).
+  Status status() && { return ok() ? Status() : std::get<1>(std::move(v_)); }
   // status().code() without copying the message.
   int code() const { return ok() ? 0 : std::get<1>(v_).code(); }
 

@@ -4,7 +4,7 @@
 // commands using it. Its connection pools are per loop: pool(i) belongs to loop i and is
 // touched only on that loop's thread, so the command hot path takes no lock.
 //
-// Threads: name(), address(), active() from any thread. pool(i) on loop i's thread only.
+// Threads: name(), address(), label(), active() from any thread. pool(i) on loop i's thread only.
 // The tend_* members are the tender thread's alone.
 #pragma once
 
@@ -28,6 +28,10 @@ class Node : public std::enable_shared_from_this<Node> {
 
   const std::string& name() const { return name_; }
   const io::Endpoint& address() const { return address_; }
+  // "node BB9... at 127.0.0.1:3000", for error messages (made once: errors such as "record
+  // not found" are common answers, and formatting the address each time cost more than
+  // the rest of such a command).
+  const std::string& label() const { return label_; }
 
   // False once the tender removed the node: its pools close connections as they come back.
   bool active() const { return active_.load(std::memory_order_acquire); }
@@ -68,6 +72,7 @@ class Node : public std::enable_shared_from_this<Node> {
  private:
   std::string name_;
   io::Endpoint address_;
+  std::string label_;
   std::atomic<bool> active_{true};
   std::atomic<int> window_errors_{0};
   std::atomic<std::uint64_t> errors_total_{0};

@@ -23,9 +23,11 @@ Timing Timing::from(const Policy& p, bool is_write, io::TimePoint now) {
   Timing t;
   if (p.total_timeout.count() > 0) t.deadline = now + p.total_timeout;
   t.socket_timeout = p.socket_timeout;
-  if (p.total_timeout.count() > 0 &&
-      (t.socket_timeout.count() == 0 || t.socket_timeout > p.total_timeout)) {
-    t.socket_timeout = p.total_timeout;
+  // A socket timeout no shorter than the total timeout (or none) never ends an attempt
+  // before the total deadline does: every attempt starts after `now`. Then only the
+  // deadline is armed, and a read's progress has no idle deadline to move.
+  if (p.total_timeout.count() > 0 && t.socket_timeout >= p.total_timeout) {
+    t.socket_timeout = std::chrono::milliseconds(0);
   }
   t.max_retries = std::max(0, p.max_retries);
   t.sleep_between_retries = p.sleep_between_retries;
@@ -129,9 +131,9 @@ void Command::drop_cancel_hook() {
   if (cancel_hook_) cancel_hook_.reset();
 }
 
-std::string Command::where() const {
-  if (!node_) return "no node";
-  return "node " + node_->name() + " at " + node_->address().to_string();
+const std::string& Command::where() const {
+  static const std::string no_node = "no node";
+  return node_ ? node_->label() : no_node;
 }
 
 void Command::start() {
@@ -170,7 +172,8 @@ void Command::arm_timer() {
   io::Loop& loop = ctx_->loop();
   io::TimePoint t = timing_.deadline;
   if (timing_.socket_timeout.count() > 0) {
-    io::TimePoint s = loop.now() + timing_.socket_timeout;
+    active_at_ = loop.now();
+    io::TimePoint s = active_at_ + timing_.socket_timeout;
     if (t == io::TimePoint{} || s < t) t = s;
   }
   io_deadline_ = t;
@@ -375,7 +378,11 @@ void Command::handle_read(std::error_code ec, std::size_t n) {
   }
   filled_ += n;
   // Progress: the socket (idle) timeout starts again; the total deadline does not move.
-  if (timing_.socket_timeout.count() > 0 && io_deadline_ != timing_.deadline) arm_timer();
+  // The timer stays as it is (no heap operation per read): when it fires, on_timer()
+  // moves it to the idle deadline this sets, if that is later.
+  if (timing_.socket_timeout.count() > 0 && io_deadline_ != timing_.deadline) {
+    active_at_ = ctx_->loop().now();
+  }
   process_frames();
 }
 
@@ -431,8 +438,14 @@ bool Command::process_frames() {
         finish(Status());
         return false;
       }
-      // A server result code: say which node answered it.
-      Status st(r.code(), r.status().message() + " (" + where() + ")", r.status().in_doubt());
+      // A server result code: say which node answered it. One allocation: "record not
+      // found" is a common answer, not an exceptional one.
+      Status answer = std::move(r).status();
+      const std::string& at = where();
+      std::string msg;
+      msg.reserve(answer.message().size() + at.size() + 3);
+      msg.append(answer.message()).append(" (").append(at).append(")");
+      Status st(answer.code(), std::move(msg), answer.in_doubt());
       if (st.code() == result::timeout || st.code() == result::device_overload) note_node_error();
       // Not authenticated: the server no longer trusts this connection (as the C client, it
       // is closed, and the command fails without retry).
@@ -490,8 +503,18 @@ void Command::on_timer() {
                              "queue (FlowControl::max_commands_in_process reached)"));
     return;
   }
-  bool total_expired =
-      timing_.deadline != io::TimePoint{} && ctx_->loop().now() >= timing_.deadline;
+  io::Loop& loop = ctx_->loop();
+  if (timing_.socket_timeout.count() > 0 && io_deadline_ != timing_.deadline) {
+    // An idle deadline: bytes that came after the timer was armed moved it (handle_read).
+    io::TimePoint idle = active_at_ + timing_.socket_timeout;
+    if (idle > loop.now()) {
+      io_deadline_ =
+          timing_.deadline != io::TimePoint{} && timing_.deadline < idle ? timing_.deadline : idle;
+      loop.start_timer(timer_, io_deadline_);
+      return;
+    }
+  }
+  bool total_expired = timing_.deadline != io::TimePoint{} && loop.now() >= timing_.deadline;
   client_timeout_ = true;
   Status st = timeout_status(total_expired);
   if (state_ != State::waiting_connection) note_node_error();  // a wait for the pool is not the node's fault

@@ -170,7 +170,7 @@ class Command : public PoolWaiter {
   bool awaiting_answer() const {
     return state_ == State::reading || (state_ == State::writing && read_with_write_);
   }
-  std::string where() const;  // "node BB9... at 127.0.0.1:3000" for messages
+  const std::string& where() const;  // "node BB9... at 127.0.0.1:3000" for messages
   void retry_or_fail(Status status);
   // The circuit breaker: counts an error against the attempt's node; refuses a node over
   // the rate (then the status to fail or retry with; ok when the node may be used).
@@ -229,6 +229,7 @@ class Command : public PoolWaiter {
   wire::Buffer inflated_;   // a compressed frame's inner frame
   std::size_t filled_ = 0;
   io::TimePoint io_deadline_{};  // what the timer is armed for
+  io::TimePoint active_at_{};    // the attempt's last progress: its idle deadline's start
   io::Timer timer_;
   // The attempt whose connection waits for its cancelled read before draining (node set).
   struct DrainHandoff {

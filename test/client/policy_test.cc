@@ -69,6 +69,21 @@ TEST_F(PolicyTest, SocketTimeoutWithoutRetriesFails) {
   EXPECT_NE(r.status().message().find("socket timeout"), std::string::npos) << r.status().message();
 }
 
+// The socket timeout is an idle timeout: a complete header starts it again. The answer's
+// first byte comes at once, the rest of its header 700 ms later, its body 700 ms after that:
+// 1400 ms in all, against a socket timeout of 1000 ms.
+TEST_F(PolicyTest, SocketTimeoutStartsAgainWhenTheAnswersHeaderIsComplete) {
+  node().set_fault(Fault::trickle(700ms).only(FaultScope::kDataRequests).times(1));
+  ReadPolicy p;
+  p.total_timeout = 20000ms;
+  p.socket_timeout = 1000ms;
+  p.max_retries = 0;
+  Result<Record> r = client().get(key(1), p).get();
+  ASSERT_TRUE(r.ok()) << r.status().to_string();
+  EXPECT_EQ(*r->find("a")->as_int(), 1);
+  EXPECT_EQ(node().stats().faults_applied, 1u);
+}
+
 TEST_F(PolicyTest, SleepBetweenRetriesStillEndsBeforeTheDeadline) {
   node().set_fault(Fault::delay_by(3000ms).only(FaultScope::kDataRequests));
   ReadPolicy p;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 #include <string_view>
 
 #include "test/server/batch.h"
@@ -245,7 +246,7 @@ void Connection::handle_request(uint8_t type, const uint8_t* body, size_t size) 
   }
   if (started_job) {
     job_delay_ = fault == FaultKind::kDelay ? delay : std::chrono::milliseconds(0);
-    if (fault != FaultKind::kNone && fault != FaultKind::kDelay) {
+    if (fault != FaultKind::kNone && fault != FaultKind::kDelay && fault != FaultKind::kTrickle) {
       // The fault spoils the first chunk of the stream; the rest is never sent.
       RequestContext ctx{node.cluster(), node.index(), &loop_.map()};
       ResponseWriter w(scratch_);
@@ -409,6 +410,20 @@ void Connection::deliver(std::vector<uint8_t>& bytes, FaultKind fault,
       bytes.resize(std::max<size_t>(1, bytes.size() / 2));
       push_output(bytes, std::chrono::milliseconds(0), true);
       return;
+    case FaultKind::kTrickle: {
+      // Piece i goes out i gaps after the first (push_output keeps them in order).
+      const size_t ends[] = {std::min<size_t>(1, bytes.size()),
+                             std::min<size_t>(wire::kProtoHeaderSize, bytes.size()), bytes.size()};
+      size_t from = 0;
+      for (size_t i = 0; i < std::size(ends); ++i) {
+        std::vector<uint8_t> piece(bytes.begin() + std::ptrdiff_t(from),
+                                   bytes.begin() + std::ptrdiff_t(ends[i]));
+        if (!piece.empty()) push_output(piece, delay * int(i), false);
+        from = ends[i];
+      }
+      bytes.clear();
+      return;
+    }
   }
 }
 

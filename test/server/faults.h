@@ -27,6 +27,10 @@ enum class FaultKind : uint8_t {
   kTruncatedFrame,
   // Send the answer with a proto header declaring an absurd size (2^48 - 1 bytes).
   kAbsurdLength,
+  // Send the answer in three pieces `delay` apart, as a slow link might: its first byte, the
+  // rest of its proto header, the rest. A client's socket (idle) timeout starts again when
+  // the header is complete, so the whole answer may take longer than that timeout.
+  kTrickle,
 };
 
 enum class FaultScope : uint8_t {
@@ -37,7 +41,7 @@ enum class FaultScope : uint8_t {
 
 struct Fault {
   FaultKind kind = FaultKind::kNone;
-  std::chrono::milliseconds delay{0};  // for kDelay
+  std::chrono::milliseconds delay{0};  // for kDelay; for kTrickle the gap between pieces
   FaultScope scope = FaultScope::kAllRequests;
   int count = -1;  // answers affected before the fault clears itself; -1 = until clear_fault()
 
@@ -47,6 +51,7 @@ struct Fault {
   static Fault garbage() { return Fault{FaultKind::kGarbage}; }
   static Fault truncated_frame() { return Fault{FaultKind::kTruncatedFrame}; }
   static Fault absurd_length() { return Fault{FaultKind::kAbsurdLength}; }
+  static Fault trickle(std::chrono::milliseconds gap) { return Fault{FaultKind::kTrickle, gap}; }
   Fault& only(FaultScope s) {
     scope = s;
     return *this;

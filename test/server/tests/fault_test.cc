@@ -1,4 +1,4 @@
-// Faults through real sockets: hang, delay, close mid-response, garbage, truncated frame,
+// Faults through real sockets: hang, delay, trickle, close mid-response, garbage, truncated frame,
 // absurd length, scopes and counts, refused connections, stop/restart on the same port, and a
 // migration that moves a partition while serving.
 //
@@ -116,6 +116,18 @@ TEST_F(FaultTest, AbsurdLength) {
   Bytes header;
   ASSERT_EQ(c.read_exact(8, &header), ReadStatus::kOk);
   EXPECT_EQ(to_hex(header), "0203ffffffffffff");
+}
+
+TEST_F(FaultTest, TrickleSendsOneByteThenTheHeaderThenTheRest) {
+  node().set_fault(Fault::trickle(milliseconds(400)).times(1));
+  RawConnection c = connect_to(*cluster_);
+  ASSERT_TRUE(c.send(get_frame(1)));
+  Bytes first, header_rest, body;
+  ASSERT_EQ(c.read_exact(1, &first), ReadStatus::kOk);
+  EXPECT_EQ(c.wait_readable(milliseconds(50)), ReadStatus::kTimeout);  // the next is 400 ms away
+  ASSERT_EQ(c.read_exact(7, &header_rest), ReadStatus::kOk);
+  ASSERT_EQ(c.read_exact(expected_.raw().size() - 8, &body), ReadStatus::kOk);
+  EXPECT_EQ(first + header_rest + body, expected_.raw());
 }
 
 TEST_F(FaultTest, ScopesAndCounts) {
