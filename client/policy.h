@@ -79,7 +79,8 @@ struct Policy {
   // Deadline for the whole command, retries and queueing included; 0 = none. Checked
   // before every attempt and at every socket read, not only between attempts.
   Millis total_timeout{1000};
-  // Longest wait for progress within one attempt; 0 or > total means total.
+  // Longest wait for progress within one attempt (connecting, sending, then each proto
+  // header and each frame of the answer); 0 or >= total means total.
   Millis socket_timeout{30000};
   // Attempts after the first one (on connection errors and client timeouts).
   int max_retries = 2;
