@@ -136,6 +136,7 @@ class Timer {
  private:
   friend class TimerQueue;
   static constexpr std::size_t kNotArmed = static_cast<std::size_t>(-1);
+  static constexpr std::size_t kInRun = kNotArmed - 1;  // in the queue's run, not its heap
   UniqueFunction<void()> on_expire_;
   TimePoint deadline_{};
   std::uint64_t sequence_ = 0;  // start order, breaks ties between equal deadlines
@@ -143,7 +144,9 @@ class Timer {
   // there, never later than them (a later re-arm leaves the heap alone; see TimerQueue).
   TimePoint key_deadline_{};
   std::uint64_t key_sequence_ = 0;
-  std::size_t heap_index_ = kNotArmed;
+  std::size_t heap_index_ = kNotArmed;  // or kInRun
+  Timer* run_prev_ = nullptr;           // neighbours in the queue's run (when kInRun)
+  Timer* run_next_ = nullptr;
 };
 
 // listen()'s result: the listening socket and the address it is bound to (the port the system

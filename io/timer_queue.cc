@@ -1,4 +1,5 @@
-// TimerQueue implementation: a textbook binary heap whose elements know their own index.
+// TimerQueue implementation: a sorted intrusive list for timers started in deadline order,
+// and a textbook binary heap, whose elements know their own index, for the rest.
 #include "io/timer_queue.h"
 
 namespace aero::io {
@@ -8,9 +9,15 @@ void TimerQueue::start(Timer& timer, TimePoint deadline) {
   timer.sequence_ = next_sequence_++;
   if (timer.armed()) {
     if (deadline >= timer.key_deadline_) {
-      // Later (or equal, with a later sequence): the heap key stays as it is, earlier than the
+      // Later (or equal, with a later sequence): the key stays as it is, earlier than the
       // real one; run_expired() moves the entry when the key comes due.
       ++deferred_moves_;
+      return;
+    }
+    if (timer.heap_index_ == Timer::kInRun) {
+      take_out(&timer);  // earlier than its place in the run: placed again
+      rekey(&timer);
+      place_new(&timer);
       return;
     }
     rekey(&timer);  // earlier: up at once
@@ -18,15 +25,58 @@ void TimerQueue::start(Timer& timer, TimePoint deadline) {
     return;
   }
   rekey(&timer);
-  heap_.push_back(&timer);
-  timer.heap_index_ = heap_.size() - 1;
-  sift_up(heap_.size() - 1);
+  place_new(&timer);
 }
 
 bool TimerQueue::cancel(Timer& timer) {
   if (!timer.armed()) return false;
-  remove_at(timer.heap_index_);
+  take_out(&timer);
   return true;
+}
+
+void TimerQueue::place_new(Timer* timer) {
+  if (run_tail_ == nullptr || !before(timer, run_tail_)) {
+    timer->heap_index_ = Timer::kInRun;
+    timer->run_prev_ = run_tail_;
+    timer->run_next_ = nullptr;
+    if (run_tail_ != nullptr) {
+      run_tail_->run_next_ = timer;
+    } else {
+      run_head_ = timer;
+    }
+    run_tail_ = timer;
+    ++run_size_;
+    ++run_placements_;
+    return;
+  }
+  heap_.push_back(timer);
+  timer->heap_index_ = heap_.size() - 1;
+  sift_up(heap_.size() - 1);
+  ++heap_placements_;
+}
+
+void TimerQueue::take_out(Timer* timer) {
+  if (timer->heap_index_ == Timer::kInRun) {
+    unlink(timer);
+  } else {
+    remove_at(timer->heap_index_);
+  }
+}
+
+void TimerQueue::unlink(Timer* timer) {
+  if (timer->run_prev_ != nullptr) {
+    timer->run_prev_->run_next_ = timer->run_next_;
+  } else {
+    run_head_ = timer->run_next_;
+  }
+  if (timer->run_next_ != nullptr) {
+    timer->run_next_->run_prev_ = timer->run_prev_;
+  } else {
+    run_tail_ = timer->run_prev_;
+  }
+  timer->run_prev_ = timer->run_next_ = nullptr;
+  timer->heap_index_ = Timer::kNotArmed;
+  --run_size_;
 }
 
 void TimerQueue::remove_at(std::size_t index) {
@@ -69,18 +119,18 @@ std::size_t TimerQueue::run_expired(TimePoint now) {
   // Sequence numbers grow with every start: anything started from here on is >= this mark.
   const std::uint64_t mark = next_sequence_;
   std::size_t fired = 0;
-  while (!heap_.empty()) {
-    Timer* top = heap_.front();
+  while (Timer* top = earliest()) {
     if (top->key_deadline_ > now) break;
     if (stale(top)) {
       // Moved later since it was placed: now to its real place (it may still be due).
+      take_out(top);
       rekey(top);
-      sift_down(0);
+      place_new(top);
       ++stale_moves_;
       continue;
     }
     if (top->sequence_ >= mark) break;
-    remove_at(0);
+    take_out(top);
     ++fired;
     if (top->on_expire_) top->on_expire_();  // may start/cancel any timer, this one too
   }
@@ -90,6 +140,7 @@ std::size_t TimerQueue::run_expired(TimePoint now) {
 void TimerQueue::disarm_all() {
   for (Timer* t : heap_) t->heap_index_ = Timer::kNotArmed;
   heap_.clear();
+  while (run_head_ != nullptr) unlink(run_head_);
 }
 
 }  // namespace aero::io

@@ -146,6 +146,32 @@ void BM_TimerStartCancel(benchmark::State& state) {
 }
 BENCHMARK(BM_TimerStartCancel)->Arg(0)->Arg(1000)->Arg(1000000);
 
+// The timers of `range(0)` commands in flight that share one timeout: each iteration one
+// command (a random one) completes, cancelling its timer, and the next starts one for the
+// same timeout from a clock that moved on (deadlines arrive in order: TimerQueue's run).
+void BM_TimerCommandsInFlight(benchmark::State& state) {
+  auto loop = io::make_loop();  // not running: the creating thread owns it
+  const auto in_flight = static_cast<std::size_t>(state.range(0));
+  std::vector<std::unique_ptr<io::Timer>> timers;
+  const io::TimePoint base = loop->now() + 1h;
+  std::int64_t clock_us = 0;
+  for (std::size_t i = 0; i < in_flight; ++i) {
+    timers.push_back(std::make_unique<io::Timer>([] {}));
+    loop->start_timer(*timers.back(), base + std::chrono::microseconds(++clock_us));
+  }
+  std::uint64_t x = 88172645463325252ull;  // xorshift: no <random> cost in the loop
+  for (auto _ : state) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    io::Timer& t = *timers[x % in_flight];
+    benchmark::DoNotOptimize(loop->cancel_timer(t));
+    loop->start_timer(t, base + std::chrono::microseconds(++clock_us));
+  }
+  for (auto& t : timers) loop->cancel_timer(*t);
+}
+BENCHMARK(BM_TimerCommandsInFlight)->Arg(1)->Arg(100)->Arg(10000);
+
 // Alternates bare and Loop runs so that both see the same machine state; medians of each.
 void print_ratio(int rounds, std::int64_t round_trips) {
   std::vector<double> cpu[2], polls[2];  // [0] bare, [1] Loop

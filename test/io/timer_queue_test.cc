@@ -1,5 +1,6 @@
-// TimerQueue: heap order, tie-break by start order, O(log n) cancel from anywhere in the
-// heap, and a million start/cancel pairs that leave exact counts.
+// TimerQueue: firing order, tie-break by start order, the run (timers started in deadline
+// order) and the heap (the rest) mixed under random starts, re-arms and cancels, O(log n)
+// cancel from anywhere in the heap, and a million start/cancel pairs that leave exact counts.
 #include "io/timer_queue.h"
 
 #include <gtest/gtest.h>
@@ -75,10 +76,11 @@ TEST(TimerQueue, MovingLaterLeavesTheHeapAloneUntilTheOldDeadline) {
   EXPECT_EQ(queue.stale_moves(), 2u);
 }
 
-// Random starts (earlier and later), re-arms and cancels: timers fire exactly in the order of
-// their real (deadline, last start), as if every re-arm had moved the heap entry.
-TEST(TimerQueue, LazyReArmKeepsTheExactFiringOrder) {
-  TimerQueue queue;
+// Random starts, re-arms and cancels against a model: timers fire exactly in the order of
+// their real (deadline, last start), as if every re-arm had moved the timer at once.
+// `deadline_us(step, random)` picks each start's deadline.
+template <class DeadlineFn>
+void expect_exact_firing_order(DeadlineFn deadline_us, TimerQueue& queue) {
   constexpr int kTimers = 300;
   std::mt19937 random(7);
   std::vector<std::unique_ptr<Timer>> timers;
@@ -86,6 +88,7 @@ TEST(TimerQueue, LazyReArmKeepsTheExactFiringOrder) {
   std::vector<std::uint64_t> started_at(kTimers, 0);  // the model: each armed timer's last start
   std::vector<bool> armed(kTimers, false);
   std::uint64_t clock = 0;
+  std::int64_t latest = 0;
   for (int i = 0; i < kTimers; ++i) {
     timers.push_back(std::make_unique<Timer>([&fired, i] { fired.push_back(i); }));
   }
@@ -95,7 +98,9 @@ TEST(TimerQueue, LazyReArmKeepsTheExactFiringOrder) {
       EXPECT_EQ(queue.cancel(*timers[k]), armed[k]);
       armed[k] = false;
     } else {
-      queue.start(*timers[k], TimePoint{} + std::chrono::microseconds(random() % 1000));
+      const std::int64_t us = deadline_us(step, random);
+      latest = std::max(latest, us);
+      queue.start(*timers[k], TimePoint{} + std::chrono::microseconds(us));
       started_at[k] = ++clock;
       armed[k] = true;
     }
@@ -110,12 +115,53 @@ TEST(TimerQueue, LazyReArmKeepsTheExactFiringOrder) {
     }
     return started_at[a] < started_at[b];
   });
-  EXPECT_GT(queue.deferred_moves(), 0u);
-  for (int us = 0; us <= 1000; us += 37)
+  EXPECT_EQ(queue.size(), expected.size());
+  for (std::int64_t us = 0; us <= latest; us += 37) {
     queue.run_expired(TimePoint{} + std::chrono::microseconds(us));
-  queue.run_expired(TimePoint{} + 1s);
+  }
+  queue.run_expired(TimePoint{} + std::chrono::microseconds(latest) + 1s);
   EXPECT_EQ(fired, expected);
   EXPECT_TRUE(queue.empty());
+}
+
+TEST(TimerQueue, LazyReArmKeepsTheExactFiringOrder) {
+  TimerQueue queue;
+  expect_exact_firing_order([](int, std::mt19937& r) { return std::int64_t(r() % 1000); }, queue);
+  EXPECT_GT(queue.deferred_moves(), 0u);
+  EXPECT_GT(queue.heap_placements(), 0u);
+}
+
+// Deadlines that mostly grow, as a loop's command timeouts do (one timeout, a clock that
+// moves on), with some earlier ones mixed in: most go to the run, the order stays exact.
+TEST(TimerQueue, TheRunAndTheHeapTogetherKeepTheExactFiringOrder) {
+  TimerQueue queue;
+  expect_exact_firing_order(
+      [](int step, std::mt19937& r) {
+        const std::int64_t now = step;  // one microsecond per step
+        return r() % 10 == 0 ? now + std::int64_t(r() % 500) : now + 1000;
+      },
+      queue);
+  EXPECT_GT(queue.run_placements(), queue.heap_placements());
+  EXPECT_GT(queue.heap_placements(), 0u);
+}
+
+TEST(TimerQueue, TimersStartedInDeadlineOrderNeverTouchTheHeap) {
+  TimerQueue queue;
+  std::vector<std::unique_ptr<Timer>> timers;
+  std::vector<int> fired;
+  for (int i = 0; i < 1000; ++i) {
+    timers.push_back(std::make_unique<Timer>([&fired, i] { fired.push_back(i); }));
+    queue.start(*timers.back(), TimePoint{} + std::chrono::microseconds(i / 3));  // ties too
+  }
+  for (int i = 0; i < 1000; i += 2) EXPECT_TRUE(queue.cancel(*timers[i]));  // from anywhere
+  EXPECT_EQ(queue.size(), 500u);
+  EXPECT_EQ(queue.next_deadline(), TimePoint{});  // timer 1
+  EXPECT_EQ(queue.run_expired(TimePoint{} + 1s), 500u);
+  std::vector<int> odd;
+  for (int i = 1; i < 1000; i += 2) odd.push_back(i);
+  EXPECT_EQ(fired, odd);
+  EXPECT_EQ(queue.run_placements(), 1000u);
+  EXPECT_EQ(queue.heap_placements(), 0u);
 }
 
 TEST(TimerQueue, HandlersMayRearmAndCancelButNewStartsWait) {
