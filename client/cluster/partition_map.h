@@ -56,9 +56,15 @@ class ClusterSnapshot {
   // The node for `partition` of `ns` at replica position `attempt` (0 = master, 1 = first
   // replica, wrapping), skipping missing and inactive nodes; nullptr if none is available.
   Node* route(const NamespaceMap& map, std::uint32_t partition, unsigned attempt) const {
-    for (int i = 0; i < map.replicas; ++i) {
-      Node* n = map.owner[(attempt + static_cast<unsigned>(i)) % static_cast<unsigned>(map.replicas)][partition];
+    const auto replicas = static_cast<unsigned>(map.replicas);
+    if (replicas == 0) return nullptr;
+    // One division at most (a retry past the last replica), none on a first attempt: this
+    // runs for every command.
+    unsigned column = attempt < replicas ? attempt : attempt % replicas;
+    for (unsigned i = 0; i < replicas; ++i) {
+      Node* n = map.owner[column][partition];
       if (n != nullptr && n->active()) return n;
+      if (++column == replicas) column = 0;
     }
     return nullptr;
   }

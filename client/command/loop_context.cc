@@ -155,4 +155,14 @@ const cluster::ClusterSnapshot& LoopContext::snapshot() {
   return *snapshot_;
 }
 
+const cluster::NamespaceMap* LoopContext::namespace_map(std::string_view ns) {
+  const cluster::ClusterSnapshot& s = snapshot();
+  if (map_version_ != snapshot_version_ || ns != map_ns_) {
+    map_ = s.find(ns);
+    map_ns_.assign(ns);
+    map_version_ = snapshot_version_;
+  }
+  return map_;
+}
+
 }  // namespace aero::command

@@ -81,6 +81,10 @@ class LoopContext {
   // Loop thread: the current cluster snapshot (re-read only when the cluster published a
   // new one; reading it takes no lock).
   const cluster::ClusterSnapshot& snapshot();
+  // Loop thread: snapshot().find(ns), remembered for the namespace asked last (a loop's
+  // commands mostly go to one namespace: the lookup then reads only this context, not the
+  // snapshot's namespace list and each map's name, cache misses on every command).
+  const cluster::NamespaceMap* namespace_map(std::string_view ns);
 
   // Loop thread: fail everything queued (client closing).
   void fail_queued(const Status& status);
@@ -123,6 +127,10 @@ class LoopContext {
 
   std::shared_ptr<const cluster::ClusterSnapshot> snapshot_;
   std::uint64_t snapshot_version_ = ~0ull;
+  // namespace_map()'s memory: the map of `map_ns_` in the snapshot of `map_version_`.
+  std::string map_ns_;
+  const cluster::NamespaceMap* map_ = nullptr;
+  std::uint64_t map_version_ = ~0ull;
 
   int in_process_ = 0;
   bool draining_ = false;

@@ -16,10 +16,11 @@ namespace aero::command {
 // commands over the replicas. Writes pass is_write: they go to the master unless the
 // policy is random (then the rotation applies too). Replica::prefer_rack reads go first to
 // a replica on `rack_id`, then along the sequence.
-inline cluster::Node* route(const cluster::ClusterSnapshot& snapshot, std::string_view ns,
-                            std::uint32_t partition, Replica replica, bool is_write,
-                            unsigned attempt_index, unsigned rotation, int rack_id = -1) {
-  const cluster::NamespaceMap* map = snapshot.find(ns);
+// `map` is snapshot.find() of the key's namespace (nullptr: not in the cluster).
+inline cluster::Node* route(const cluster::ClusterSnapshot& snapshot,
+                            const cluster::NamespaceMap* map, std::uint32_t partition,
+                            Replica replica, bool is_write, unsigned attempt_index,
+                            unsigned rotation, int rack_id = -1) {
   if (map == nullptr || partition >= static_cast<std::uint32_t>(cluster::kPartitions)) {
     return nullptr;
   }
@@ -50,6 +51,14 @@ inline cluster::Node* route(const cluster::ClusterSnapshot& snapshot, std::strin
       break;
   }
   return snapshot.route(*map, partition, start + attempt_index);
+}
+
+// The same, looking the namespace `ns` up in the snapshot.
+inline cluster::Node* route(const cluster::ClusterSnapshot& snapshot, std::string_view ns,
+                            std::uint32_t partition, Replica replica, bool is_write,
+                            unsigned attempt_index, unsigned rotation, int rack_id = -1) {
+  return route(snapshot, snapshot.find(ns), partition, replica, is_write, attempt_index, rotation,
+               rack_id);
 }
 
 }  // namespace aero::command

@@ -74,8 +74,8 @@ class SingleCommand final : public Command, public PoolLink, public Deliverable 
  private:
   cluster::Node* select_node(const cluster::ClusterSnapshot& snapshot,
                              unsigned replica_index) override {
-    return route(snapshot, ns_, partition_, timing().replica, timing().is_write, replica_index,
-                 rotation_, context()->config().rack_id);
+    return route(snapshot, context()->namespace_map(ns_), partition_, timing().replica,
+                 timing().is_write, replica_index, rotation_, context()->config().rack_id);
   }
 
   std::span<const std::uint8_t> request() override { return request_.span(); }

@@ -48,6 +48,18 @@ TEST(RoutingTest, SequenceMovesAlongReplicasOnRetryAndSkipsInactiveNodes) {
   EXPECT_EQ(f.go(Replica::sequence, false, 3), f.a.get());  // wraps
   f.b->deactivate();
   EXPECT_EQ(f.go(Replica::sequence, false, 1), f.c.get());
+  f.c->deactivate();
+  EXPECT_EQ(f.go(Replica::sequence, false, 1), f.a.get());  // skips two, wrapping
+  EXPECT_EQ(f.go(Replica::sequence, false, 5), f.a.get());  // a retry past the last replica
+  f.a->deactivate();
+  EXPECT_EQ(f.go(Replica::sequence, false, 4), nullptr);
+}
+
+TEST(RoutingTest, ANamespaceWithoutReplicaColumnsHasNoNode) {
+  Fixture f;
+  f.map->replicas = 0;
+  EXPECT_EQ(f.go(Replica::sequence, false, 0), nullptr);
+  EXPECT_EQ(f.go(Replica::any, false, 0, 7), nullptr);
 }
 
 TEST(RoutingTest, AnyRotatesReadsButNotWrites) {
