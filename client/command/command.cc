@@ -168,14 +168,19 @@ void Command::leave_queue() {
   state_ = State::idle;
 }
 
-void Command::arm_timer() {
-  io::Loop& loop = ctx_->loop();
+io::TimePoint Command::attempt_deadline() const {
   io::TimePoint t = timing_.deadline;
   if (timing_.socket_timeout.count() > 0) {
-    active_at_ = loop.now();
     io::TimePoint s = active_at_ + timing_.socket_timeout;
     if (t == io::TimePoint{} || s < t) t = s;
   }
+  return t;
+}
+
+void Command::arm_timer() {
+  io::Loop& loop = ctx_->loop();
+  if (timing_.socket_timeout.count() > 0) active_at_ = loop.now();
+  const io::TimePoint t = attempt_deadline();
   io_deadline_ = t;
   if (t != io::TimePoint{}) {
     loop.start_timer(timer_, t);
@@ -506,10 +511,9 @@ void Command::on_timer() {
   io::Loop& loop = ctx_->loop();
   if (timing_.socket_timeout.count() > 0 && io_deadline_ != timing_.deadline) {
     // An idle deadline: bytes that came after the timer was armed moved it (handle_read).
-    io::TimePoint idle = active_at_ + timing_.socket_timeout;
-    if (idle > loop.now()) {
-      io_deadline_ =
-          timing_.deadline != io::TimePoint{} && timing_.deadline < idle ? timing_.deadline : idle;
+    const io::TimePoint later = attempt_deadline();
+    if (later > loop.now()) {
+      io_deadline_ = later;
       loop.start_timer(timer_, io_deadline_);
       return;
     }

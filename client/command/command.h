@@ -152,6 +152,9 @@ class Command : public PoolWaiter {
   void leave_queue();
   void on_pool_ready(io::SocketId socket) override;
 
+  // The attempt's timer deadline: the total deadline, or the idle one (active_at_ plus the
+  // socket timeout) when that comes first; none when neither is set.
+  io::TimePoint attempt_deadline() const;
   void arm_timer();
   // Ends the current attempt: a healthy connection goes back to the pool, a broken one is
   // closed; I/O still pending for the attempt completes later and is ignored.
