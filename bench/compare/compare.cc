@@ -23,7 +23,10 @@
 //    beside them); then per in-flight count the table: medians over the rounds of the
 //    throughput, the CPU per command, the system calls per command and the context switches
 //    per command, and of the ratios to the epoll limit of the same round, and the cores
-//    busy (below).
+//    busy (below). Under each table the goals (client on epoll at most 1.05x the
+//    epoll limit's CPU per command, on io_uring below 1.00x), judged round by round: "met"
+//    or "not met" when every round agrees, else in how many rounds (bench/compare/verdict.h);
+//    JSON: "goals" per table and each row's per-round ratios as "cpu_ratio_rounds".
 //
 // Cores busy (CPU seconds per wall second; 0.97 is one core nearly full), per run and as
 // medians in the table (columns prog, server, machine; JSON client_cores, server_cores,
@@ -673,6 +676,7 @@ int main(int argc, char** argv) {
         std::snprintf(item, sizeof item, ",\"server_cores\":%.4f", server_cores);
         json += item;
       }
+      json += ",\"cpu_ratio_rounds\":" + nlohmann::json(s.cpu_ratio).dump();
       json += "}";
     }
     json += "}";
@@ -685,23 +689,30 @@ int main(int argc, char** argv) {
       std::printf("  verdict: %s\n", verdict.c_str());
       json += ",\"verdict\":" + nlohmann::json(verdict).dump();
     }
-    json += "}";
-    auto ratio_of = [&](const char* name) {
+    // The goals, judged round by round: a median alone lands on either side of a goal from
+    // one run to the next when the rounds straddle it.
+    auto goal_of = [&](const char* name, double goal, aero::bench::GoalKind kind) {
       for (std::size_t i = 0; i < n_rows; ++i) {
-        if (rows[i].name == name) return median(series[f][i].cpu_ratio);
+        if (rows[i].name == name)
+          return aero::bench::goal_verdict(series[f][i].cpu_ratio, goal, kind);
       }
-      return -1.0;
+      return std::string();
     };
     if (!a.scaling) {
-      const double epoll = ratio_of("serial"), uring = ratio_of("serial-uring");
-      std::printf("  goals: client (epoll) CPU <= 1.05x the epoll limit: %.2fx %s", epoll,
-                  epoll <= 1.05 ? "(met)" : "(not met)");
-      if (uring >= 0) {
-        std::printf("; client (io_uring) < 1.00x: %.2fx %s", uring,
-                    uring < 1.0 ? "(met)" : "(not met)");
+      const std::string epoll = goal_of("serial", 1.05, aero::bench::GoalKind::at_most);
+      const std::string uring = goal_of("serial-uring", 1.00, aero::bench::GoalKind::below);
+      nlohmann::json goals = nlohmann::json::object();
+      if (!epoll.empty()) {
+        std::printf("  goal: client (epoll) CPU <= 1.05x the epoll limit: %s\n", epoll.c_str());
+        goals["serial"] = epoll;
       }
-      std::printf("\n");
+      if (!uring.empty()) {
+        std::printf("  goal: client (io_uring) CPU < 1.00x the epoll limit: %s\n", uring.c_str());
+        goals["serial-uring"] = uring;
+      }
+      json += ",\"goals\":" + goals.dump();
     }
+    json += "}";
     // A variant against the plain serial client, per round, so both share the round's
     // conditions.
     auto against_serial = [&](const char* name, const char* label) {

@@ -90,4 +90,20 @@ std::string scaling_verdict(const std::vector<ScalingPoint>& points, int server_
   return none;
 }
 
+std::string goal_verdict(const std::vector<double>& ratios, double goal, GoalKind kind) {
+  if (ratios.empty()) return "no rounds";
+  std::vector<double> sorted = ratios;
+  std::sort(sorted.begin(), sorted.end());
+  const std::size_t n = sorted.size();
+  const double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  std::size_t met = 0;
+  for (double r : sorted) met += (kind == GoalKind::at_most ? r <= goal : r < goal) ? 1 : 0;
+  std::string out =
+      n == 1 ? format("%.2fx", median)
+             : format("%.2fx (median; rounds %.2f-%.2f)", median, sorted.front(), sorted.back());
+  if (met == n) return out + ": met";
+  if (met == 0) return out + ": not met";
+  return out + format(": met in %zu of %zu rounds", met, n);
+}
+
 }  // namespace aero::bench

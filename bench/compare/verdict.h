@@ -1,5 +1,6 @@
-// The one-line verdict under compare --scaling's table: from the medians of each loop count,
-// is the server or the machine the bottleneck, or did the throughput keep growing?
+// The verdicts compare prints under its tables: for --scaling, from the medians of each loop
+// count, is the server or the machine the bottleneck, or did the throughput keep growing? For
+// the CPU goals (a ratio to the epoll limit), did every round meet the goal, none, or some?
 //
 // Threads: a plain function.
 #pragma once
@@ -32,5 +33,14 @@ inline constexpr double kMachineSaturated = 0.9;
 // is saturated is named with its figures, then the throughput of every other row against
 // the first; when none is saturated, only the growth. Empty when `points` is empty.
 std::string scaling_verdict(const std::vector<ScalingPoint>& points, int server_loops, int cores);
+
+// A goal on a ratio: at most `goal` (<=), or below it (<).
+enum class GoalKind { at_most, below };
+
+// A goal judged over the rounds, each round's ratio against the same round's baseline:
+// "1.07x (median; rounds 1.04-1.11): met in 2 of 5 rounds". A median alone can land on either
+// side of the goal from one run to the next when the rounds straddle it; then this says so,
+// and "met" or "not met" only when every round agrees. "no rounds" when `ratios` is empty.
+std::string goal_verdict(const std::vector<double>& ratios, double goal, GoalKind kind);
 
 }  // namespace aero::bench

@@ -110,5 +110,22 @@ TEST(Verdict, ExternalServer) {
   EXPECT_EQ(scaling_verdict({}, 1, 2), "");
 }
 
+TEST(GoalVerdict, EveryRoundNoneOrSome) {
+  EXPECT_EQ(goal_verdict({1.02, 1.04, 1.03}, 1.05, GoalKind::at_most),
+            "1.03x (median; rounds 1.02-1.04): met");
+  EXPECT_EQ(goal_verdict({1.09, 1.06, 1.12, 1.07}, 1.05, GoalKind::at_most),
+            "1.08x (median; rounds 1.06-1.12): not met");
+  EXPECT_EQ(goal_verdict({1.07, 1.04, 1.11, 1.05, 1.08}, 1.05, GoalKind::at_most),
+            "1.07x (median; rounds 1.04-1.11): met in 2 of 5 rounds");
+}
+
+TEST(GoalVerdict, AtMostCountsTheGoalItselfBelowDoesNot) {
+  EXPECT_EQ(goal_verdict({1.00}, 1.00, GoalKind::at_most), "1.00x: met");
+  EXPECT_EQ(goal_verdict({1.00}, 1.00, GoalKind::below), "1.00x: not met");
+  EXPECT_EQ(goal_verdict({0.96, 1.00}, 1.00, GoalKind::below),
+            "0.98x (median; rounds 0.96-1.00): met in 1 of 2 rounds");
+  EXPECT_EQ(goal_verdict({}, 1.00, GoalKind::below), "no rounds");
+}
+
 }  // namespace
 }  // namespace aero::bench
