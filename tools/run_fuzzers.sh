@@ -11,6 +11,7 @@
 #   FUZZ_SKIP="//p:t"     leave these targets out
 #   BAZEL_STARTUP_OPTS   e.g. "--output_base=/root/.cache/bazel-ob-fuzz"
 #   BAZEL_BUILD_FLAGS     extra build flags (default: --jobs=2 and the shared disk cache)
+#   FUZZ_JOBS             fuzzers run at once (default: 2, or 1 on a single core)
 # Prints one "PASS: //pkg:target ..." or "FAIL: //pkg:target ..." line per target and exits
 # non-zero if any failed.
 set -uo pipefail
@@ -49,8 +50,11 @@ bin_dir=$(bazel "${startup[@]}" info --config=fuzz bazel-bin 2>/dev/null)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 findings="fuzz-findings"
-failed=0
-for t in $targets; do
+
+# run_one TARGET: runs one fuzzer; its report goes to $work/<name>.result, and
+# $work/<name>.failed marks a failure.
+run_one() {
+  local t="$1" pkg name seeds corpus log rc execs rate cov
   pkg="${t#//}"; pkg="${pkg%%:*}"; name="${t##*:}"
   seeds="$pkg/corpus/$name"
   corpus="$work/$name"
@@ -65,18 +69,41 @@ for t in $targets; do
   rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
   if [ "$rc" -ne 0 ]; then
-    failed=1
+    touch "$work/$name.failed"
     mkdir -p "$findings/$name"
     cp "$work/artifacts-$name"/* "$findings/$name"/ 2>/dev/null || true
-    echo "FAIL: $t (exit $rc; reproducers in $findings/$name/)"
-    grep -E 'ERROR|SUMMARY|runtime error|==[0-9]+==' "$log" | head -20
-    tail -30 "$log"
+    {
+      echo "FAIL: $t (exit $rc; reproducers in $findings/$name/)"
+      grep -E 'ERROR|SUMMARY|runtime error|==[0-9]+==' "$log" | head -20
+      tail -30 "$log"
+    } >"$work/$name.result"
   else
-    echo "PASS: $t ${seconds}s, ${execs:-?} execs, ${rate:-?} execs/s, ${cov:-cov: ?}"
+    echo "PASS: $t ${seconds}s, ${execs:-?} execs, ${rate:-?} execs/s, ${cov:-cov: ?}" >"$work/$name.result"
     if [ "${FUZZ_MERGE:-0}" = "1" ] && [ -d "$seeds" ]; then
       "$bin_dir/$pkg/$name" -merge=1 "$seeds" "$corpus" >"$work/$name.merge.log" 2>&1 \
-        && echo "  merged into $seeds: $(grep -o 'MERGE-OUTER: [0-9]* new files[^;]*' "$work/$name.merge.log" | tail -1)"
+        && echo "  merged into $seeds: $(grep -o 'MERGE-OUTER: [0-9]* new files[^;]*' "$work/$name.merge.log" | tail -1)" \
+          >>"$work/$name.result"
     fi
   fi
+}
+
+# FUZZ_JOBS fuzzers at once (default: one per core, at most 2): each is single-threaded, so on
+# 2 cores two at a time halve the step's wall time without shortening any fuzzer's run.
+jobs="${FUZZ_JOBS:-$(( $(nproc) < 2 ? 1 : 2 ))}"
+running=0
+for t in $targets; do
+  if [ "$running" -ge "$jobs" ]; then
+    wait -n
+    running=$((running - 1))
+  fi
+  run_one "$t" &
+  running=$((running + 1))
+done
+wait
+failed=0
+for t in $targets; do
+  name="${t##*:}"
+  cat "$work/$name.result" 2>/dev/null || { echo "FAIL: $t (no result)"; failed=1; }
+  [ -e "$work/$name.failed" ] && failed=1
 done
 exit $failed

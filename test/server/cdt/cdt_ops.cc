@@ -257,6 +257,10 @@ void unwind(std::vector<Step>& path) {
 // key, order flags checked, persist-index flags only at the top.
 bool normalize(Value& v) {
   if (v.is_nonstorage()) return false;
+  // A msgpack ext element is no client value (only the order header is, and that is decoded
+  // into `flags`), as for operation arguments (stored_form). Stored, it would also change
+  // meaning once an operation moved it to the front: a list's first ext is read as its header.
+  if (v.kind == mp::Kind::kExt) return false;
   if (v.is_list()) {
     if (v.has_header) {
       if ((v.flags & ~uint8_t(0x11)) != 0) return false;

@@ -220,4 +220,19 @@ TEST(CdtOps, NormalizeSortsMapsAndChecksOrder) {
   EXPECT_EQ(cdt::normalize_bin(20, &trailing), 1);
 }
 
+// A list or map holding a msgpack ext value (not the order header) is refused, nested too: a
+// trim that left [3, 1, [5, 4], ext] as [ext] would otherwise store a list whose first ext
+// reads back as an order header (cdt_fuzzer found it).
+TEST(CdtOps, NormalizeRefusesExtValues) {
+  std::string list("\x94\x03\x01\x92\x05\x04\xd4\x03\x61", 9);  // [3, 1, [5, 4], ext 3 'a']
+  EXPECT_EQ(cdt::normalize_bin(20, &list), 1);
+  std::string nested("\x91\x91\xd4\x03\x61", 5);  // [[ext 3 'a']]
+  EXPECT_EQ(cdt::normalize_bin(20, &nested), 1);
+  std::string map_value("\x81\x01\xd4\x03\x61", 5);  // {1: ext 3 'a'}
+  EXPECT_EQ(cdt::normalize_bin(19, &map_value), 1);
+  std::string header_only("\x92\xc7\x00\x01\x05", 5);  // ordered list [5]: the header stays
+  EXPECT_EQ(cdt::normalize_bin(20, &header_only), 0);
+  EXPECT_EQ(hex(header_only), "92c7000105");
+}
+
 }  // namespace
