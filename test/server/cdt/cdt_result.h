@@ -17,9 +17,15 @@ inline constexpr int kOk = 0;
 inline constexpr int kUnknown = 1;
 inline constexpr int kParameter = 4;
 inline constexpr int kBinType = 12;
+inline constexpr int kRecordTooBig = 13;
 inline constexpr int kElementNotFound = 23;
 inline constexpr int kElementExists = 24;
 inline constexpr int kOpNotApplicable = 26;
+
+// The largest record the server stores: max-record-size's default, 1 MiB. A list insert or
+// set past the end pads with nils, one byte each; padding that alone passes this is answered
+// as the server would answer the record it makes, too big (13), without building it.
+inline constexpr uint64_t kMaxRecordBytes = 1024 * 1024;
 
 // Return types (as_cdt.h / cdt.h).
 enum ResultType : int {

@@ -658,6 +658,7 @@ int insert(Ctx& c, int64_t index, const Items& payload, uint64_t mod_flags, bool
     add = payload;
   }
   const uint32_t uindex = uint32_t(index);
+  if (uindex > n && uindex - n > kMaxRecordBytes) return kRecordTooBig;
   if (uindex > n) items.resize(uindex);  // nil padding
   items.insert(items.begin() + uindex, add.begin(), add.end());
   set_size(uint32_t(items.size()));

@@ -97,6 +97,22 @@ TEST(CdtOps, OutOfRangeSingleFailsRangeIsEmpty) {
   EXPECT_EQ(hex(b.value), "950102c0c009");
 }
 
+// Padding that alone passes the largest record the server stores (1 MiB) is answered with 13,
+// record too big, and the list stays as it was: cdt_fuzzer found an insert at index 754 million
+// that built 754 million nils (out of memory under ASan).
+TEST(CdtOps, PaddingPastTheLargestRecordIsRecordTooBig) {
+  BinData b = list_bin({I(1)});
+  const std::string before = b.value;
+  EXPECT_EQ(apply(b, kModify, op_bytes(3, {I(754843648), I(0)})).rc, 13);  // insert
+  EXPECT_EQ(b.value, before);
+  BinData none;  // no bin: the same
+  EXPECT_EQ(apply(none, kModify, op_bytes(3, {I(754843648), I(0)})).rc, 13);
+  EXPECT_FALSE(none.exists);
+  Outcome r = apply(b, kModify, op_bytes(3, {I(1 + 1024 * 1024), I(7)}));  // exactly 1 MiB of nils
+  ASSERT_EQ(r.rc, 0);
+  EXPECT_EQ(as_int(r.a), 1024 * 1024 + 2);
+}
+
 TEST(CdtOps, WrongBinTypes) {
   BinData ib;
   ib.exists = true;
