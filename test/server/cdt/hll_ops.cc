@@ -285,7 +285,10 @@ uint64_t hll_intersect_count(const std::vector<const uint8_t*>& hs) {
   const uint64_t sum_intersect = intersect_count({hs[0], hs[1]}) +
                                  intersect_count({hs[1], hs[2]}) +
                                  intersect_count({hs[0], hs[2]});
-  const int64_t result = int64_t(cu) - (int64_t(sum) - int64_t(sum_intersect));
+  // In unsigned arithmetic, which wraps, then read as signed (C++20: modulo 2^64): the same
+  // value as the signed formula wherever that one does not overflow. Estimates of registers
+  // that hold no real data can be near 2^63 (bit_hll_fuzzer), where it would.
+  const int64_t result = int64_t(cu - (sum - sum_intersect));
   return result < 0 ? 0 : uint64_t(result);
 }
 
