@@ -21,6 +21,7 @@ ReactorLoop::ReactorLoop(std::unique_ptr<Poller> poller)
       executor_([this] { on_executor_wake(); }) {
   ready_.reserve(64);
   draining_.reserve(64);
+  pending_writes_.reserve(64);
 }
 
 ReactorLoop::~ReactorLoop() {
@@ -76,7 +77,13 @@ void ReactorLoop::run() {
     if (!timers_.empty()) timers_.run_expired(now());
     drain_ready(kMaxReadyRounds);
     local_wake_ = false;
-    if (executor_.run_pending() > 0) drain_ready(kMaxReadyRounds);
+    if (executor_.run_pending() > 0 && !ready_.empty()) drain_ready(kMaxReadyRounds);
+    // The iteration's writes, back to back; their completions before the next wait. A write
+    // these handlers start waits for the next iteration (poll_timeout() is then 0).
+    if (!pending_writes_.empty()) {
+      flush_writes();
+      drain_ready(kMaxReadyRounds);
+    }
   }
   wind_down();
   running_ = false;
@@ -84,7 +91,7 @@ void ReactorLoop::run() {
 }
 
 int ReactorLoop::poll_timeout() {
-  if (!ready_.empty() || local_wake_) return 0;
+  if (!ready_.empty() || local_wake_ || !pending_writes_.empty()) return 0;
   if (!timers_.empty()) {
     // The iteration's time (now()), not a fresh clock read: a timer then fires late by at
     // most this iteration's work, never early (libevent and libuv do the same), and an
@@ -138,7 +145,20 @@ void ReactorLoop::drain_ready(int max_rounds) {
   }
 }
 
+void ReactorLoop::flush_writes() {
+  // try_write() only moves handlers onto the ready list (no user code runs), so the list
+  // cannot grow while it is walked.
+  for (const SocketId id : pending_writes_) {
+    Socket* s = find(id);
+    if (s == nullptr) continue;  // closed since: its write was cancelled then
+    s->write_queued = false;
+    if (s->on_write && s->writable) try_write(*s);
+  }
+  pending_writes_.clear();
+}
+
 void ReactorLoop::wind_down() {
+  flush_writes();  // writes started before stop() still go out
   stopping_ = true;
   const std::error_code canceled = std::make_error_code(std::errc::operation_canceled);
   sockets_.for_each_open([&](Socket& s) { fail_operations(s, canceled); });

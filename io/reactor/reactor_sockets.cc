@@ -67,6 +67,7 @@ ReactorLoop::Socket* ReactorLoop::allocate_socket(int fd) {
   if (s == nullptr) return nullptr;
   s->fd = fd;
   s->readable = s->writable = s->peer_closed = s->connecting = s->listening = false;
+  s->write_queued = false;
   bump(sockets_opened_);
   return s;
 }
@@ -263,7 +264,12 @@ void ReactorLoop::write(SocketId socket, std::span<const ConstBuffer> buffers,
   s->write_index = 0;
   s->write_offset = 0;
   s->write_done = 0;
-  if (s->writable) try_write(*s);
+  // Sent before the loop next waits, with the iteration's other writes (see the header).
+  // A socket not known to be writable waits for its edge instead.
+  if (s->writable && !s->write_queued) {
+    s->write_queued = true;
+    pending_writes_.push_back(socket);
+  }
 }
 
 void ReactorLoop::try_write(Socket& s) {
@@ -326,10 +332,17 @@ void ReactorLoop::try_write(Socket& s) {
 
 // ---- cancel and close ----
 
+void ReactorLoop::send_queued_write(Socket& s) {
+  // A write still waiting for the end of the iteration gets the one try it would have had
+  // in write() itself, so write-then-close (a last message, TLS's close_notify) sends it.
+  if (s.write_queued && s.on_write && s.writable) try_write(s);
+}
+
 bool ReactorLoop::cancel(SocketId socket) {
   assert_loop_thread();
   Socket* s = find(socket);
   if (s == nullptr) return false;
+  send_queued_write(*s);
   return fail_operations(*s, canceled());
 }
 
@@ -337,6 +350,7 @@ void ReactorLoop::close(SocketId socket) {
   assert_loop_thread();
   Socket* s = find(socket);
   if (s == nullptr) return;
+  send_queued_write(*s);
   const bool was_connecting = s->connecting;
   fail_operations(*s, canceled());
   if (!was_connecting) destroy_socket(*s);
