@@ -12,8 +12,9 @@
 //   call. The loop remembers per socket whether it may be readable/writable (an edge
 //   was seen and no EAGAIN since), so a read started while the socket is known to be empty
 //   waits for the next edge without a speculative recv(), and a write on a writable socket
-//   is tried before the loop next waits (below). Level triggering would either report idle sockets on every
-//   wait (busy loop) or need a poller call per operation to switch interest on and off.
+//   is tried before the loop next waits (below). Level triggering would either report idle
+//   sockets on every wait (busy loop) or need a poller call per operation to switch interest
+//   on and off.
 // - Socket ids are (generation << 24 | slot). The slot indexes a table of per-socket state;
 //   the generation increments every time the slot is freed, and a slot whose generation
 //   would wrap is retired, so an id is never reused. Every poller event carries the id (not
