@@ -103,6 +103,8 @@
 
 namespace {
 
+using aero::bench::median;
+
 struct Args {
   std::string hosts;  // empty: own test server
   double duration_s = 5;
@@ -321,13 +323,6 @@ Run run_child(const std::string& name, const std::vector<std::string>& argv,
   json_number(doc, {"loop_syscalls_per_command"}, &r.syscalls_per_command);
   if (!r.ok) std::fprintf(stderr, "compare: cannot read %s's results in %s\n", name.c_str(), json.c_str());
   return r;
-}
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 void print_run(const Run& r) {

@@ -90,17 +90,22 @@ std::string scaling_verdict(const std::vector<ScalingPoint>& points, int server_
   return none;
 }
 
+double median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
 std::string goal_verdict(const std::vector<double>& ratios, double goal, GoalKind kind) {
   if (ratios.empty()) return "no rounds";
-  std::vector<double> sorted = ratios;
-  std::sort(sorted.begin(), sorted.end());
-  const std::size_t n = sorted.size();
-  const double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  const std::size_t n = ratios.size();
+  const double mid = median(ratios);
+  const auto [low, high] = std::minmax_element(ratios.begin(), ratios.end());
   std::size_t met = 0;
-  for (double r : sorted) met += (kind == GoalKind::at_most ? r <= goal : r < goal) ? 1 : 0;
+  for (double r : ratios) met += (kind == GoalKind::at_most ? r <= goal : r < goal) ? 1 : 0;
   std::string out =
-      n == 1 ? format("%.2fx", median)
-             : format("%.2fx (median; rounds %.2f-%.2f)", median, sorted.front(), sorted.back());
+      n == 1 ? format("%.2fx", mid) : format("%.2fx (median; rounds %.2f-%.2f)", mid, *low, *high);
   if (met == n) return out + ": met";
   if (met == 0) return out + ": not met";
   return out + format(": met in %zu of %zu rounds", met, n);

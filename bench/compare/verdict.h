@@ -34,6 +34,9 @@ inline constexpr double kMachineSaturated = 0.9;
 // the first; when none is saturated, only the growth. Empty when `points` is empty.
 std::string scaling_verdict(const std::vector<ScalingPoint>& points, int server_loops, int cores);
 
+// The median of `values` (the mean of the middle two for an even count); 0 when empty.
+double median(std::vector<double> values);
+
 // A goal on a ratio: at most `goal` (<=), or below it (<).
 enum class GoalKind { at_most, below };
 

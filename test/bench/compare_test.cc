@@ -110,6 +110,12 @@ TEST(Verdict, ExternalServer) {
   EXPECT_EQ(scaling_verdict({}, 1, 2), "");
 }
 
+TEST(Median, OddEvenAndEmpty) {
+  EXPECT_DOUBLE_EQ(median({3, 1, 2}), 2);
+  EXPECT_DOUBLE_EQ(median({4, 1, 3, 2}), 2.5);
+  EXPECT_DOUBLE_EQ(median({}), 0);
+}
+
 TEST(GoalVerdict, EveryRoundNoneOrSome) {
   EXPECT_EQ(goal_verdict({1.02, 1.04, 1.03}, 1.05, GoalKind::at_most),
             "1.03x (median; rounds 1.02-1.04): met");
