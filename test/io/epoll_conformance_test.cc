@@ -132,11 +132,23 @@ TEST(EpollLoop, WritesLeaveTogetherAtTheEndOfTheIteration) {
   EXPECT_EQ(seen_after, kSockets);
 }
 
+// Connects `loop` to `listener`, accepts the connection's far end into `*peer` (already in the
+// accept queue: no wait), then runs `then` with the loop's socket, in the connect's handler.
+void connect_to_peer(Loop& loop, Listener& listener, int* peer,
+                     std::function<void(SocketId)> then) {
+  using namespace std::chrono_literals;
+  loop.connect(listener.endpoint(), loop.now() + 30s,
+               [&listener, peer, then = std::move(then)](std::error_code ec, SocketId s) {
+                 ASSERT_FALSE(ec) << ec.message();
+                 *peer = listener.accept_one();
+                 then(s);
+               });
+}
+
 // A write started just before stop() still goes out, not cancelled for having waited for the
 // end of the iteration: here the second one, started by the first one's completion (after the
 // iteration's own flush) in the iteration that stops the loop.
 TEST(EpollLoop, AWriteStartedJustBeforeStopStillGoesOut) {
-  using namespace std::chrono_literals;
   auto loop = make_epoll_loop();
   Listener listener;
   char out[6] = "hello";
@@ -144,9 +156,7 @@ TEST(EpollLoop, AWriteStartedJustBeforeStopStillGoesOut) {
   int peer = -1;
   std::error_code first = make_error_code(Errc::busy), second = first;  // set by the handlers
   std::size_t sent = 0;
-  loop->connect(listener.endpoint(), loop->now() + 30s, [&](std::error_code ec, SocketId s) {
-    ASSERT_FALSE(ec) << ec.message();
-    peer = listener.accept_one();
+  connect_to_peer(*loop, listener, &peer, [&](SocketId s) {
     loop->write(s, {&buffer, 1}, [&, s](std::error_code ec, std::size_t n) {
       first = ec;
       sent += n;
@@ -171,7 +181,6 @@ TEST(EpollLoop, AWriteStartedJustBeforeStopStillGoesOut) {
 // A write, then at once a close (a last message): the write gets the try it would have had
 // inside write() before the socket closes, so the peer reads the bytes, then the eof.
 TEST(EpollLoop, AWriteThenACloseSendsTheBytes) {
-  using namespace std::chrono_literals;
   auto loop = make_epoll_loop();
   Listener listener;
   char out[6] = "hello";
@@ -179,9 +188,7 @@ TEST(EpollLoop, AWriteThenACloseSendsTheBytes) {
   int peer = -1;
   std::error_code result = make_error_code(Errc::busy);  // set by the handler
   std::size_t sent = 0;
-  loop->connect(listener.endpoint(), loop->now() + 30s, [&](std::error_code ec, SocketId s) {
-    ASSERT_FALSE(ec) << ec.message();
-    peer = listener.accept_one();
+  connect_to_peer(*loop, listener, &peer, [&](SocketId s) {
     loop->write(s, {&buffer, 1}, [&](std::error_code ec, std::size_t n) {
       result = ec;
       sent = n;
