@@ -2,6 +2,7 @@
 #include "io/epoll/epoll_poller.h"
 
 #include <sys/eventfd.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,6 +20,13 @@ namespace {
 [[noreturn]] void fatal(const char* what) {
   std::fprintf(stderr, "aero::io::EpollPoller: %s failed: %s\n", what, std::strerror(errno));
   std::abort();
+}
+
+// epoll_wait without glibc's cancellation bookkeeping (see io/reactor/direct_calls.h):
+// epoll_pwait with no signal mask is epoll_wait, and exists on every Linux architecture.
+int wait_for_events(int epoll_fd, epoll_event* events, int capacity, int timeout_ms) {
+  return static_cast<int>(
+      ::syscall(SYS_epoll_pwait, epoll_fd, events, capacity, timeout_ms, nullptr, std::size_t{8}));
 }
 
 }  // namespace
@@ -65,7 +73,7 @@ void EpollPoller::wake() {
 
 std::size_t EpollPoller::wait(int timeout_ms, std::span<ReadinessEvent> out) {
   const int capacity = static_cast<int>(out.size() < kMaxEvents ? out.size() : kMaxEvents);
-  const int n = ::epoll_wait(epoll_fd_, events_, capacity, timeout_ms);
+  const int n = wait_for_events(epoll_fd_, events_, capacity, timeout_ms);
   count_call();
   if (n < 0) {
     if (errno == EINTR) return 0;

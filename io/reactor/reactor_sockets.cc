@@ -8,8 +8,9 @@
 
 #include <cerrno>
 
-#include "io/reactor/reactor_loop.h"
 #include "io/posix_sockaddr.h"
+#include "io/reactor/direct_calls.h"
+#include "io/reactor/reactor_loop.h"
 
 namespace aero::io {
 namespace {
@@ -225,7 +226,7 @@ void ReactorLoop::read(SocketId socket, MutableBuffer buffer, std::size_t min_by
 void ReactorLoop::try_read(Socket& s) {
   while (true) {
     const std::size_t want = s.read_size - s.read_done;
-    const ssize_t n = ::recv(s.fd, s.read_data + s.read_done, want, 0);
+    const ssize_t n = direct::recv(s.fd, s.read_data + s.read_done, want, 0);
     count_calls();
     if (n > 0) {
       s.read_done += static_cast<std::size_t>(n);
@@ -296,12 +297,12 @@ void ReactorLoop::try_write(Socket& s) {
     ssize_t n;
     count_calls();
     if (count == 1) {
-      n = ::send(s.fd, iov[0].iov_base, iov[0].iov_len, kSendFlags);
+      n = direct::send(s.fd, iov[0].iov_base, iov[0].iov_len, kSendFlags);
     } else {
       msghdr message{};
       message.msg_iov = iov;
       message.msg_iovlen = count;
-      n = ::sendmsg(s.fd, &message, kSendFlags);
+      n = direct::sendmsg(s.fd, &message, kSendFlags);
     }
     if (n < 0) {
       if (errno == EINTR) continue;
